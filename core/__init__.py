@@ -1,0 +1,1 @@
+"""iam-explore core: the IAM model, loaders, evaluator and analysis (no UI)."""

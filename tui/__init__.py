@@ -1,0 +1,1 @@
+"""iam-explore terminal UI and CLI."""

@@ -1,0 +1,94 @@
+"""The ``iam-explore`` command line: the explorer by default, and headless subcommands.
+
+Exit codes: 0 ok, 1 findings (where a subcommand says so), 2 usage or input error.
+Each subcommand lives in ``tui/commands/<name>.py`` with ``register(subparsers)`` that adds its
+parser and sets ``func`` to a callable taking the parsed arguments and returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from core.errors import IamExploreError
+
+COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary")
+"""Modules under ``tui.commands``; a missing one is skipped so the CLI always starts."""
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("iam-explore")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every available subcommand."""
+    parser = _Parser(
+        prog="iam-explore",
+        description="Explore AWS IAM privilege escalation through iam:PassRole.",
+        epilog="With no subcommand, opens the explorer on SNAPSHOT (default: the mid-size sample).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--profile", help="open a live account (read-only) with this AWS profile")
+    parser.add_argument("--region", help="AWS region for live fetches")
+    parser.add_argument("--endpoint-url", help="AWS endpoint for live fetches (moto, LocalStack)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"tui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tui.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # No subcommand: the explorer, with an optional snapshot path as the only positional.
+    known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    if not any(a in known for a in args_list if not a.startswith("-")):
+        return _explore(parser, args_list)
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args))
+    except IamExploreError as exc:
+        print(f"iam-explore: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("iam-explore: interrupted", file=sys.stderr)
+        return 130
+
+
+def _explore(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    explore = _Parser(prog="iam-explore", parents=[parser], add_help=False)
+    explore.add_argument("snapshot", nargs="?", help="snapshot file or directory")
+    args, _ = explore.parse_known_args(argv)
+    try:
+        from tui.commands import explore as explore_cmd
+    except ModuleNotFoundError:
+        from tui.commands import summary
+
+        return summary.run_summary(args.snapshot)
+    return int(explore_cmd.run(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
