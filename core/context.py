@@ -78,7 +78,7 @@ class RequestContext:
             absent=frozenset(k.lower() for k in absent),
         )
 
-    def lookup(self, key: str) -> Value | None | _Unknown:
+    def lookup(self, key: str) -> Value | _Unknown | None:
         """The key's values, ``None`` when absent, or ``UNKNOWN``."""
         k = key.lower()
         found = self.values.get(k)

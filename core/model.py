@@ -62,7 +62,7 @@ class Statement:
     @property
     def label(self) -> str:
         """``Statement[2] "Sid"`` for explanations."""
-        return f'Statement[{self.index}]' + (f' "{self.sid}"' if self.sid else "")
+        return f"Statement[{self.index}]" + (f' "{self.sid}"' if self.sid else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,4 +57,3 @@ def tri_any(values: Iterable[Tri]) -> Tri:
         if v is Tri.UNKNOWN:
             out = Tri.UNKNOWN
     return out
-

@@ -39,7 +39,7 @@ def variable_keys(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def resolve(text: str, ctx: RequestContext) -> tuple[Part, ...] | None | _Unknown:
+def resolve(text: str, ctx: RequestContext) -> tuple[Part, ...] | _Unknown | None:
     """Substitute the variables in ``text``.
 
     Returns:

@@ -1,0 +1,439 @@
+"""AWS policy evaluation for one request, three-valued and explained.
+
+Follows the IAM User Guide, "Policy evaluation logic" and "How AWS enforcement code logic
+evaluates requests to allow or deny access":
+
+1. an explicit ``Deny`` that matches in any applicable policy (identity, resource, permissions
+   boundary, SCP, session) is final;
+2. SCPs must allow at every level of the organization (root ... account);
+3. same account: an allow in the identity-based policies (limited by the permissions boundary and
+   the session policy) or in the resource-based policy grants the request; a resource policy that
+   names the principal's account delegates to the identity policies; a role trust policy must
+   allow ``sts:AssumeRole`` in every case ("IAM role trust policies ... must explicitly allow");
+   an implicit deny in a boundary does not limit a resource-policy grant to an IAM user ARN but
+   does limit one to a role ARN;
+4. cross account: both the identity policies and the resource policy must allow.
+
+Context keys may be *unknown* (analysis): then a statement can match only under conditions, and
+the decision says which (``Decision.requirements``) instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.conditions import context_keys, evaluate_conditions
+from core.context import UNKNOWN, RequestContext
+from core.decision import (
+    ConditionalMatch,
+    Decision,
+    Miss,
+    PolicyRef,
+    Requirement,
+    StatementRef,
+)
+from core.model import ConditionClause, PolicyDocument, PrincipalSpec, Statement
+from core.patterns import action_matches, arn_matches, parts_regex
+from core.tri import Tri
+from core.variables import VERSION_2012, has_variables, resolve
+
+PrincipalKind = Literal["user", "role", "session", "service", "root", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One API authorization request: who, what, on which resource, with which context."""
+
+    principal: str
+    action: str
+    resource: str = "*"
+    context: RequestContext = field(default_factory=RequestContext)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """Every policy that applies to a principal's requests.
+
+    Attributes:
+        identity: identity-based policies (user + its groups, or role).
+        boundary: the permissions boundary, if any.
+        scp_levels: SCPs per organization level, root first; empty when SCPs do not apply.
+        session: a session policy, for assumed-role sessions.
+        principal_kind: decides how a resource-policy grant interacts with the boundary.
+        account_id: the principal's account (same-account rules).
+    """
+
+    identity: tuple[PolicyRef, ...] = ()
+    boundary: PolicyRef | None = None
+    scp_levels: tuple[tuple[PolicyRef, ...], ...] = ()
+    session: PolicyRef | None = None
+    principal_kind: PrincipalKind = "user"
+    account_id: str = ""
+
+
+# -- compiled statement index ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    by_service: dict[str, tuple[Statement, ...]]
+    generic: tuple[Statement, ...]
+    variables: bool
+
+
+_INDEX: dict[int, tuple[PolicyDocument, _Index]] = {}
+
+
+def _service(pattern: str) -> str | None:
+    """The literal service prefix of an action pattern, or ``None`` for wildcard services."""
+    if pattern == "*" or ":" not in pattern:
+        return None
+    svc = pattern.split(":", 1)[0].lower()
+    return None if ("*" in svc or "?" in svc) else svc
+
+
+def index_of(doc: PolicyDocument) -> _Index:
+    """The document's statements indexed by service prefix (built once per document)."""
+    hit = _INDEX.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    by: dict[str, list[Statement]] = {}
+    generic: list[Statement] = []
+    for st in doc.statements:
+        services = {_service(p) for p in st.actions}
+        if st.not_action or None in services:
+            generic.append(st)
+            continue
+        for svc in services:
+            by.setdefault(svc, []).append(st)  # type: ignore[arg-type]
+    idx = _Index({k: tuple(v) for k, v in by.items()}, tuple(generic), doc.version == VERSION_2012)
+    if len(_INDEX) > 200_000:
+        _INDEX.clear()
+    _INDEX[id(doc)] = (doc, idx)
+    return idx
+
+
+def candidates(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
+    """Statements of ``doc`` that could match ``action`` (by service prefix)."""
+    idx = index_of(doc)
+    svc = action.split(":", 1)[0].lower()
+    own = idx.by_service.get(svc, ())
+    if not idx.generic:
+        return own
+    if not own:
+        return idx.generic
+    return tuple(sorted((*own, *idx.generic), key=lambda s: s.index))
+
+
+# -- statement matching ---------------------------------------------------------------------
+
+
+def _action_match(st: Statement, action: str) -> bool:
+    hit = any(action_matches(p, action) for p in st.actions)
+    return not hit if st.not_action else hit
+
+
+def _resource_match(
+    st: Statement, resource: str, ctx: RequestContext, variables: bool
+) -> tuple[Tri, ConditionClause | None]:
+    if st.resources is None:
+        return Tri.TRUE, None
+    result = Tri.FALSE
+    unknown_clause: ConditionClause | None = None
+    for pattern in st.resources:
+        if variables and has_variables(pattern):
+            parts = resolve(pattern, ctx)
+            if parts is None:
+                continue
+            if parts is UNKNOWN:
+                result = Tri.UNKNOWN
+                unknown_clause = ConditionClause("ResourceVariable", pattern, (resource,))
+                continue
+            if parts_regex(parts, arn=True).fullmatch(resource) is not None:  # type: ignore[arg-type]
+                result = Tri.TRUE
+                break
+        elif arn_matches(pattern, resource):
+            result = Tri.TRUE
+            break
+    if st.not_resource:
+        result = ~result
+    return result, (unknown_clause if result is Tri.UNKNOWN else None)
+
+
+PrincipalMatch = Literal["named", "account", "none"]
+
+
+def principal_account(principal: str) -> str:
+    """The account id in an IAM or STS ARN, or ``""``."""
+    parts = principal.split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" else ""
+
+
+def _session_role_arn(principal: str) -> str | None:
+    # arn:aws:sts::111122223333:assumed-role/RoleName/session -> role name match
+    parts = principal.split(":", 5)
+    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        return parts[5].split("/")[1]
+    return None
+
+
+def principal_match(spec: PrincipalSpec, principal: str) -> PrincipalMatch:
+    """How a ``Principal`` element matches the requesting principal.
+
+    ``named``: the principal itself (its ARN, its session, ``"*"``, a service principal);
+    ``account``: the principal's account (``123456789012`` or ``arn:aws:iam::...:root``), which
+    delegates the decision to the account's identity policies.
+    """
+    if spec.wildcard:
+        return "named"
+    lowered = principal.lower()
+    if any(s.lower() == lowered for s in spec.service):
+        return "named"
+    if principal in spec.federated or principal in spec.canonical_user:
+        return "named"
+    acct = principal_account(principal)
+    role_name = _session_role_arn(principal)
+    result: PrincipalMatch = "none"
+    for value in spec.aws:
+        if value == principal:
+            return "named"
+        if (
+            role_name
+            and value.startswith("arn:")
+            and value.split(":")[4:5] == [acct]
+            and (value.endswith(f":role/{role_name}") or value.endswith(f"/{role_name}"))
+        ):
+            return "named"
+        if acct and (value == acct or value == f"arn:aws:iam::{acct}:root"):
+            result = "account"
+    return result
+
+
+@dataclass
+class _LayerResult:
+    allow: Tri = Tri.FALSE
+    deny: Tri = Tri.FALSE
+    allows: list[StatementRef] = field(default_factory=list)
+    denies: list[StatementRef] = field(default_factory=list)
+    cond_allows: list[ConditionalMatch] = field(default_factory=list)
+    cond_denies: list[ConditionalMatch] = field(default_factory=list)
+    # resource layer only: allows that name the principal itself
+    direct: Tri = Tri.FALSE
+    direct_allows: list[StatementRef] = field(default_factory=list)
+    direct_cond: list[ConditionalMatch] = field(default_factory=list)
+
+
+def _eval_layer(
+    refs: Sequence[PolicyRef],
+    req: Request,
+    misses: list[Miss] | None,
+    keys: set[str],
+    resource_layer: bool = False,
+) -> _LayerResult:
+    out = _LayerResult()
+    for ref in refs:
+        for st in candidates(ref.document, req.action):
+            if not _action_match(st, req.action):
+                if misses is not None:
+                    misses.append(Miss(StatementRef(ref, st), "action does not match"))
+                continue
+            variables = index_of(ref.document).variables
+            if st.conditions:
+                keys.update(context_keys(st.conditions))
+            r, rclause = _resource_match(st, req.resource, req.context, variables)
+            if r is Tri.FALSE:
+                if misses is not None:
+                    misses.append(Miss(StatementRef(ref, st), "resource does not match"))
+                continue
+            pmatch: PrincipalMatch = "named"
+            if resource_layer and st.principal is not None:
+                pmatch = principal_match(st.principal, req.principal)
+                if st.not_principal:
+                    pmatch = "named" if pmatch == "none" else "none"
+                if pmatch == "none":
+                    if misses is not None:
+                        misses.append(Miss(StatementRef(ref, st), "principal does not match"))
+                    continue
+            c, clauses = evaluate_conditions(st.conditions, req.context, variables=variables)
+            if rclause is not None:
+                c = c & Tri.UNKNOWN
+                clauses = (*clauses, rclause) if c is Tri.UNKNOWN else clauses
+            if c is Tri.FALSE:
+                if misses is not None:
+                    from core.conditions import describe_clause
+
+                    why = "; ".join(describe_clause(cl) for cl in clauses) or "condition"
+                    misses.append(Miss(StatementRef(ref, st), f"condition not met: {why}"))
+                continue
+            sref = StatementRef(ref, st)
+            deny = st.effect == "Deny"
+            if c is Tri.TRUE:
+                if deny:
+                    out.deny = Tri.TRUE
+                    out.denies.append(sref)
+                else:
+                    out.allow = Tri.TRUE
+                    out.allows.append(sref)
+                    if pmatch == "named":
+                        out.direct = Tri.TRUE
+                        out.direct_allows.append(sref)
+            else:
+                cm = ConditionalMatch(sref, clauses)
+                if deny:
+                    out.deny = out.deny | Tri.UNKNOWN
+                    out.cond_denies.append(cm)
+                else:
+                    out.allow = out.allow | Tri.UNKNOWN
+                    out.cond_allows.append(cm)
+                    if pmatch == "named":
+                        out.direct = out.direct | Tri.UNKNOWN
+                        out.direct_cond.append(cm)
+    return out
+
+
+def evaluate(
+    req: Request,
+    policies: PolicySet,
+    *,
+    resource_policy: PolicyRef | None = None,
+    resource_must_allow: bool = False,
+    explain_misses: bool = False,
+) -> Decision:
+    """Evaluate one request against the principal's policies and an optional resource policy.
+
+    Args:
+        req: the request.
+        policies: identity, boundary, SCP and session policies of the principal.
+        resource_policy: the resource-based policy (for ``sts:AssumeRole``, the trust policy).
+        resource_must_allow: the resource policy must allow in every case (role trust policies).
+        explain_misses: also report why each non-matching statement did not match.
+    """
+    misses: list[Miss] | None = [] if explain_misses else None
+    keys: set[str] = set()
+    identity = _eval_layer(policies.identity, req, misses, keys)
+    boundary = _eval_layer((policies.boundary,), req, misses, keys) if policies.boundary else None
+    session = _eval_layer((policies.session,), req, misses, keys) if policies.session else None
+    scps = [
+        (level[0].level if level else f"level {i}", _eval_layer(level, req, misses, keys))
+        for i, level in enumerate(policies.scp_levels)
+    ]
+    resource = (
+        _eval_layer((resource_policy,), req, misses, keys, resource_layer=True)
+        if resource_policy
+        else None
+    )
+    layers: list[tuple[str, _LayerResult]] = [("identity", identity)]
+    if boundary:
+        layers.append(("boundary", boundary))
+    if session:
+        layers.append(("session", session))
+    layers.extend((f"scp:{name}", r) for name, r in scps)
+    if resource:
+        layers.append(("resource", resource))
+
+    deny = Tri.FALSE
+    for _, lr in layers:
+        deny = deny | lr.deny
+    scp_ok = Tri.TRUE
+    for _, lr in scps:
+        scp_ok = scp_ok & lr.allow
+    limits = Tri.TRUE
+    if boundary:
+        limits = limits & boundary.allow
+    if session:
+        limits = limits & session.allow
+    identity_ok = identity.allow & limits
+
+    same_account = not policies.account_id or principal_account(req.resource) in (
+        "",
+        policies.account_id,
+    )
+    if resource is None:
+        granted = identity_ok
+    else:
+        direct = resource.direct
+        if policies.principal_kind == "role":
+            direct = direct & limits  # a boundary limits grants to a role ARN
+        if resource_must_allow or not same_account:
+            granted = (
+                resource.allow & (direct | identity_ok)
+                if same_account
+                else (resource.allow & identity_ok)
+            )
+        else:
+            granted = identity_ok | direct
+    overall = (~deny) & scp_ok & granted
+
+    requirements: list[Requirement] = []
+    if overall is Tri.UNKNOWN:
+        for name, lr in layers:
+            if lr.cond_denies and lr.deny is Tri.UNKNOWN:
+                requirements.append(Requirement("deny-if", name, tuple(lr.cond_denies)))
+        for name, lr in layers:
+            if lr.allow is Tri.UNKNOWN and lr.cond_allows:
+                requirements.append(Requirement("allow-if", name, tuple(lr.cond_allows)))
+
+    allowed_by: list[StatementRef] = []
+    for name, lr in layers:
+        if name == "resource" and resource is not None:
+            allowed_by.extend(lr.allows)
+        else:
+            allowed_by.extend(lr.allows)
+    denied_by = [s for _, lr in layers for s in lr.denies]
+
+    if overall is Tri.TRUE:
+        word = "allowed"
+        decided = "resource" if identity_ok is not Tri.TRUE else "identity"
+    elif deny is Tri.TRUE:
+        word = "explicitDeny"
+        decided = "explicit-deny"
+    else:
+        word = (
+            "explicitDeny"
+            if (deny is Tri.UNKNOWN and overall is not Tri.FALSE)
+            else ("implicitDeny")
+        )
+        if overall is Tri.UNKNOWN:
+            word = "implicitDeny"
+        decided = _first_gate(
+            identity, boundary, session, scps, resource, granted, resource_must_allow
+        )
+    missing = tuple(sorted(k for k in keys if req.context.lookup(k) is None))
+    return Decision(
+        decision=word,  # type: ignore[arg-type]
+        action=req.action,
+        resource=req.resource,
+        conditional=overall is Tri.UNKNOWN,
+        allowed_by=tuple(allowed_by) if overall is not Tri.FALSE else (),
+        denied_by=tuple(denied_by),
+        decided_by=decided,
+        requirements=tuple(requirements),
+        missing_context=missing,
+        misses=tuple(misses or ()),
+    )
+
+
+def _first_gate(
+    identity: _LayerResult,
+    boundary: _LayerResult | None,
+    session: _LayerResult | None,
+    scps: list[tuple[str, _LayerResult]],
+    resource: _LayerResult | None,
+    granted: Tri,
+    resource_must_allow: bool,
+) -> str:
+    """The first layer (in AWS's order) that did not allow."""
+    for name, lr in scps:
+        if lr.allow is not Tri.TRUE:
+            return f"scp:{name}"
+    if resource is not None and resource_must_allow and resource.allow is not Tri.TRUE:
+        return "resource"
+    if identity.allow is not Tri.TRUE and (resource is None or resource.direct is not Tri.TRUE):
+        return "identity"
+    if boundary is not None and boundary.allow is not Tri.TRUE:
+        return "boundary"
+    if session is not None and session.allow is not Tri.TRUE:
+        return "session"
+    return "identity" if granted is not Tri.TRUE else ""

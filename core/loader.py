@@ -1,0 +1,498 @@
+"""Load an account from ``aws iam get-account-authorization-details`` output.
+
+Accepted inputs: the merged CLI output (one JSON object), a list of raw API pages
+(``Marker``/``IsTruncated``), a directory of such files, and the optional ``IamExplore``
+extension object (see ``SNAPSHOT-FORMAT.md``) with the account id and SCP levels. Fatal problems
+raise :class:`LoadError` naming the file and JSON path; problems inside one policy are collected
+on the account and the rest still loads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.errors import LoadError, Problem
+from core.model import (
+    Account,
+    Group,
+    InlinePolicy,
+    InstanceProfile,
+    ManagedPolicy,
+    PolicyDocument,
+    PolicyVersion,
+    Role,
+    ScpLevel,
+    ScpPolicy,
+    Tag,
+    User,
+)
+from core.policy import PolicyKind, parse_policy
+
+EXTENSION_KEY = "IamExplore"
+FORMAT_VERSION = 1
+_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+_PAGE_KEYS = frozenset({*_LISTS, "Marker", "IsTruncated", "ResponseMetadata", EXTENSION_KEY})
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)`` callback for long loads."""
+
+
+@dataclass
+class _Ctx:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, message: str, path: str, policy: str = "") -> None:
+        self.problems.append(
+            Problem(message, policy=policy, path=path, file=self.file, severity="warning")
+        )
+
+    def fail(self, message: str, path: str) -> LoadError:
+        return LoadError(message, file=self.file, path=path)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise LoadError("not a UTF-8 text file", file=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=str(path)
+        ) from None
+    except RecursionError:
+        raise LoadError("JSON nested too deeply", file=str(path)) from None
+
+
+def load_account(path: str | os.PathLike[str], progress: Progress | None = None) -> Account:
+    """Load a snapshot file or a directory of page files.
+
+    Raises:
+        LoadError: the input cannot be used at all (message names file and JSON path).
+    """
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".json" and f.is_file())
+        if not files:
+            raise LoadError("directory holds no .json files", file=str(p))
+        pages: list[tuple[str, Any]] = [(str(f), _read_json(f)) for f in files]
+    elif p.exists():
+        pages = [(str(p), _read_json(p))]
+    else:
+        raise LoadError("no such file or directory", file=str(p))
+    return load_pages(pages, source=str(p), progress=progress)
+
+
+def load_data(data: Any, *, source: str = "<data>", progress: Progress | None = None) -> Account:
+    """Load from an already-parsed JSON value (object or list of pages)."""
+    return load_pages([(source, data)], source=source, progress=progress)
+
+
+def _expand_pages(file: str, data: Any) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
+    if isinstance(data, list):
+        for i, page in enumerate(data):
+            if not isinstance(page, Mapping):
+                raise LoadError("each page must be a JSON object", file=file, path=f"[{i}]")
+            yield file, f"[{i}].", page
+    elif isinstance(data, Mapping):
+        yield file, "", data
+    else:
+        raise LoadError(
+            "expected the JSON object printed by `aws iam get-account-authorization-details` "
+            f"(or a list of its pages), got {type(data).__name__}",
+            file=file,
+        )
+
+
+def load_pages(
+    pages: Iterable[tuple[str, Any]], *, source: str, progress: Progress | None = None
+) -> Account:
+    """Merge pages (``(file, json)``) and build the account."""
+    merged: dict[str, list[tuple[_Ctx, str, Any]]] = {k: [] for k in _LISTS}
+    extension: tuple[_Ctx, str, Mapping[str, Any]] | None = None
+    contexts: list[_Ctx] = []
+    for file, data in pages:
+        ctx = _Ctx(file)
+        contexts.append(ctx)
+        for _, prefix, page in _expand_pages(file, data):
+            for key in page:
+                if key not in _PAGE_KEYS:
+                    ctx.warn(f'unknown top-level field "{key}" ignored', f"{prefix}{key}")
+            for key in _LISTS:
+                if key not in page:
+                    continue
+                items = page[key]
+                if not isinstance(items, list):
+                    raise ctx.fail(
+                        f"{key} must be a list, got {type(items).__name__}", f"{prefix}{key}"
+                    )
+                merged[key].extend((ctx, f"{prefix}{key}[{i}]", it) for i, it in enumerate(items))
+            if EXTENSION_KEY in page:
+                ext = page[EXTENSION_KEY]
+                if not isinstance(ext, Mapping):
+                    raise ctx.fail("must be an object", f"{prefix}{EXTENSION_KEY}")
+                extension = (ctx, f"{prefix}{EXTENSION_KEY}", ext)
+    if not any(merged.values()) and extension is None:
+        raise LoadError(
+            "no UserDetailList, GroupDetailList, RoleDetailList or Policies: is this "
+            "`aws iam get-account-authorization-details` output?",
+            file=source,
+        )
+    total = sum(len(v) for v in merged.values())
+    done = 0
+
+    def step(stage: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(stage, done, total)
+
+    policies: dict[str, ManagedPolicy] = {}
+    for ctx, path, raw in merged["Policies"]:
+        mp = _managed_policy(ctx, path, raw)
+        policies.setdefault(mp.arn, mp)
+        step("policies")
+    users: dict[str, User] = {}
+    for ctx, path, raw in merged["UserDetailList"]:
+        u = _user(ctx, path, raw)
+        users.setdefault(u.arn, u)
+        step("users")
+    groups: dict[str, Group] = {}
+    for ctx, path, raw in merged["GroupDetailList"]:
+        g = _group(ctx, path, raw)
+        groups.setdefault(g.arn, g)
+        step("groups")
+    roles: dict[str, Role] = {}
+    for ctx, path, raw in merged["RoleDetailList"]:
+        r = _role(ctx, path, raw)
+        roles.setdefault(r.arn, r)
+        step("roles")
+
+    account_id = ""
+    scp_levels: tuple[ScpLevel, ...] = ()
+    metadata: list[tuple[str, str]] = []
+    if extension is not None:
+        account_id, scp_levels, metadata = _extension(*extension)
+    if not account_id:
+        account_id = _guess_account(
+            users.values(), groups.values(), roles.values(), policies.values()
+        )
+    all_problems = [p for c in contexts for p in c.problems]
+    all_problems.extend(_reference_problems(users, groups, roles, policies, source))
+    for item in (*users.values(), *groups.values(), *roles.values()):
+        for ip in item.inline_policies:
+            all_problems.extend(ip.document.problems)
+        if isinstance(item, Role):
+            all_problems.extend(item.trust_policy.problems)
+    for mp in policies.values():
+        for v in mp.versions:
+            all_problems.extend(v.document.problems)
+    for level in scp_levels:
+        for sp in level.policies:
+            all_problems.extend(sp.document.problems)
+    return Account(
+        account_id=account_id,
+        users=tuple(users.values()),
+        groups=tuple(groups.values()),
+        roles=tuple(roles.values()),
+        policies=tuple(policies.values()),
+        scp_levels=scp_levels,
+        source=source,
+        problems=tuple(all_problems),
+        metadata=tuple(metadata),
+    )
+
+
+# -- field helpers -------------------------------------------------------------------------
+
+
+def _req_str(ctx: _Ctx, raw: Mapping[str, Any], key: str, path: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value:
+        what = "missing" if value is None else f"must be a non-empty string, got {value!r}"
+        raise ctx.fail(f"{key} {what}", f"{path}.{key}")
+    return value
+
+
+def _opt_str(ctx: _Ctx, raw: Mapping[str, Any], key: str, path: str, default: str = "") -> str:
+    value = raw.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) or hasattr(value, "isoformat"):
+            return str(value)
+        raise ctx.fail(f"{key} must be a string, got {type(value).__name__}", f"{path}.{key}")
+    return value
+
+
+def _list(ctx: _Ctx, raw: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ctx.fail(f"{key} must be a list, got {type(value).__name__}", f"{path}.{key}")
+    return value
+
+
+def _entity(ctx: _Ctx, raw: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise ctx.fail(f"must be an object, got {type(raw).__name__}", path)
+    return raw
+
+
+def _doc(ctx: _Ctx, raw: Any, kind: PolicyKind, policy: str, path: str) -> PolicyDocument:
+    if raw is None:
+        ctx.problems.append(
+            Problem("policy document missing", policy=policy, path=path, file=ctx.file)
+        )
+        return PolicyDocument(version=None, statements=())
+    return parse_policy(raw, kind, policy=policy, path=path, file=ctx.file)
+
+
+def _inline(
+    ctx: _Ctx, raw: Mapping[str, Any], key: str, path: str, owner: str
+) -> tuple[InlinePolicy, ...]:
+    out = []
+    for i, item in enumerate(_list(ctx, raw, key, path)):
+        ipath = f"{path}.{key}[{i}]"
+        item = _entity(ctx, item, ipath)
+        name = _req_str(ctx, item, "PolicyName", ipath)
+        doc = _doc(
+            ctx,
+            item.get("PolicyDocument"),
+            "identity",
+            f"{owner} inline {name}",
+            f"{ipath}.PolicyDocument",
+        )
+        out.append(InlinePolicy(name, doc))
+    return tuple(out)
+
+
+def _attached(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    out = []
+    for i, item in enumerate(_list(ctx, raw, "AttachedManagedPolicies", path)):
+        ipath = f"{path}.AttachedManagedPolicies[{i}]"
+        item = _entity(ctx, item, ipath)
+        out.append(_req_str(ctx, item, "PolicyArn", ipath))
+    return tuple(out)
+
+
+def _tags(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> tuple[Tag, ...]:
+    out = []
+    for i, item in enumerate(_list(ctx, raw, "Tags", path)):
+        ipath = f"{path}.Tags[{i}]"
+        item = _entity(ctx, item, ipath)
+        out.append(Tag(_req_str(ctx, item, "Key", ipath), _opt_str(ctx, item, "Value", ipath)))
+    return tuple(out)
+
+
+def _boundary(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> str | None:
+    pb = raw.get("PermissionsBoundary")
+    if pb is None:
+        return None
+    pb = _entity(ctx, pb, f"{path}.PermissionsBoundary")
+    return _req_str(ctx, pb, "PermissionsBoundaryArn", f"{path}.PermissionsBoundary")
+
+
+def _name_from_arn(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def _user(ctx: _Ctx, path: str, raw: Any) -> User:
+    raw = _entity(ctx, raw, path)
+    arn = _req_str(ctx, raw, "Arn", path)
+    name = _opt_str(ctx, raw, "UserName", path) or _name_from_arn(arn)
+    groups = []
+    for i, g in enumerate(_list(ctx, raw, "GroupList", path)):
+        if not isinstance(g, str):
+            raise ctx.fail("group names must be strings", f"{path}.GroupList[{i}]")
+        groups.append(g)
+    return User(
+        name=name,
+        arn=arn,
+        user_id=_opt_str(ctx, raw, "UserId", path),
+        path=_opt_str(ctx, raw, "Path", path, "/"),
+        groups=tuple(groups),
+        inline_policies=_inline(ctx, raw, "UserPolicyList", path, f"user {name}"),
+        attached_policies=_attached(ctx, raw, path),
+        boundary=_boundary(ctx, raw, path),
+        tags=_tags(ctx, raw, path),
+        create_date=_opt_str(ctx, raw, "CreateDate", path),
+    )
+
+
+def _group(ctx: _Ctx, path: str, raw: Any) -> Group:
+    raw = _entity(ctx, raw, path)
+    arn = _req_str(ctx, raw, "Arn", path)
+    name = _opt_str(ctx, raw, "GroupName", path) or _name_from_arn(arn)
+    return Group(
+        name=name,
+        arn=arn,
+        group_id=_opt_str(ctx, raw, "GroupId", path),
+        path=_opt_str(ctx, raw, "Path", path, "/"),
+        inline_policies=_inline(ctx, raw, "GroupPolicyList", path, f"group {name}"),
+        attached_policies=_attached(ctx, raw, path),
+        create_date=_opt_str(ctx, raw, "CreateDate", path),
+    )
+
+
+def _role(ctx: _Ctx, path: str, raw: Any) -> Role:
+    raw = _entity(ctx, raw, path)
+    arn = _req_str(ctx, raw, "Arn", path)
+    name = _opt_str(ctx, raw, "RoleName", path) or _name_from_arn(arn)
+    profiles = []
+    for i, ip in enumerate(_list(ctx, raw, "InstanceProfileList", path)):
+        ipath = f"{path}.InstanceProfileList[{i}]"
+        ip = _entity(ctx, ip, ipath)
+        ip_arn = _req_str(ctx, ip, "Arn", ipath)
+        role_names = tuple(
+            r.get("RoleName", "") for r in _list(ctx, ip, "Roles", ipath) if isinstance(r, Mapping)
+        )
+        profiles.append(
+            InstanceProfile(
+                name=_opt_str(ctx, ip, "InstanceProfileName", ipath) or _name_from_arn(ip_arn),
+                arn=ip_arn,
+                path=_opt_str(ctx, ip, "Path", ipath, "/"),
+                role_names=role_names,
+            )
+        )
+    trust_raw = raw.get("AssumeRolePolicyDocument")
+    return Role(
+        name=name,
+        arn=arn,
+        role_id=_opt_str(ctx, raw, "RoleId", path),
+        path=_opt_str(ctx, raw, "Path", path, "/"),
+        trust_policy=_doc(
+            ctx, trust_raw, "trust", f"role {name} trust policy", f"{path}.AssumeRolePolicyDocument"
+        ),
+        inline_policies=_inline(ctx, raw, "RolePolicyList", path, f"role {name}"),
+        attached_policies=_attached(ctx, raw, path),
+        boundary=_boundary(ctx, raw, path),
+        tags=_tags(ctx, raw, path),
+        instance_profiles=tuple(profiles),
+        create_date=_opt_str(ctx, raw, "CreateDate", path),
+        description=_opt_str(ctx, raw, "Description", path),
+    )
+
+
+def _managed_policy(ctx: _Ctx, path: str, raw: Any) -> ManagedPolicy:
+    raw = _entity(ctx, raw, path)
+    arn = _req_str(ctx, raw, "Arn", path)
+    # moto omits PolicyName in some shapes: derive it from the ARN.
+    name = _opt_str(ctx, raw, "PolicyName", path) or _name_from_arn(arn)
+    default_id = _opt_str(ctx, raw, "DefaultVersionId", path)
+    versions = []
+    for i, v in enumerate(_list(ctx, raw, "PolicyVersionList", path)):
+        vpath = f"{path}.PolicyVersionList[{i}]"
+        v = _entity(ctx, v, vpath)
+        vid = _opt_str(ctx, v, "VersionId", vpath) or f"v{i + 1}"
+        is_default = bool(v.get("IsDefaultVersion")) or (vid == default_id)
+        doc = _doc(ctx, v.get("Document"), "identity", f"{arn} ({vid})", f"{vpath}.Document")
+        versions.append(PolicyVersion(vid, doc, is_default, _opt_str(ctx, v, "CreateDate", vpath)))
+    if not versions:
+        ctx.warn("managed policy has no PolicyVersionList: it grants nothing here", path, arn)
+    if not default_id:
+        default_id = next((v.version_id for v in versions if v.is_default), "v1")
+    count = raw.get("AttachmentCount", 0)
+    return ManagedPolicy(
+        arn=arn,
+        name=name,
+        path=_opt_str(ctx, raw, "Path", path, "/"),
+        policy_id=_opt_str(ctx, raw, "PolicyId", path),
+        default_version_id=default_id,
+        versions=tuple(versions),
+        attachment_count=count if isinstance(count, int) else 0,
+        is_attachable=bool(raw.get("IsAttachable", True)),
+    )
+
+
+def _extension(
+    ctx: _Ctx, path: str, ext: Mapping[str, Any]
+) -> tuple[str, tuple[ScpLevel, ...], list[tuple[str, str]]]:
+    version = ext.get("FormatVersion", FORMAT_VERSION)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ctx.fail(
+            f"FormatVersion {version!r} is newer than this iam-explore understands "
+            f"({FORMAT_VERSION})",
+            f"{path}.FormatVersion",
+        )
+    account_id = _opt_str(ctx, ext, "AccountId", path)
+    levels = []
+    for i, lv in enumerate(_list(ctx, ext, "ScpLevels", path)):
+        lpath = f"{path}.ScpLevels[{i}]"
+        lv = _entity(ctx, lv, lpath)
+        target = _opt_str(ctx, lv, "Target", lpath) or f"level {i}"
+        pols = []
+        for j, sp in enumerate(_list(ctx, lv, "Policies", lpath)):
+            ppath = f"{lpath}.Policies[{j}]"
+            sp = _entity(ctx, sp, ppath)
+            name = _opt_str(ctx, sp, "Name", ppath) or f"scp-{j}"
+            doc = _doc(
+                ctx, sp.get("Document"), "scp", f"SCP {name} at {target}", f"{ppath}.Document"
+            )
+            pols.append(ScpPolicy(name, doc, _opt_str(ctx, sp, "Arn", ppath)))
+        levels.append(ScpLevel(target, tuple(pols)))
+    metadata = [
+        (k, str(v))
+        for k, v in ext.items()
+        if k not in ("FormatVersion", "AccountId", "ScpLevels")
+        and isinstance(v, (str, int, float, bool))
+    ]
+    return account_id, tuple(levels), metadata
+
+
+def _guess_account(*groups: Iterable[Any]) -> str:
+    for items in groups:
+        for item in items:
+            parts = str(getattr(item, "arn", "")).split(":")
+            if len(parts) > 4 and parts[4].isdigit():
+                return parts[4]
+    return "000000000000"
+
+
+def _reference_problems(
+    users: Mapping[str, User],
+    groups: Mapping[str, Group],
+    roles: Mapping[str, Role],
+    policies: Mapping[str, ManagedPolicy],
+    source: str,
+) -> list[Problem]:
+    out = []
+    group_names = {g.name for g in groups.values()}
+    for u in users.values():
+        for g in u.groups:
+            if g not in group_names:
+                out.append(
+                    Problem(
+                        f'user {u.name} is in group "{g}", which is not in the '
+                        f"snapshot: its policies are not counted",
+                        policy=u.arn,
+                        file=source,
+                        severity="warning",
+                    )
+                )
+    for e in (*users.values(), *groups.values(), *roles.values()):
+        refs = list(e.attached_policies)
+        if getattr(e, "boundary", None):
+            refs.append(e.boundary)  # type: ignore[attr-defined]
+        for arn in refs:
+            if arn not in policies:
+                out.append(
+                    Problem(
+                        f"{e.kind} {e.name} uses policy {arn}, which is not in the "
+                        "snapshot: it is treated as granting nothing",
+                        policy=arn,
+                        file=source,
+                        severity="warning",
+                    )
+                )
+    return out
