@@ -58,17 +58,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url"})
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in _VALUE_OPTIONS:
+            skip = True
+            continue
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # No subcommand: the explorer, with an optional snapshot path as the only positional.
-    known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
-    if not any(a in known for a in args_list if not a.startswith("-")):
-        return _explore(parser, args_list)
-    args = parser.parse_args(args_list)
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     try:
-        return int(args.func(args))
+        if _first_positional(args_list) in commands or any(
+            a in ("-h", "--help", "--version") for a in args_list
+        ):
+            args = parser.parse_args(args_list)
+            return int(args.func(args))
+        explore = _Parser(prog="iam-explore", description=parser.description)
+        explore.add_argument("snapshot", nargs="?")
+        for opt in sorted(_VALUE_OPTIONS):
+            explore.add_argument(opt)
+        return _explore(explore.parse_args(args_list))
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -77,10 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _explore(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    explore = _Parser(prog="iam-explore", parents=[parser], add_help=False)
-    explore.add_argument("snapshot", nargs="?", help="snapshot file or directory")
-    args, _ = explore.parse_known_args(argv)
+def _explore(args: argparse.Namespace) -> int:
     try:
         from tui.commands import explore as explore_cmd
     except ModuleNotFoundError:

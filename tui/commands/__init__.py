@@ -1,0 +1,1 @@
+"""Subcommands of the ``iam-explore`` CLI, one module each."""
