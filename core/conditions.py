@@ -65,7 +65,7 @@ from typing import Any, Final, TypeVar
 from core.context import UNKNOWN, RequestContext
 from core.model import ConditionClause
 from core.patterns import Part, like_regex, parts_regex
-from core.tri import Tri
+from core.tri import Tri, tri_all, tri_any
 from core.variables import has_variables, literal, resolve, variable_keys
 
 __all__ = [
@@ -511,22 +511,10 @@ def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
             return ~hit if negated else hit
         per = [~matches(v) if negated else matches(v) for v in found]
         if quantifier == "all":
-            return _tri_all(per)
-        return _tri_any(per)
+            return tri_all(per)
+        return tri_any(per)
 
     return evaluate
-
-
-def _tri_all(values: list[Tri]) -> Tri:
-    if Tri.FALSE in values:
-        return Tri.FALSE
-    return Tri.UNKNOWN if Tri.UNKNOWN in values else Tri.TRUE
-
-
-def _tri_any(values: list[Tri]) -> Tri:
-    if Tri.TRUE in values:
-        return Tri.TRUE
-    return Tri.UNKNOWN if Tri.UNKNOWN in values else Tri.FALSE
 
 
 # --- public API -----------------------------------------------------------------------------

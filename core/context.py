@@ -61,6 +61,8 @@ class RequestContext:
     unknown: frozenset[str] = frozenset()
     unknown_by_default: bool = False
     absent: frozenset[str] = frozenset()
+    absent_prefixes: tuple[str, ...] = ()
+    """Lowercased key prefixes (``aws:principaltag/``) whose keys not in ``values`` are absent."""
 
     @staticmethod
     def of(
@@ -69,6 +71,7 @@ class RequestContext:
         unknown: Iterable[str] = (),
         unknown_by_default: bool = False,
         absent: Iterable[str] = (),
+        absent_prefixes: Iterable[str] = (),
     ) -> RequestContext:
         """Build a context from keys in any case and values as str, bool, number or lists."""
         return RequestContext(
@@ -76,6 +79,7 @@ class RequestContext:
             unknown=frozenset(k.lower() for k in unknown),
             unknown_by_default=unknown_by_default,
             absent=frozenset(k.lower() for k in absent),
+            absent_prefixes=tuple(p.lower() for p in absent_prefixes),
         )
 
     def lookup(self, key: str) -> Value | _Unknown | None:
@@ -87,6 +91,8 @@ class RequestContext:
         if k in self.unknown:
             return UNKNOWN
         if self.unknown_by_default and k not in self.absent:
+            if self.absent_prefixes and k.startswith(self.absent_prefixes):
+                return None
             return UNKNOWN
         return None
 
@@ -94,4 +100,6 @@ class RequestContext:
         """A copy with more (or replaced) present keys."""
         merged = dict(self.values)
         merged.update({k.lower(): _norm(v) for k, v in extra.items()})
-        return RequestContext(merged, self.unknown, self.unknown_by_default, self.absent)
+        return RequestContext(
+            merged, self.unknown, self.unknown_by_default, self.absent, self.absent_prefixes
+        )
