@@ -41,6 +41,12 @@ from core.variables import VERSION_2012, has_variables, resolve
 
 PrincipalKind = Literal["user", "role", "session", "service", "root", "other"]
 
+CALLER_CHOSEN = "\x00caller-chosen"
+"""Resource value meaning "a resource the caller creates or picks" (analysis only).
+
+An ``Allow`` matches when one of its resources could name a resource of the action's service; a
+``Deny`` matches only when it covers every resource (the caller would pick another one)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
@@ -135,11 +141,40 @@ def _action_match(st: Statement, action: str) -> bool:
     return not hit if st.not_action else hit
 
 
+def _covers_all(pattern: str) -> bool:
+    return pattern == "*" or (pattern.startswith("arn") and not pattern[3:].strip(":*"))
+
+
+def _could_name(pattern: str, service: str) -> bool:
+    if pattern == "*" or "${" in pattern:
+        return True
+    parts = pattern.split(":")
+    if len(parts) < 3:
+        return False
+    return arn_matches(parts[2], service) if ("*" in parts[2] or "?" in parts[2]) else (
+        parts[2] == service
+    )
+
+
+def _chosen_match(st: Statement, action: str) -> Tri:
+    assert st.resources is not None
+    service = action.split(":", 1)[0].lower()
+    if st.effect == "Allow":
+        if st.not_resource:
+            return Tri.of(not any(_covers_all(p) for p in st.resources))
+        return Tri.of(any(_could_name(p, service) for p in st.resources))
+    if st.not_resource:
+        return Tri.of(not any(_could_name(p, service) for p in st.resources))
+    return Tri.of(any(_covers_all(p) for p in st.resources))
+
+
 def _resource_match(
-    st: Statement, resource: str, ctx: RequestContext, variables: bool
+    st: Statement, resource: str, ctx: RequestContext, variables: bool, action: str = ""
 ) -> tuple[Tri, ConditionClause | None]:
     if st.resources is None:
         return Tri.TRUE, None
+    if resource == CALLER_CHOSEN:
+        return _chosen_match(st, action), None
     result = Tri.FALSE
     unknown_clause: ConditionClause | None = None
     for pattern in st.resources:
@@ -242,7 +277,7 @@ def _eval_layer(
             variables = index_of(ref.document).variables
             if st.conditions:
                 keys.update(context_keys(st.conditions))
-            r, rclause = _resource_match(st, req.resource, req.context, variables)
+            r, rclause = _resource_match(st, req.resource, req.context, variables, req.action)
             if r is Tri.FALSE:
                 if misses is not None:
                     misses.append(Miss(StatementRef(ref, st), "resource does not match"))

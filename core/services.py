@@ -347,7 +347,10 @@ SERVICES: tuple[PassRoleService, ...] = (
         passed_to_service="sagemaker.amazonaws.com",
         action_sets=(
             _A(
-                ("sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"),
+                (
+                    "sagemaker:CreateNotebookInstance",
+                    "sagemaker:CreatePresignedNotebookInstanceUrl",
+                ),
                 "create a notebook instance with the role, open it with a presigned URL",
             ),
             _A(
@@ -502,7 +505,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             ),
             hacktricks("aws-apprunner-privesc/index.html"),
             Reference(
-                "AWS managed policy AWSAppRunnerFullAccess (PassedToService apprunner.amazonaws.com)",
+                "AWS managed policy AWSAppRunnerFullAccess (PassedToService value)",
                 "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSAppRunnerFullAccess.html",
             ),
         ),
@@ -638,9 +641,7 @@ SERVICES: tuple[PassRoleService, ...] = (
         ),
         associated_resource_arn=None,
         credential_access="startup script and DAG tasks run as the execution role",
-        references=(
-            _labs("mwaa-001-iam-passrole+airflow-createenvironment"),
-        ),
+        references=(_labs("mwaa-001-iam-passrole+airflow-createenvironment"),),
     ),
     PassRoleService(
         id="kinesisanalytics",
@@ -672,7 +673,9 @@ SERVICES: tuple[PassRoleService, ...] = (
         associated_resource_arn=None,
         credential_access="build commands run with the app's service role",
         references=(
-            _labs("amplify-001-iam-passrole+amplify-createapp+amplify-createbranch+amplify-startjob"),
+            _labs(
+                "amplify-001-iam-passrole+amplify-createapp+amplify-createbranch+amplify-startjob"
+            ),
             hacktricks("aws-amplify-privesc/index.html"),
         ),
     ),
@@ -773,7 +776,10 @@ SERVICES: tuple[PassRoleService, ...] = (
             "names cognito-identity.amazonaws.com as a Federated principal "
             "(sts:AssumeRoleWithWebIdentity), usually with an aud condition on the pool id"
         ),
-        references=(pathfinding("cognitoidentity-001"), hacktricks("aws-cognito-privesc/index.html")),
+        references=(
+            pathfinding("cognitoidentity-001"),
+            hacktricks("aws-cognito-privesc/index.html"),
+        ),
     ),
     PassRoleService(
         id="codestar",
@@ -789,9 +795,7 @@ SERVICES: tuple[PassRoleService, ...] = (
         ),
         associated_resource_arn=None,
         credential_access="the project's CloudFormation toolchain runs as the role",
-        references=(
-            hacktricks("aws-codestar-privesc/iam-passrole-codestar-createproject.html"),
-        ),
+        references=(hacktricks("aws-codestar-privesc/iam-passrole-codestar-createproject.html"),),
     ),
     PassRoleService(
         id="elasticbeanstalk",
@@ -836,10 +840,6 @@ SERVICES: tuple[PassRoleService, ...] = (
             Reference(
                 "AWS: Use IAM to configure roles for Automation",
                 "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-walk-security-assume.html",
-            ),
-            Reference(
-                "PassRole permissions and embedded AssumeRole in Automation documents",
-                "http://nanalakshmanan.com/blog/Embedded-Assume-Role/".replace("http:", "https:"),
             ),
         ),
     ),
@@ -901,10 +901,17 @@ def _normalize_principal(principal: str) -> str:
 
 
 _BY_ID: dict[str, PassRoleService] = {s.id: s for s in SERVICES}
-_BY_PRINCIPAL: dict[str, tuple[PassRoleService, ...]] = {}
-for _service in SERVICES:
-    for _principal in _service.principals:
-        _BY_PRINCIPAL[_principal] = (*_BY_PRINCIPAL.get(_principal, ()), _service)
+
+
+def _index_principals() -> dict[str, tuple[PassRoleService, ...]]:
+    index: dict[str, tuple[PassRoleService, ...]] = {}
+    for service in SERVICES:
+        for principal in service.principals:
+            index[principal] = (*index.get(principal, ()), service)
+    return index
+
+
+_BY_PRINCIPAL = _index_principals()
 
 
 def services_by_principal(principal: str) -> tuple[PassRoleService, ...]:
@@ -921,7 +928,7 @@ def service_by_principal(principal: str) -> PassRoleService | None:
     return rows[0] if rows else None
 
 
-def service_by_id(id: str) -> PassRoleService | None:  # noqa: A002 - name fixed by the schema
+def service_by_id(id: str) -> PassRoleService | None:
     """The row with this id, or ``None``."""
     return _BY_ID.get(id)
 

@@ -1,0 +1,545 @@
+"""Read-only live fetch of one AWS account into a snapshot (the only module importing boto3).
+
+:func:`fetch_account` reads the caller identity (STS), every IAM entity and managed policy
+(``GetAccountAuthorizationDetails``) and, when they are readable, the service control policies
+at each level from the organization root down to the account. :func:`write_snapshot` stores the
+result atomically in the format :func:`core.loader.load_account` reads.
+
+Read-only is enforced, not promised: every client is made by :func:`read_only_client`, which
+refuses any operation whose name does not start with ``Get``, ``List``, ``Describe`` or
+``Decode`` before a request is built. Failures a person can act on become one-line
+:class:`FetchError` messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+
+from core.errors import IamExploreError
+from core.loader import EXTENSION_KEY, FORMAT_VERSION
+
+READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Decode")
+"""An operation is allowed only when its name starts with one of these."""
+
+RETRY_CONFIG: dict[str, Any] = {"mode": "adaptive", "max_attempts": 10}
+"""botocore retries for every call after the first (throttling backs off client-side too)."""
+
+PROBE_RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "max_attempts": 2}
+"""Retries for the first call (``GetCallerIdentity``), so an endpoint that does not answer
+fails in seconds instead of after ten backed-off connection attempts."""
+
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 60
+DEFAULT_REGION = "us-east-1"
+
+AUTHORIZATION_FILTERS = ("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
+DETAIL_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(stage, pages, entities)``: API responses received and entities collected so far."""
+
+
+class CancelToken(Protocol):
+    """Anything with ``is_set()``, such as :class:`threading.Event`."""
+
+    def is_set(self) -> bool: ...
+
+
+class FetchError(IamExploreError):
+    """A live fetch failed for a reason a person can act on (one line, no traceback)."""
+
+
+class ReadOnlyViolation(IamExploreError):
+    """An AWS operation that could change the account was attempted and refused before sending."""
+
+
+class FetchCancelled(IamExploreError):
+    """The fetch was cancelled through its ``cancel`` token."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """Everything one fetch read, as raw API dicts (datetimes still as ``datetime``).
+
+    Attributes:
+        account_id: the account fetched (from ``sts:GetCallerIdentity``).
+        caller_arn: who fetched it.
+        details: the merged ``GetAccountAuthorizationDetails`` lists, keyed as in the API.
+        scp_levels: ``[{"Target", "Policies": [{"Name", "Arn", "Document"}]}]``, root first.
+        scp_note: why SCPs are missing or partial (``""`` when they were read).
+        fetched_at: when the fetch finished (UTC).
+        fetched_from: ``"profile X / endpoint Y"`` (never a credential).
+        pages: API responses received.
+        metadata: other facts worth keeping (organization id, management account).
+    """
+
+    account_id: str
+    caller_arn: str
+    details: Mapping[str, list[dict[str, Any]]]
+    scp_levels: tuple[dict[str, Any], ...]
+    scp_note: str
+    fetched_at: datetime
+    fetched_from: str
+    pages: int = 0
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    def count(self, key: str) -> int:
+        """Number of items in one of :data:`DETAIL_LISTS`."""
+        return len(self.details.get(key, ()))
+
+
+# -- the read-only guard -----------------------------------------------------------------------
+
+
+def is_read_only(operation: str) -> bool:
+    """Whether an AWS operation name (``ListUsers``, ``CreateUser``) may be called."""
+    return operation.startswith(READ_ONLY_PREFIXES)
+
+
+def _refuse_writes(model: Any = None, **_: Any) -> None:
+    name = getattr(model, "name", "")
+    if not is_read_only(name):
+        service = getattr(getattr(model, "service_model", None), "service_name", "aws")
+        raise ReadOnlyViolation(
+            f"refused {service}:{name}: iam-explore only calls Get/List/Describe/Decode operations"
+        )
+
+
+def read_only_client(
+    session: Any,
+    service: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    retries: Mapping[str, Any] | None = None,
+) -> Any:
+    """Create a boto3 client that refuses every operation that is not read-only.
+
+    The guard runs on ``before-parameter-build`` (before the request is even serialised) and
+    again on ``before-call`` (the last event before sending), for plain calls and paginators.
+    """
+    config = Config(
+        retries=dict(retries or RETRY_CONFIG),
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        user_agent_extra="iam-explore",
+    )
+    client = session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+    client.meta.events.register_first("before-parameter-build", _refuse_writes)
+    client.meta.events.register_first("before-call", _refuse_writes)
+    return client
+
+
+# -- error translation ---------------------------------------------------------------------------
+
+_ACCESS_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+    }
+)
+_THROTTLED = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+    }
+)
+_BAD_CREDENTIALS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "InvalidAccessKeyId",
+        "AuthFailure",
+    }
+)
+_EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+_PERMISSION_RE = re.compile(r"perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)")
+_ADVICE = "attach the AWS managed policy SecurityAudit (or ReadOnlyAccess) to the caller"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _error_message(exc: ClientError) -> str:
+    return _one_line(exc.response.get("Error", {}).get("Message", "") or "")
+
+
+def missing_permission(exc: ClientError, service: str) -> str:
+    """The ``service:Action`` an access-denied error names, else the one the call needed."""
+    match = _PERMISSION_RE.search(_error_message(exc))
+    if match:
+        return match.group(1)
+    return f"{service}:{exc.operation_name}"
+
+
+def _profile_hint(profile: str | None) -> str:
+    return f" --profile {profile}" if profile else ""
+
+
+def translate_error(exc: Exception, *, service: str, profile: str | None) -> FetchError | None:
+    """Turn a boto3/botocore failure into a one-line :class:`FetchError` (None: not ours)."""
+    who = f'profile "{profile}"' if profile else "the default credentials"
+    msg: str | None = None
+    if isinstance(exc, ProfileNotFound):
+        name = exc.kwargs.get("profile", profile)
+        msg = (
+            f'AWS profile "{name}" not found in ~/.aws/config or ~/.aws/credentials: '
+            "check the name with `aws configure list-profiles`"
+        )
+    elif isinstance(exc, (TokenRetrievalError, UnauthorizedSSOTokenError, SSOTokenLoadError)):
+        msg = (
+            f"the AWS SSO session for {who} has expired or is missing: "
+            f"run `aws sso login{_profile_hint(profile)}`"
+        )
+    elif isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        msg = (
+            "no AWS credentials found: pass --profile NAME, set AWS_PROFILE, run "
+            "`aws configure` or `aws sso login`"
+        )
+    elif isinstance(exc, NoRegionError):
+        msg = "no AWS region configured: pass --region (for example us-east-1)"
+    elif isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
+        url = exc.kwargs.get("endpoint_url", "") or "the AWS endpoint"
+        what = "timed out" if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)) else ""
+        msg = f"the endpoint {url} is not answering{' (' + what + ')' if what else ''}"
+        msg += ": check --endpoint-url, the network or a proxy"
+    elif isinstance(exc, ClientError):
+        code = _error_code(exc)
+        op = f"{service}:{exc.operation_name}"
+        if code in _ACCESS_DENIED:
+            msg = f"access denied: the caller lacks {missing_permission(exc, service)}; {_ADVICE}"
+        elif code in _THROTTLED:
+            attempts = RETRY_CONFIG.get("max_attempts", "several")
+            msg = (
+                f"AWS kept throttling {op} ({code}) after {attempts} attempts: "
+                "wait a few minutes and retry"
+            )
+        elif code in _EXPIRED:
+            msg = (
+                f"the AWS credentials of {who} have expired ({code}): refresh them "
+                f"(for SSO: `aws sso login{_profile_hint(profile)}`) and retry"
+            )
+        elif code in _BAD_CREDENTIALS:
+            msg = (
+                f"AWS rejected the credentials of {who} ({code}): check the access key, "
+                "secret and session token"
+            )
+        else:
+            msg = f"{op} failed: {code}: {_error_message(exc)}"
+    elif isinstance(exc, BotoCoreError):
+        msg = f"AWS client error: {_one_line(str(exc))}"
+    return FetchError(_one_line(msg)) if msg is not None else None
+
+
+@contextlib.contextmanager
+def _translated(service: str, profile: str | None) -> Iterator[None]:
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        err = translate_error(exc, service=service, profile=profile)
+        if err is None:  # pragma: no cover - every BotoCoreError/ClientError translates
+            raise
+        raise err from None
+
+
+# -- fetching ----------------------------------------------------------------------------------
+
+
+class _Tally:
+    def __init__(self, progress: ProgressCallback | None, cancel: CancelToken | None) -> None:
+        self.progress = progress
+        self.cancel = cancel
+        self.pages = 0
+        self.entities = 0
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise FetchCancelled("fetch cancelled")
+
+    def page(self, stage: str, entities: int = 0) -> None:
+        self.pages += 1
+        self.entities += entities
+        if self.progress is not None:
+            self.progress(stage, self.pages, self.entities)
+        self.check()
+
+
+def _strip(response: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def _document(content: Any) -> Any:
+    """SCP ``Content`` is a JSON string: store it as an object when it parses."""
+    if isinstance(content, str):
+        try:
+            return json.loads(content)
+        except json.JSONDecodeError:
+            return content
+    return content
+
+
+def _fetch_details(iam: Any, tally: _Tally) -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {k: [] for k in DETAIL_LISTS}
+    paginator = iam.get_paginator("get_account_authorization_details")
+    for page in paginator.paginate(Filter=list(AUTHORIZATION_FILTERS)):
+        n = 0
+        for key in DETAIL_LISTS:
+            items = [_strip(i) for i in page.get(key, [])]
+            merged[key].extend(items)
+            n += len(items)
+        tally.page("IAM users, groups, roles and policies", n)
+    return merged
+
+
+def _paginate(client: Any, op: str, key: str, tally: _Tally, **kwargs: Any) -> list[Any]:
+    out: list[Any] = []
+    for page in client.get_paginator(op).paginate(**kwargs):
+        out.extend(page.get(key, []))
+        tally.page("service control policies")
+    return out
+
+
+def _target_name(org: Any, target_id: str, kind: str, tally: _Tally) -> str:
+    if kind == "ROOT":
+        return f"root {target_id}"
+    if kind == "ORGANIZATIONAL_UNIT":
+        ou = org.describe_organizational_unit(OrganizationalUnitId=target_id)
+        tally.page("service control policies")
+        name = ou.get("OrganizationalUnit", {}).get("Name", "")
+        return f"OU {name} ({target_id})" if name else f"OU {target_id}"
+    return f"account {target_id}"
+
+
+def _fetch_scps(
+    org: Any, account_id: str, tally: _Tally, metadata: dict[str, str]
+) -> tuple[tuple[dict[str, Any], ...], str]:
+    """SCP levels root-first, or ``((), note)`` when Organizations cannot be read."""
+    try:
+        organization = org.describe_organization().get("Organization", {})
+        tally.page("service control policies")
+        if organization.get("Id"):
+            metadata["OrganizationId"] = str(organization["Id"])
+        management = str(organization.get("MasterAccountId", ""))
+        if management:
+            metadata["OrganizationManagementAccountId"] = management
+        chain: list[tuple[str, str]] = [(account_id, "ACCOUNT")]
+        child = account_id
+        while chain[-1][1] != "ROOT":
+            parents = _paginate(org, "list_parents", "Parents", tally, ChildId=child)
+            if not parents:
+                break
+            child = str(parents[0]["Id"])
+            chain.append((child, str(parents[0]["Type"])))
+        levels = []
+        for target_id, kind in reversed(chain):
+            tally.check()
+            summaries = _paginate(
+                org,
+                "list_policies_for_target",
+                "Policies",
+                tally,
+                TargetId=target_id,
+                Filter="SERVICE_CONTROL_POLICY",
+            )
+            policies = []
+            for summary in summaries:
+                described = org.describe_policy(PolicyId=summary["Id"]).get("Policy", {})
+                tally.page("service control policies", 1)
+                s = described.get("PolicySummary", summary)
+                policies.append(
+                    {
+                        "Name": s.get("Name", summary.get("Name", "")),
+                        "Arn": s.get("Arn", summary.get("Arn", "")),
+                        "Document": _document(described.get("Content")),
+                    }
+                )
+            levels.append(
+                {"Target": _target_name(org, target_id, kind, tally), "Policies": policies}
+            )
+    except ClientError as exc:
+        code = _error_code(exc)
+        if code == "AWSOrganizationsNotInUseException":
+            return (), "SCPs not visible: the account is not in an organization"
+        if code in _ACCESS_DENIED:
+            return (), (
+                f"SCPs not visible: {missing_permission(exc, 'organizations')} was denied "
+                "(SCPs are readable from the management account or a delegated administrator)"
+            )
+        raise
+    note = ""
+    if metadata.get("OrganizationManagementAccountId") == account_id:
+        note = "this is the organization's management account: SCPs do not apply to it"
+    return tuple(levels), note
+
+
+def _describe_source(session: Any, profile: str | None, endpoint_url: str | None) -> str:
+    creds = session.get_credentials()
+    method = getattr(creds, "method", "") if creds is not None else ""
+    name = profile or session.profile_name or "default"
+    via = f" (credentials: {method})" if method else ""
+    return f"profile {name}{via} / endpoint {endpoint_url or 'AWS default'}"
+
+
+def fetch_account(
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | threading.Event | None = None,
+) -> FetchResult:
+    """Read one account, read-only, through boto3's standard credential chain.
+
+    Args:
+        profile: AWS profile name (None: the default chain: env, ``AWS_PROFILE``, ...).
+        region: region for STS and the partition (None: the profile's, else us-east-1).
+        endpoint_url: one endpoint for every service (moto, LocalStack).
+        progress: called after each API response with ``(stage, pages, entities)``.
+        cancel: checked between pages; when set, :class:`FetchCancelled` is raised.
+
+    Raises:
+        FetchError: credentials, permissions, throttling or endpoint problems (one line).
+        FetchCancelled: ``cancel`` was set.
+        ReadOnlyViolation: a write was attempted (a bug: nothing was sent).
+    """
+    tally = _Tally(progress, cancel)
+    tally.check()
+    with _translated("sts", profile):
+        session = boto3.Session(profile_name=profile, region_name=region)
+        region = region or session.region_name or DEFAULT_REGION
+
+        def client(service: str, retries: Mapping[str, Any] | None = None) -> Any:
+            return read_only_client(
+                session, service, region=region, endpoint_url=endpoint_url, retries=retries
+            )
+
+        sts = client("sts", PROBE_RETRY_CONFIG)
+        identity = sts.get_caller_identity()
+        tally.page("caller identity")
+        source = _describe_source(session, profile, endpoint_url)
+    account_id = str(identity["Account"])
+    with _translated("iam", profile):
+        details = _fetch_details(client("iam"), tally)
+    metadata: dict[str, str] = {}
+    with _translated("organizations", profile):
+        levels, note = _fetch_scps(client("organizations"), account_id, tally, metadata)
+    return FetchResult(
+        account_id=account_id,
+        caller_arn=str(identity.get("Arn", "")),
+        details=details,
+        scp_levels=levels,
+        scp_note=note,
+        fetched_at=datetime.now(UTC),
+        fetched_from=source,
+        pages=tally.pages,
+        metadata=metadata,
+    )
+
+
+# -- snapshots -----------------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "replace")
+    raise TypeError(f"cannot store {type(value).__name__} in a snapshot")
+
+
+def snapshot_data(result: FetchResult) -> dict[str, Any]:
+    """The snapshot as a JSON-ready object in the loader's format."""
+    ext: dict[str, Any] = {
+        "FormatVersion": FORMAT_VERSION,
+        "AccountId": result.account_id,
+        "ScpLevels": list(result.scp_levels),
+        "FetchedAt": result.fetched_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "FetchedBy": result.caller_arn,
+        "FetchedFrom": result.fetched_from,
+    }
+    if result.scp_note:
+        ext["ScpNote"] = result.scp_note
+    ext.update({k: v for k, v in result.metadata.items() if k not in ext})
+    data: dict[str, Any] = {key: list(result.details.get(key, [])) for key in DETAIL_LISTS}
+    data[EXTENSION_KEY] = ext
+    return data
+
+
+def write_snapshot(result: FetchResult, path: str | os.PathLike[str]) -> Path:
+    """Write the snapshot atomically (same-directory temp file, fsync, rename), mode 0600.
+
+    Raises:
+        FetchError: the file cannot be written (nothing is left behind).
+    """
+    target = Path(path)
+    text = json.dumps(snapshot_data(result), indent=1, default=_json_default, sort_keys=False)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise FetchError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(text)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise FetchError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return target

@@ -1,0 +1,92 @@
+"""Findings: PassRole edges and other escalation edges, each with its reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from core.decision import StatementRef
+from core.services import Reference
+
+Escalation = Literal["admin", "privilege-gain", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One step of an edge and the statements that allow it.
+
+    Attributes:
+        step: ``passrole``, ``trust``, ``launch``, ``prerequisite``, ``action``, ``gain``, ...
+        text: the step in plain words.
+        statements: the statements that allow it.
+    """
+
+    step: str
+    text: str
+    statements: tuple[StatementRef, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "step": self.step,
+            "text": self.text,
+            "statements": [s.to_json() for s in self.statements],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An edge from a principal to more privilege.
+
+    Attributes:
+        kind: ``passrole`` for PassRole edges, otherwise the escalation method id.
+        source: the acting principal's ARN.
+        target: the ARN acted on (role, user, group, policy; the principal itself for
+            self-modification).
+        role: the passed or assumed role's ARN, when there is one.
+        service: the service principal a role is passed to.
+        escalation: ``admin``, ``privilege-gain`` or ``none``.
+        conditional: the edge exists only if ``conditions`` hold (keys the caller does not
+            control).
+        constraints: choices the caller must make (regions, resource names, tags).
+        gained: what the target adds, grouped by service and access level.
+        source_is_admin: the source is already admin-equivalent (not an escalation).
+    """
+
+    kind: str
+    source: str
+    target: str
+    title: str
+    role: str | None = None
+    service: str | None = None
+    service_id: str | None = None
+    escalation: Escalation = "none"
+    conditional: bool = False
+    conditions: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    gained: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    source_is_admin: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str, str | None]:
+        """Identity of the edge for diffs (kind, source, target, service)."""
+        return (self.kind, self.source, self.target, self.service)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "source": self.source,
+            "role": self.role,
+            "service": self.service,
+            "target": self.target,
+            "escalation": self.escalation,
+            "conditional": self.conditional,
+            "conditions": list(self.conditions),
+            "constraints": list(self.constraints),
+            "gained": list(self.gained),
+            "source_is_admin": self.source_is_admin,
+            "references": [{"title": r.title, "url": r.url} for r in self.references],
+            "reasons": [r.to_json() for r in self.reasons],
+        }

@@ -1,0 +1,116 @@
+"""Resolve a conditional decision: caller-controlled keys are chosen in the caller's favour.
+
+A decision over unknown keys says "allowed only if" some conditions hold. For each condition,
+:mod:`core.keys` says whether the caller controls its key: if so, the caller satisfies (or, for a
+deny, avoids) it and the choice becomes a *constraint*; otherwise the condition stays, and the
+edge is *conditional*. ``iam:AssociatedResourceARN`` is checked against the ARN the service would
+present in the chosen region (its name part is the caller's choice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.conditions import describe_clause
+from core.decision import Decision
+from core.keys import caller_controls
+from core.model import ConditionClause
+from core.patterns import arn_matches
+
+_POSITIVE = ("StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringEqualsIgnoreCase")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A decision after choosing caller-controlled keys.
+
+    Attributes:
+        possible: the request can be allowed (perhaps only under ``conditions``).
+        conditional: ``conditions`` on keys the caller does not control must hold.
+        conditions: those conditions, in words.
+        constraints: the caller's choices, in words.
+    """
+
+    possible: bool
+    conditional: bool = False
+    conditions: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+
+
+def _concrete(glob: str) -> str:
+    return glob.replace("*", "x").replace("?", "x")
+
+
+def _arn_satisfiable(clause: ConditionClause, template: str | None) -> bool:
+    if template is None:
+        return False
+    base = clause.operator.split(":")[-1].removesuffix("IfExists")
+    if base not in _POSITIVE:
+        return True  # a negated condition is met by choosing another name
+    for value in clause.values:
+        v = str(value)
+        if arn_matches(template, _concrete(v)) or arn_matches(v, _concrete(template)):
+            return True
+    return False
+
+
+def _clause_status(
+    clause: ConditionClause, arn_template: str | None
+) -> tuple[str, str | None]:
+    """``("yes"|"no"|"unknown", constraint text)`` for one clause the caller may influence."""
+    key = clause.key.lower()
+    text = describe_clause(clause)
+    if key == "iam:associatedresourcearn":
+        return ("yes", text) if _arn_satisfiable(clause, arn_template) else ("no", None)
+    if clause.operator == "ResourceVariable":
+        return "unknown", None
+    if caller_controls(key):
+        return "yes", text
+    return "unknown", None
+
+
+def resolve(decision: Decision, arn_template: str | None = None) -> Resolved:
+    """Choose caller-controlled keys in the caller's favour; see the module docstring."""
+    if not decision.conditional:
+        return Resolved(decision.allowed)
+    conditions: list[str] = []
+    constraints: list[str] = []
+    for req in decision.requirements:
+        if req.kind == "allow-if":
+            best: tuple[int, list[str], list[str]] | None = None
+            for alt in req.alternatives:
+                rank, conds, cons = 2, [], []
+                for clause in alt.clauses:
+                    status, text = _clause_status(clause, arn_template)
+                    if status == "no":
+                        rank = 0
+                        break
+                    if status == "unknown":
+                        rank = min(rank, 1)
+                        conds.append(describe_clause(clause))
+                    elif text:
+                        cons.append(text)
+                if best is None or rank > best[0]:
+                    best = (rank, conds, cons)
+            if best is None or best[0] == 0:
+                return Resolved(False)
+            conditions.extend(best[1])
+            constraints.extend(best[2])
+        else:
+            for alt in req.alternatives:
+                statuses = [_clause_status(c, arn_template) for c in alt.clauses]
+                if any(s == "no" for s, _ in statuses):
+                    continue
+                avoidable = [c for c, (s, _) in zip(alt.clauses, statuses, strict=True)
+                             if s == "yes" and c.key.lower() != "iam:associatedresourcearn"]
+                if avoidable:
+                    constraints.append("avoid " + describe_clause(avoidable[0])
+                                       + f" ({alt.ref.label})")
+                    continue
+                conditions.append(
+                    "unless " + " and ".join(describe_clause(c) for c in alt.clauses)
+                    + f" ({alt.ref.label})"
+                )
+    conditions = list(dict.fromkeys(conditions))
+    return Resolved(True, bool(conditions), tuple(conditions),
+                    tuple(dict.fromkeys(constraints)))

@@ -1,0 +1,177 @@
+"""A principal prepared for many evaluations: its policies, base context and a decision cache."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.context import RequestContext
+from core.decision import Decision, PolicyRef
+from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate
+from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
+from core.model import Account, Group, Role, Tag, User
+from core.principals import (
+    _inline,
+    _managed,
+    policy_set,
+    principal_context,
+    principal_known_absent,
+)
+
+_PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+
+
+def _doc_is_personal(ref: PolicyRef) -> bool:
+    text = ref.document.text.lower()
+    return any(k in text for k in _PRINCIPAL_KEYS)
+
+
+def _doc_mentions(ref: PolicyRef, needles: tuple[str, ...]) -> bool:
+    text = ref.document.text.lower()
+    return any(n in text for n in needles)
+
+
+@dataclass
+class PrincipalView:
+    """Evaluate requests as one principal (or a group's policies), with caching.
+
+    Attributes:
+        arn: the principal's ARN (a group's ARN for group views).
+        name: display name.
+        kind: ``user``, ``role`` or ``group``.
+        policies: the policy set.
+        signature: equal for principals whose decisions are all equal (shared policies and no
+            principal-specific variables or keys), so analyses run once per signature.
+    """
+
+    arn: str
+    name: str
+    kind: str
+    policies: PolicySet
+    base: Mapping[str, object]
+    absent: frozenset[str]
+    signature: tuple[object, ...]
+    region_sensitive: bool
+    entity: User | Role | Group | None = None
+    _cache: dict[tuple[object, ...], Decision] = field(default_factory=dict, repr=False)
+
+    @property
+    def all_refs(self) -> tuple[PolicyRef, ...]:
+        refs = list(self.policies.identity)
+        if self.policies.boundary:
+            refs.append(self.policies.boundary)
+        for level in self.policies.scp_levels:
+            refs.extend(level)
+        return tuple(refs)
+
+    def context(
+        self,
+        extra: Mapping[str, object] | None = None,
+        *,
+        resource_tags: tuple[Tag, ...] | None = None,
+        absent: frozenset[str] = frozenset(),
+    ) -> RequestContext:
+        """The request context: principal keys, direct-call facts, ``extra``; the rest unknown."""
+        values: dict[str, object] = dict(self.base)
+        prefixes = ["aws:principaltag/"]
+        if resource_tags is not None:
+            prefixes.append("aws:resourcetag/")
+            for t in resource_tags:
+                values[f"aws:ResourceTag/{t.key}"] = t.value
+        if extra:
+            values.update(extra)
+        return RequestContext.of(
+            values,
+            unknown_by_default=True,
+            absent=self.absent | absent,
+            absent_prefixes=prefixes,
+        )
+
+    def decide(
+        self,
+        action: str,
+        resource: str = CALLER_CHOSEN,
+        extra: Mapping[str, object] | None = None,
+        *,
+        resource_tags: tuple[Tag, ...] | None = None,
+        absent: frozenset[str] = frozenset(),
+        resource_policy: PolicyRef | None = None,
+        resource_must_allow: bool = False,
+    ) -> Decision:
+        """Evaluate ``action`` on ``resource`` (default: a resource the caller chooses)."""
+        key = (
+            action.lower(),
+            resource,
+            tuple(sorted((extra or {}).items())),
+            resource_tags,
+            absent,
+            id(resource_policy.document) if resource_policy else None,
+        )
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        ctx = self.context(extra, resource_tags=resource_tags, absent=absent)
+        d = evaluate(
+            Request(self.arn, action, resource, ctx),
+            self.policies,
+            resource_policy=resource_policy,
+            resource_must_allow=resource_must_allow,
+        )
+        self._cache[key] = d
+        return d
+
+
+def principal_view(account: Account, principal: User | Role) -> PrincipalView:
+    """The view of a user or role."""
+    ps = policy_set(account, principal)
+    base = dict(principal_context(account, principal))
+    base.update(DIRECT_CALL_FACTS)
+    absent = principal_known_absent(principal) | DIRECT_CALL_ABSENT
+    refs = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
+    personal = any(_doc_is_personal(r) for r in refs) or any(
+        _doc_is_personal(r) for lvl in ps.scp_levels for r in lvl
+    )
+    all_refs = [*refs, *(r for lvl in ps.scp_levels for r in lvl)]
+    signature: tuple[object, ...] = (
+        principal.kind,
+        tuple(id(r.document) for r in ps.identity),
+        id(ps.boundary.document) if ps.boundary else None,
+        tuple(tuple(id(r.document) for r in lvl) for lvl in ps.scp_levels),
+    )
+    if personal:
+        signature = (*signature, principal.arn)
+    region = any(
+        _doc_mentions(r, ("aws:requestedregion", "iam:associatedresourcearn")) for r in all_refs
+    )
+    return PrincipalView(
+        arn=principal.arn,
+        name=principal.name,
+        kind=principal.kind,
+        policies=ps,
+        base=base,
+        absent=absent,
+        signature=signature,
+        region_sensitive=region,
+        entity=principal,
+    )
+
+
+def group_view(account: Account, group: Group) -> PrincipalView:
+    """A view that holds only a group's policies (what a member gains by joining it)."""
+    via = f"via group {group.name}"
+    refs = tuple(
+        [_inline(p, f"{via} (inline)") for p in group.inline_policies]
+        + [_managed(account, a, via) for a in group.attached_policies]
+    )
+    ps = PolicySet(identity=refs, principal_kind="user", account_id=account.account_id)
+    return PrincipalView(
+        arn=group.arn,
+        name=group.name,
+        kind="group",
+        policies=ps,
+        base=dict(DIRECT_CALL_FACTS),
+        absent=DIRECT_CALL_ABSENT,
+        signature=("group", group.arn),
+        region_sensitive=False,
+        entity=group,
+    )
