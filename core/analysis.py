@@ -18,7 +18,7 @@ from core.method_edges import MethodEdge, method_edges_for, policy_holders, self
 from core.method_edges import to_finding as method_finding
 from core.model import Account, Role, User
 from core.paths import Path, find_paths
-from core.power import AdminReason, admin_reason, capabilities, summarize
+from core.power import AdminReason, Capability, admin_reason, capabilities, gained, summarize
 from core.view import PrincipalView, group_view, principal_view
 
 Progress = Callable[[str, int, int], None]
@@ -58,8 +58,9 @@ def _relabel_ref(ref: StatementRef, old: str, new: str) -> StatementRef:
     return ref
 
 
-def _relabel(reasons: tuple[Reason, ...], old_view: PrincipalView, view: PrincipalView
-             ) -> tuple[Reason, ...]:
+def _relabel(
+    reasons: tuple[Reason, ...], old_view: PrincipalView, view: PrincipalView
+) -> tuple[Reason, ...]:
     if old_view.arn == view.arn:
         return reasons
     old = f"{old_view.kind} {old_view.name}"
@@ -76,7 +77,7 @@ class _Powers:
     def __init__(self, account: Account) -> None:
         self.account = account
         self.admin: dict[object, AdminReason | None] = {}
-        self.caps: dict[object, frozenset[str]] = {}
+        self.caps: dict[object, frozenset[Capability]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         key = view.signature
@@ -84,7 +85,7 @@ class _Powers:
             self.admin[key] = admin_reason(self.account, view)
         return self.admin[key]
 
-    def caps_of(self, view: PrincipalView) -> frozenset[str]:
+    def caps_of(self, view: PrincipalView) -> frozenset[Capability]:
         key = view.signature
         if key not in self.caps:
             self.caps[key] = capabilities(view)
@@ -95,10 +96,10 @@ class _Powers:
         reason = self.admin_of(target)
         if reason is not None:
             return "admin", (f"admin: {reason.detail}",)
-        gained = self.caps_of(target) - self.caps_of(source)
-        if not gained:
+        extra = gained(source, self.caps_of(target))
+        if not extra:
             return "none", ()
-        return "privilege-gain", summarize(gained)
+        return "privilege-gain", summarize(extra)
 
 
 def analyse(account: Account, progress: Progress | None = None) -> Analysis:
@@ -124,6 +125,8 @@ def _findings_for(
     by_sig: dict[object, tuple[PrincipalView, list[EdgeCandidate], list[MethodEdge]]] = {}
     findings: list[Finding] = []
     for i, p in enumerate(principals):
+        if isinstance(p, Role) and p.is_service_linked:
+            continue  # only the service can act as a service-linked role
         view = views[p.arn]
         hit = by_sig.get(view.signature)
         if hit is None:
@@ -144,14 +147,14 @@ def _findings_for(
         for edge in medges:
             if edge.target == view.arn and edge.method.outcome != "policy-write":
                 continue
-            esc, gained = ("none", ()) if is_admin else _method_gain(account, views, powers,
-                                                                     view, edge)
+            esc, gained = (
+                ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
+            )
             f = method_finding(view, edge, esc, gained, is_admin)
             findings.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
-    findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target,
-                                 f.service or ""))
+    findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
     return findings
 
 

@@ -49,9 +49,10 @@ READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Decode")
 """An operation is allowed only when its name starts with one of these."""
 
 RETRY_CONFIG: dict[str, Any] = {"mode": "adaptive", "max_attempts": 10}
-"""botocore retries for every call after the first (throttling backs off client-side too)."""
+"""botocore retries for every call after the first (throttling backs off client-side too).
+In a ``retries`` dict botocore's ``max_attempts`` counts retries, not the first request."""
 
-PROBE_RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "max_attempts": 2}
+PROBE_RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "max_attempts": 1}
 """Retries for the first call (``GetCallerIdentity``), so an endpoint that does not answer
 fails in seconds instead of after ten backed-off connection attempts."""
 
@@ -202,6 +203,12 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+def _is_denied(exc: ClientError) -> bool:
+    # An unparsed error body leaves the HTTP status as the code (moto answers Organizations'
+    # JSON protocol with an XML AccessDenied): a bare 403 is an authorization failure.
+    return _error_code(exc) in _ACCESS_DENIED or _error_code(exc) == "403"
+
+
 def _error_message(exc: ClientError) -> str:
     return _one_line(exc.response.get("Error", {}).get("Message", "") or "")
 
@@ -242,18 +249,20 @@ def translate_error(exc: Exception, *, service: str, profile: str | None) -> Fet
         msg = "no AWS region configured: pass --region (for example us-east-1)"
     elif isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
         url = exc.kwargs.get("endpoint_url", "") or "the AWS endpoint"
-        what = "timed out" if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)) else ""
-        msg = f"the endpoint {url} is not answering{' (' + what + ')' if what else ''}"
-        msg += ": check --endpoint-url, the network or a proxy"
+        timed_out = isinstance(exc, (ConnectTimeoutError, ReadTimeoutError))
+        msg = (
+            f"the endpoint {url} is not answering{' (timed out)' if timed_out else ''}: "
+            "check --endpoint-url, the network or a proxy"
+        )
     elif isinstance(exc, ClientError):
         code = _error_code(exc)
         op = f"{service}:{exc.operation_name}"
-        if code in _ACCESS_DENIED:
+        if _is_denied(exc):
             msg = f"access denied: the caller lacks {missing_permission(exc, service)}; {_ADVICE}"
         elif code in _THROTTLED:
-            attempts = RETRY_CONFIG.get("max_attempts", "several")
+            retries = RETRY_CONFIG.get("max_attempts", "several")
             msg = (
-                f"AWS kept throttling {op} ({code}) after {attempts} attempts: "
+                f"AWS kept throttling {op} ({code}) after {retries} retries: "
                 "wait a few minutes and retry"
             )
         elif code in _EXPIRED:
@@ -402,7 +411,7 @@ def _fetch_scps(
         code = _error_code(exc)
         if code == "AWSOrganizationsNotInUseException":
             return (), "SCPs not visible: the account is not in an organization"
-        if code in _ACCESS_DENIED:
+        if _is_denied(exc):
             return (), (
                 f"SCPs not visible: {missing_permission(exc, 'organizations')} was denied "
                 "(SCPs are readable from the management account or a delegated administrator)"

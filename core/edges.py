@@ -13,7 +13,7 @@ once; the edge records the regions that work when policies restrict them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from string import Template
 
@@ -23,7 +23,7 @@ from core.evaluator import PolicySet, Request, evaluate
 from core.findings import Finding, Reason
 from core.model import Account, Role
 from core.principals import trust_policy_ref
-from core.regions import DEFAULT_REGION, REGIONS
+from core.regions import REGIONS
 from core.resolve import Resolved, resolve
 from core.services import SERVICES, ActionSet, PassRoleService
 from core.view import PrincipalView
@@ -96,8 +96,36 @@ def _resolve_all(decisions: Sequence[Decision], template: str | None = None) -> 
     return out
 
 
+ANY_REGION = "*"
+"""Region left unknown: decisions that do not depend on it hold in every region."""
+
+
 def _region_ctx(view: PrincipalView, region: str) -> dict[str, object]:
-    return {"aws:RequestedRegion": region} if view.region_sensitive else {}
+    if region == ANY_REGION or not view.region_sensitive:
+        return {}
+    return {"aws:RequestedRegion": region}
+
+
+def _mentions_region(decisions: Iterable[Decision]) -> bool:
+    return any(
+        c.key.lower() == "aws:requestedregion"
+        for d in decisions
+        for req in d.requirements
+        for alt in req.alternatives
+        for c in alt.clauses
+    )
+
+
+def _regional(
+    view: PrincipalView, probe: Callable[[str], tuple[Decision, ...] | None]
+) -> list[str]:
+    """Regions to evaluate: ``[ANY_REGION]`` unless the decisions depend on the region."""
+    first = probe(ANY_REGION)
+    if first is None:
+        return []
+    if view.region_sensitive and _mentions_region(first):
+        return list(REGIONS)
+    return [ANY_REGION]
 
 
 def launch_options(view: PrincipalView, service: PassRoleService, region: str) -> _Launch | None:
@@ -127,9 +155,12 @@ def _profile(view: PrincipalView, role: Role) -> tuple[Reason | None, Resolved]:
     if not r.possible:
         return None, r
     refs = tuple(s for d in decisions for s in d.allowed_by)
-    return Reason("prerequisite", "no instance profile holds the role, but the principal can "
-                  "create one (iam:CreateInstanceProfile, iam:AddRoleToInstanceProfile)",
-                  refs), r
+    return Reason(
+        "prerequisite",
+        "no instance profile holds the role, but the principal can "
+        "create one (iam:CreateInstanceProfile, iam:AddRoleToInstanceProfile)",
+        refs,
+    ), r
 
 
 @dataclass
@@ -150,7 +181,7 @@ def _passrole_ctx(
 ) -> tuple[dict[str, object], frozenset[str], str | None]:
     extra: dict[str, object] = {"iam:PassedToService": service.passed_to_service}
     extra.update(_region_ctx(view, region))
-    template = associated_arn(service, account.account_id, region)
+    template = associated_arn(service, account.account_id, "*" if region == ANY_REGION else region)
     absent = frozenset() if template else frozenset({"iam:associatedresourcearn"})
     return extra, absent, template
 
@@ -164,14 +195,28 @@ def passrole_edges_for(
     """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it."""
     if not _could_passrole(view):
         return []
-    regions = REGIONS if view.region_sensitive else (DEFAULT_REGION,)
     out: list[EdgeCandidate] = []
     for service in services:
         roles = trusted.get(service.id)
         if not roles:
             continue
+
+        roles = [
+            (role, trust)
+            for role, trust in roles
+            if role.arn != view.arn
+            and _passrole_prefilter(view, role.arn)
+            and _passrole_possible(account, view, role, service)
+        ]
+        if not roles:
+            continue
+
+        def probe(region: str, service: PassRoleService = service) -> tuple[Decision, ...] | None:
+            launch = launch_options(view, service, region)
+            return launch.decisions if launch is not None else None
+
         launch_by_region = {}
-        for region in regions:
+        for region in _regional(view, probe):
             launch = launch_options(view, service, region)
             if launch is not None:
                 launch_by_region[region] = launch
@@ -198,6 +243,13 @@ def _edge(
 ) -> EdgeCandidate | None:
     ok_regions: list[str] = []
     best: tuple[Resolved, Decision, _Launch] | None = None
+    if list(launch_by_region) == [ANY_REGION] and view.region_sensitive:
+        extra, absent, _ = _passrole_ctx(view, service, account, ANY_REGION)
+        d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
+        if not d.possible:
+            return None
+        if _mentions_region([d]):
+            launch_by_region = {r: launch_by_region[ANY_REGION] for r in REGIONS}
     for region, launch in launch_by_region.items():
         extra, absent, template = _passrole_ctx(view, service, account, region)
         d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
@@ -219,10 +271,17 @@ def _edge(
         return None
     resolved, pass_decision, launch = best
     reasons = [
-        Reason("passrole", f"may iam:PassRole on {role.name} to {service.passed_to_service}",
-               pass_decision.allowed_by),
-        Reason("trust", f"role {role.name} trusts {service.principals[0]}"
-               + (" (conditionally)" if trust.conditional else ""), trust.statements),
+        Reason(
+            "passrole",
+            f"may iam:PassRole on {role.name} to {service.passed_to_service}",
+            pass_decision.allowed_by,
+        ),
+        Reason(
+            "trust",
+            f"role {role.name} trusts {service.principals[0]}"
+            + (" (conditionally)" if trust.conditional else ""),
+            trust.statements,
+        ),
     ]
     for action, d in zip(launch.action_set.actions, launch.decisions, strict=True):
         reasons.append(Reason("launch", f"may {action}", d.allowed_by))
@@ -232,15 +291,27 @@ def _edge(
             return None
         reasons.append(reason)
         if pr.conditional:
-            resolved = Resolved(True, True, (*resolved.conditions, *pr.conditions),
-                                resolved.constraints)
+            resolved = Resolved(
+                True, True, (*resolved.conditions, *pr.conditions), resolved.constraints
+            )
     constraints = list(resolved.constraints)
-    if view.region_sensitive and len(ok_regions) < len(REGIONS):
+    if ANY_REGION not in ok_regions and len(ok_regions) < len(REGIONS):
         constraints.insert(0, "only in " + ", ".join(ok_regions))
     conditions = list(resolved.conditions) + list(trust.conditions)
-    final = Resolved(True, bool(conditions), tuple(dict.fromkeys(conditions)),
-                     tuple(dict.fromkeys(constraints)))
+    final = Resolved(
+        True, bool(conditions), tuple(dict.fromkeys(conditions)), tuple(dict.fromkeys(constraints))
+    )
     return EdgeCandidate(role, service, tuple(ok_regions), final, tuple(reasons), trust)
+
+
+def _passrole_possible(
+    account: Account, view: PrincipalView, role: Role, service: PassRoleService
+) -> bool:
+    """PassRole with the region left open: impossible there means impossible everywhere."""
+    extra, absent, _ = _passrole_ctx(view, service, account, ANY_REGION)
+    return view.decide(
+        "iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent
+    ).possible
 
 
 def _passrole_refs(view: PrincipalView) -> list[tuple[PolicyRef, tuple[str, ...] | None, bool]]:
@@ -270,8 +341,9 @@ def _passrole_prefilter(view: PrincipalView, role_arn: str) -> bool:
     return False
 
 
-def trusted_roles(account: Account, services: Iterable[PassRoleService] = SERVICES
-                  ) -> dict[str, list[tuple[Role, TrustResult]]]:
+def trusted_roles(
+    account: Account, services: Iterable[PassRoleService] = SERVICES
+) -> dict[str, list[tuple[Role, TrustResult]]]:
     """Service id → the roles whose trust policy lets that service assume them."""
     out: dict[str, list[tuple[Role, TrustResult]]] = {}
     services = tuple(services)
@@ -307,9 +379,10 @@ def why_not(
     failures: list[str] = []
     trust = trust_allows(account, role, service)
     if trust is None:
-        failures.append(f"role {role.name}'s trust policy does not let "
-                        f"{service.principals[0]} assume it")
-    regions = REGIONS if view.region_sensitive else (DEFAULT_REGION,)
+        failures.append(
+            f"role {role.name}'s trust policy does not let {service.principals[0]} assume it"
+        )
+    regions = (ANY_REGION, *REGIONS) if view.region_sensitive else (ANY_REGION,)
     pass_ok = False
     last: Decision | None = None
     for region in regions:
@@ -320,21 +393,24 @@ def why_not(
             pass_ok = True
             break
     if not pass_ok and last is not None:
-        failures.append(f"iam:PassRole on {role.name} to {service.passed_to_service} is "
-                        f"{last.summary()}")
+        failures.append(
+            f"iam:PassRole on {role.name} to {service.passed_to_service} is {last.summary()}"
+        )
     launch_ok = any(launch_options(view, service, r) for r in regions)
     if not launch_ok:
         missing = []
         for aset in service.action_sets:
             denied = [a for a in aset.actions if not view.decide(a).possible]
             missing.append(" + ".join(denied) if denied else " + ".join(aset.actions))
-        failures.append(f"cannot {service.name} launch actions: missing "
-                        + " or ".join(dict.fromkeys(missing)))
+        failures.append(
+            f"cannot {service.name} launch actions: missing " + " or ".join(dict.fromkeys(missing))
+        )
     if service.requires_instance_profile:
         reason, _ = _profile(view, role)
         if reason is None:
-            failures.append(f"role {role.name} is in no instance profile and the principal "
-                            "cannot create one")
+            failures.append(
+                f"role {role.name} is in no instance profile and the principal cannot create one"
+            )
     if not failures and pass_ok and launch_ok and trust is not None:
         return ()
     if not failures:
@@ -343,8 +419,12 @@ def why_not(
 
 
 def to_finding(
-    view: PrincipalView, cand: EdgeCandidate, escalation: str, gained: tuple[str, ...],
-    source_is_admin: bool, extra_reasons: Sequence[Reason] = (),
+    view: PrincipalView,
+    cand: EdgeCandidate,
+    escalation: str,
+    gained: tuple[str, ...],
+    source_is_admin: bool,
+    extra_reasons: Sequence[Reason] = (),
 ) -> Finding:
     """The scan finding for an edge."""
     return Finding(

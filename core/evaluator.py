@@ -20,6 +20,7 @@ the decision says which (``Decision.requirements``) instead of guessing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,7 +36,7 @@ from core.decision import (
     StatementRef,
 )
 from core.model import ConditionClause, PolicyDocument, PrincipalSpec, Statement
-from core.patterns import action_matches, arn_matches, parts_regex
+from core.patterns import action_regex, arn_matches, parts_regex
 from core.tri import Tri
 from core.variables import VERSION_2012, has_variables, resolve
 
@@ -133,11 +134,51 @@ def candidates(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
     return tuple(sorted((*own, *idx.generic), key=lambda s: s.index))
 
 
+_MATCHING: dict[tuple[int, str], tuple[PolicyDocument, tuple[Statement, ...]]] = {}
+
+
+def matching(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
+    """Statements of ``doc`` whose Action/NotAction matches ``action`` (cached)."""
+    key = (id(doc), action.lower())
+    hit = _MATCHING.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    out = tuple(st for st in candidates(doc, action) if _action_match(st, action))
+    if len(_MATCHING) > 2_000_000:
+        _MATCHING.clear()
+    _MATCHING[key] = (doc, out)
+    return out
+
+
 # -- statement matching ---------------------------------------------------------------------
 
 
+_ACTION_SETS: dict[int, tuple[Statement, frozenset[str], re.Pattern[str] | None, bool]] = {}
+
+
+def _action_set(st: Statement) -> tuple[frozenset[str], re.Pattern[str] | None, bool]:
+    """The statement's action patterns compiled: exact names, one regex, and "matches all"."""
+    hit = _ACTION_SETS.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1], hit[2], hit[3]
+    exact = frozenset(p.lower() for p in st.actions if "*" not in p and "?" not in p)
+    globs = [p for p in st.actions if "*" in p or "?" in p]
+    everything = "*" in st.actions
+    regex = (
+        re.compile("|".join(f"(?:{action_regex(p).pattern})" for p in globs), re.DOTALL)
+        if globs and not everything
+        else None
+    )
+    if len(_ACTION_SETS) > 500_000:
+        _ACTION_SETS.clear()
+    _ACTION_SETS[id(st)] = (st, exact, regex, everything)
+    return exact, regex, everything
+
+
 def _action_match(st: Statement, action: str) -> bool:
-    hit = any(action_matches(p, action) for p in st.actions)
+    exact, regex, everything = _action_set(st)
+    a = action.lower()
+    hit = everything or a in exact or (regex is not None and regex.fullmatch(a) is not None)
     return not hit if st.not_action else hit
 
 
@@ -151,14 +192,21 @@ def _could_name(pattern: str, service: str) -> bool:
     parts = pattern.split(":")
     if len(parts) < 3:
         return False
-    return arn_matches(parts[2], service) if ("*" in parts[2] or "?" in parts[2]) else (
-        parts[2] == service
+    return (
+        arn_matches(parts[2], service)
+        if ("*" in parts[2] or "?" in parts[2])
+        else (parts[2] == service)
     )
 
 
-def _chosen_match(st: Statement, action: str) -> Tri:
+def chosen(service: str) -> str:
+    """A resource of ``service`` that the caller picks (an existing instance, a new stack...)."""
+    return f"{CALLER_CHOSEN}:{service}"
+
+
+def _chosen_match(st: Statement, action: str, resource: str) -> Tri:
     assert st.resources is not None
-    service = action.split(":", 1)[0].lower()
+    service = resource[len(CALLER_CHOSEN) + 1 :] or action.split(":", 1)[0].lower()
     if st.effect == "Allow":
         if st.not_resource:
             return Tri.of(not any(_covers_all(p) for p in st.resources))
@@ -173,8 +221,8 @@ def _resource_match(
 ) -> tuple[Tri, ConditionClause | None]:
     if st.resources is None:
         return Tri.TRUE, None
-    if resource == CALLER_CHOSEN:
-        return _chosen_match(st, action), None
+    if resource.startswith(CALLER_CHOSEN):
+        return _chosen_match(st, action, resource), None
     result = Tri.FALSE
     unknown_clause: ConditionClause | None = None
     for pattern in st.resources:
@@ -269,11 +317,11 @@ def _eval_layer(
 ) -> _LayerResult:
     out = _LayerResult()
     for ref in refs:
-        for st in candidates(ref.document, req.action):
-            if not _action_match(st, req.action):
-                if misses is not None:
+        if misses is not None:
+            for st in candidates(ref.document, req.action):
+                if not _action_match(st, req.action):
                     misses.append(Miss(StatementRef(ref, st), "action does not match"))
-                continue
+        for st in matching(ref.document, req.action):
             variables = index_of(ref.document).variables
             if st.conditions:
                 keys.update(context_keys(st.conditions))

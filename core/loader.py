@@ -120,6 +120,7 @@ def load_pages(
     merged: dict[str, list[tuple[_Ctx, str, Any]]] = {k: [] for k in _LISTS}
     extension: tuple[_Ctx, str, Mapping[str, Any]] | None = None
     contexts: list[_Ctx] = []
+    seen_list = False
     for file, data in pages:
         ctx = _Ctx(file)
         contexts.append(ctx)
@@ -130,6 +131,7 @@ def load_pages(
             for key in _LISTS:
                 if key not in page:
                     continue
+                seen_list = True
                 items = page[key]
                 if not isinstance(items, list):
                     raise ctx.fail(
@@ -141,7 +143,7 @@ def load_pages(
                 if not isinstance(ext, Mapping):
                     raise ctx.fail("must be an object", f"{prefix}{EXTENSION_KEY}")
                 extension = (ctx, f"{prefix}{EXTENSION_KEY}", ext)
-    if not any(merged.values()) and extension is None:
+    if not seen_list and extension is None:
         raise LoadError(
             "no UserDetailList, GroupDetailList, RoleDetailList or Policies: is this "
             "`aws iam get-account-authorization-details` output?",

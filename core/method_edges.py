@@ -16,7 +16,7 @@ from string import Template
 
 from core.decision import Decision
 from core.edges import TrustResult
-from core.evaluator import CALLER_CHOSEN
+from core.evaluator import CALLER_CHOSEN, chosen
 from core.findings import Finding, Reason
 from core.methods import METHODS, EscalationMethod
 from core.model import Account, Group, ManagedPolicy, Role, User
@@ -62,8 +62,12 @@ def _merge(rs: Iterable[Resolved]) -> Resolved:
     for r in rs:
         if not r.possible:
             return Resolved(False)
-        out = Resolved(True, out.conditional or r.conditional, (*out.conditions, *r.conditions),
-                       (*out.constraints, *r.constraints))
+        out = Resolved(
+            True,
+            out.conditional or r.conditional,
+            (*out.conditions, *r.conditions),
+            (*out.constraints, *r.constraints),
+        )
     return out
 
 
@@ -78,22 +82,33 @@ def _targets(
     elif method.target == "user":
         for u in account.users:
             if u.arn != me or method.outcome == "policy-write":
-                yield u.arn, u.name, "user", {"UserName": u.name, "UserArn": u.arn,
-                                               "Account": acct, "SelfArn": me}
+                yield (
+                    u.arn,
+                    u.name,
+                    "user",
+                    {"UserName": u.name, "UserArn": u.arn, "Account": acct, "SelfArn": me},
+                )
     elif method.target == "group":
         for g in account.groups:
-            yield g.arn, g.name, "group", {"GroupName": g.name, "GroupArn": g.arn,
-                                           "Account": acct, "SelfArn": me}
+            yield (
+                g.arn,
+                g.name,
+                "group",
+                {"GroupName": g.name, "GroupArn": g.arn, "Account": acct, "SelfArn": me},
+            )
     elif method.target == "role":
         for r in account.roles:
             if r.arn != me and not r.is_service_linked:
-                yield r.arn, r.name, "role", {"RoleName": r.name, "RoleArn": r.arn,
-                                              "Account": acct, "SelfArn": me}
+                yield (
+                    r.arn,
+                    r.name,
+                    "role",
+                    {"RoleName": r.name, "RoleArn": r.arn, "Account": acct, "SelfArn": me},
+                )
     elif method.target == "policy":
         for p in account.policies:
             if not p.is_aws_managed:
-                yield p.arn, p.name, "policy", {"PolicyArn": p.arn, "Account": acct,
-                                                "SelfArn": me}
+                yield p.arn, p.name, "policy", {"PolicyArn": p.arn, "Account": acct, "SelfArn": me}
 
 
 def method_edges_for(
@@ -105,10 +120,15 @@ def method_edges_for(
     """Every method edge from ``view``."""
     out: list[MethodEdge] = []
     for method in methods:
-        pre = [view.decide(a) for a in method.actions if a.lower() != "sts:assumerole"]
+        existing = _existing_service(method)
+        resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+        pre = [
+            view.decide(a, resource if i == 0 else CALLER_CHOSEN)
+            for i, a in enumerate(method.actions)
+            if a.lower() != "sts:assumerole"
+        ]
         if not all(d.possible for d in pre):
             continue
-        existing = _existing_service(method)
         if existing is not None:
             out.extend(_existing_edges(view, method, pre, trusted.get(existing, [])))
             continue
@@ -212,12 +232,20 @@ def self_related(account: Account, entity: User | Role | Group | None, target: s
 
 def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
     """ARNs of the users, groups and roles a managed policy is attached to."""
-    return [e.arn for e in (*account.users, *account.groups, *account.roles)
-            if policy.arn in e.attached_policies]
+    return [
+        e.arn
+        for e in (*account.users, *account.groups, *account.roles)
+        if policy.arn in e.attached_policies
+    ]
 
 
-def to_finding(view: PrincipalView, edge: MethodEdge, escalation: str, gained: tuple[str, ...],
-               source_is_admin: bool) -> Finding:
+def to_finding(
+    view: PrincipalView,
+    edge: MethodEdge,
+    escalation: str,
+    gained: tuple[str, ...],
+    source_is_admin: bool,
+) -> Finding:
     """The scan finding for a method edge."""
     m = edge.method
     return Finding(

@@ -6,12 +6,21 @@ Every value is a frozen, slotted dataclass built from tuples, so a what-if makes
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Literal
 
 from core.errors import Problem
 
 Effect = Literal["Allow", "Deny"]
+
+
+def pretty_json(text: str) -> str:
+    """Indent compact JSON text for display (unchanged when it is not JSON)."""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,12 @@ class Statement:
     not_principal: bool = False
     conditions: tuple[ConditionClause, ...] = ()
     text: str = ""
-    """The statement as pretty JSON, for display."""
+    """The statement as compact JSON (``pretty`` indents it for display)."""
+
+    @property
+    def pretty(self) -> str:
+        """The statement as indented JSON."""
+        return pretty_json(self.text)
 
     @property
     def label(self) -> str:
@@ -72,8 +86,13 @@ class PolicyDocument:
     version: str | None
     statements: tuple[Statement, ...]
     text: str = ""
-    """The whole document as pretty JSON."""
+    """The whole document as compact JSON (``pretty`` indents it for display)."""
     problems: tuple[Problem, ...] = ()
+
+    @property
+    def pretty(self) -> str:
+        """The document as indented JSON."""
+        return pretty_json(self.text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,12 +125,13 @@ def find_paths(
         hit = next((t for t in targets if t in reach), None)
         if hit is not None:
             admin_how.setdefault(
-                f.source, f"can rewrite the permissions of {hit.rsplit('/', 1)[-1]} ({f.kind}), "
-                "which it can act as"
+                f.source,
+                f"can rewrite the permissions of {hit.rsplit('/', 1)[-1]} ({f.kind}), "
+                "which it can act as",
             )
     # Reverse BFS from admin nodes.
     reverse: dict[str, list[Finding]] = defaultdict(list)
-    for src, fs in moves.items():
+    for fs in moves.values():
         for f in fs:
             reverse[f.target].append(f)
     nxt: dict[str, Finding | None] = {a: None for a in admin_how}

@@ -60,6 +60,8 @@ def decode_document(raw: Any) -> Any:
         text = unquote(text)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise PolicyError("policy document nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise PolicyError(
             f"policy document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -75,7 +77,11 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 
 
 def _pretty(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Compact JSON (the C encoder is fast); displays pretty-print it on demand."""
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return str(value)
 
 
 def _principal(value: Any) -> PrincipalSpec | None:
@@ -168,6 +174,8 @@ def parse_statement(
     elif kind not in ("trust", "resource"):
         problem("statement needs Resource or NotResource")
         return None
+    if kind == "trust" and resources is not None:
+        problem("a role trust policy has no Resource element (AWS: Has prohibited field Resource)")
     principal = None
     not_principal = False
     if "Principal" in raw and "NotPrincipal" in raw:

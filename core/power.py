@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.catalogue import catalogue
-from core.evaluator import candidates
-from core.model import Account, Role, User
+from core.evaluator import _action_match, candidates
+from core.model import Account, Role, Statement, User
 from core.view import PrincipalView
 
 FULL_ACCESS_PROBES: Final = (
@@ -96,51 +96,106 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
     return None
 
 
-def _allow_patterns(view: PrincipalView) -> tuple[tuple[str, ...], bool]:
-    """Action patterns of the view's identity Allow statements; ``True`` if any NotAction."""
-    patterns: list[str] = []
-    has_not = False
+Capability = tuple[str, str]
+"""``(action, resource)``: an action (lowercase) on ``"*"`` (everything) or one resource pattern."""
+
+
+def _scopes(view: PrincipalView) -> list[tuple[str, bool, str]]:
+    """``(action pattern, is NotAction, resource scope)`` of every identity Allow statement."""
+    out: list[tuple[str, bool, str]] = []
     for ref in view.policies.identity:
         for st in ref.document.statements:
             if st.effect != "Allow":
                 continue
-            if st.not_action:
-                has_not = True
+            if st.resources is None or st.not_resource or "*" in st.resources:
+                scopes: tuple[str, ...] = ("*",)
             else:
-                patterns.extend(st.actions)
-    return tuple(dict.fromkeys(patterns)), has_not
+                scopes = st.resources
+            patterns = ("*",) if st.not_action else st.actions
+            for scope in scopes:
+                out.extend((p, st.not_action, scope) for p in patterns)
+    return out
 
 
-def capabilities(view: PrincipalView, cap: int = 30000) -> frozenset[str]:
-    """Full action names (lowercase) the principal may perform, definitely or conditionally."""
+class _Grouped:
+    """Decides ``(action, resource)`` for a view, once per distinct statement-match pattern."""
+
+    def __init__(self, view: PrincipalView) -> None:
+        self.view = view
+        self.docs = [r.document for r in view.all_refs]
+        self.verdict: dict[tuple[object, ...], bool] = {}
+        self.cands: dict[str, list[tuple[Statement, ...]]] = {}
+
+    def possible(self, name: str, resource: str) -> bool:
+        service = name.split(":", 1)[0]
+        cands = self.cands.get(service)
+        if cands is None:
+            cands = self.cands[service] = [candidates(d, f"{service}:*") for d in self.docs]
+        key = (
+            service,
+            resource,
+            *(tuple(id(st) for st in c if _action_match(st, name)) for c in cands),
+        )
+        ok = self.verdict.get(key)
+        if ok is None:
+            ok = self.verdict[key] = self.view.decide(name, resource).possible
+        return ok
+
+
+def capabilities(view: PrincipalView, cap: int = 30000) -> frozenset[Capability]:
+    """What the principal may do: ``(action, resource scope)`` pairs, possibly conditional.
+
+    Scopes are ``"*"`` for statements on every resource, else each resource pattern, evaluated
+    as that literal ARN (so a principal allowed only ``arn:aws:s3:::a*`` lacks ``"*"``).
+    """
     cat = catalogue()
-    patterns, has_not = _allow_patterns(view)
-    names: dict[str, None] = {}
-    for p in ("*",) if has_not else patterns:
-        for info in cat.expand(p):
-            names[info.full_name.lower()] = None
-            if len(names) >= cap:
+    grouped = _Grouped(view)
+    out: set[Capability] = set()
+    seen = 0
+    for pattern, _, scope in _scopes(view):
+        for info in cat.expand(pattern):
+            name = info.full_name.lower()
+            if (name, scope) in out:
+                continue
+            seen += 1
+            if seen > cap:
                 break
-    return frozenset(n for n in names if view.decide(n).possible)
+            if grouped.possible(name, scope):
+                out.add((name, scope))
+    return frozenset(out)
 
 
-def summarize(actions: frozenset[str], limit: int = 6) -> tuple[str, ...]:
-    """Lines such as ``iam: 12 Permissions management, 3 Write`` for the most important services."""
+def gained(source: PrincipalView, target_caps: frozenset[Capability]) -> frozenset[Capability]:
+    """The target's capabilities the source does not have."""
+    grouped = _Grouped(source)
+    return frozenset(c for c in target_caps if not grouped.possible(*c))
+
+
+def summarize(caps: frozenset[Capability], limit: int = 6) -> tuple[str, ...]:
+    """Lines such as ``iam: 12 Permissions management, 3 Write`` for the most important services,
+    naming the resources when they are not every resource."""
     cat = catalogue()
-    by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for name in actions:
+    by: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    scopes: dict[str, set[str]] = defaultdict(set)
+    for name, scope in caps:
         info = cat.action(name)
         level = info.access_level if info else "Write"
-        by[name.split(":", 1)[0]][level] += 1
+        svc = name.split(":", 1)[0]
+        by[svc][level].add(name)
+        scopes[svc].add(scope)
 
     def weight(svc: str) -> tuple[int, int]:
         levels = by[svc]
-        return (max(LEVEL_RANK.get(lv, 0) for lv in levels), sum(levels.values()))
+        return (max(LEVEL_RANK.get(lv, 0) for lv in levels), sum(len(v) for v in levels.values()))
 
     lines = []
     for svc in sorted(by, key=weight, reverse=True)[:limit]:
         levels = sorted(by[svc].items(), key=lambda kv: -LEVEL_RANK.get(kv[0], 0))
-        lines.append(f"{svc}: " + ", ".join(f"{n} {lv}" for lv, n in levels))
+        line = f"{svc}: " + ", ".join(f"{len(n)} {lv}" for lv, n in levels)
+        named = sorted(scopes[svc] - {"*"})
+        if "*" not in scopes[svc] and named:
+            line += " on " + ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
+        lines.append(line)
     if len(by) > limit:
         lines.append(f"... and {len(by) - limit} more services")
     return tuple(lines)

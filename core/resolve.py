@@ -54,9 +54,7 @@ def _arn_satisfiable(clause: ConditionClause, template: str | None) -> bool:
     return False
 
 
-def _clause_status(
-    clause: ConditionClause, arn_template: str | None
-) -> tuple[str, str | None]:
+def _clause_status(clause: ConditionClause, arn_template: str | None) -> tuple[str, str | None]:
     """``("yes"|"no"|"unknown", constraint text)`` for one clause the caller may influence."""
     key = clause.key.lower()
     text = describe_clause(clause)
@@ -101,16 +99,20 @@ def resolve(decision: Decision, arn_template: str | None = None) -> Resolved:
                 statuses = [_clause_status(c, arn_template) for c in alt.clauses]
                 if any(s == "no" for s, _ in statuses):
                     continue
-                avoidable = [c for c, (s, _) in zip(alt.clauses, statuses, strict=True)
-                             if s == "yes" and c.key.lower() != "iam:associatedresourcearn"]
+                avoidable = [
+                    c
+                    for c, (s, _) in zip(alt.clauses, statuses, strict=True)
+                    if s == "yes" and c.key.lower() != "iam:associatedresourcearn"
+                ]
                 if avoidable:
-                    constraints.append("avoid " + describe_clause(avoidable[0])
-                                       + f" ({alt.ref.label})")
+                    constraints.append(
+                        "avoid " + describe_clause(avoidable[0]) + f" ({alt.ref.label})"
+                    )
                     continue
                 conditions.append(
-                    "unless " + " and ".join(describe_clause(c) for c in alt.clauses)
+                    "unless "
+                    + " and ".join(describe_clause(c) for c in alt.clauses)
                     + f" ({alt.ref.label})"
                 )
     conditions = list(dict.fromkeys(conditions))
-    return Resolved(True, bool(conditions), tuple(conditions),
-                    tuple(dict.fromkeys(constraints)))
+    return Resolved(True, bool(conditions), tuple(conditions), tuple(dict.fromkeys(constraints)))

@@ -18,9 +18,11 @@ def samples_dir() -> Path:
 
 def sample_names() -> tuple[str, ...]:
     """Names of the bundled samples (file stems)."""
-    return tuple(sorted(
-        p.stem for p in samples_dir().glob("*.json") if not p.name.endswith(".expected.json")
-    ))
+    return tuple(
+        sorted(
+            p.stem for p in samples_dir().glob("*.json") if not p.name.endswith(".expected.json")
+        )
+    )
 
 
 def sample_path(name: str = DEFAULT_SAMPLE) -> Path:

@@ -54,6 +54,7 @@ class PrincipalView:
     region_sensitive: bool
     entity: User | Role | Group | None = None
     _cache: dict[tuple[object, ...], Decision] = field(default_factory=dict, repr=False)
+    _base_ctx: RequestContext | None = field(default=None, repr=False)
 
     @property
     def all_refs(self) -> tuple[PolicyRef, ...]:
@@ -72,20 +73,26 @@ class PrincipalView:
         absent: frozenset[str] = frozenset(),
     ) -> RequestContext:
         """The request context: principal keys, direct-call facts, ``extra``; the rest unknown."""
-        values: dict[str, object] = dict(self.base)
-        prefixes = ["aws:principaltag/"]
+        if self._base_ctx is None:
+            self._base_ctx = RequestContext.of(
+                self.base,
+                unknown_by_default=True,
+                absent=self.absent,
+                absent_prefixes=("aws:principaltag/",),
+            )
+        ctx = self._base_ctx
+        if not extra and resource_tags is None and not absent:
+            return ctx
+        more: dict[str, object] = {}
+        prefixes = ctx.absent_prefixes
         if resource_tags is not None:
-            prefixes.append("aws:resourcetag/")
+            prefixes = (*prefixes, "aws:resourcetag/")
             for t in resource_tags:
-                values[f"aws:ResourceTag/{t.key}"] = t.value
+                more[f"aws:ResourceTag/{t.key}"] = t.value
         if extra:
-            values.update(extra)
-        return RequestContext.of(
-            values,
-            unknown_by_default=True,
-            absent=self.absent | absent,
-            absent_prefixes=prefixes,
-        )
+            more.update(extra)
+        merged = ctx.with_values(more)
+        return RequestContext(merged.values, merged.unknown, True, ctx.absent | absent, prefixes)
 
     def decide(
         self,
