@@ -42,6 +42,7 @@ class Analysis:
     paths: list[Path]
     views: dict[str, PrincipalView] = field(repr=False, default_factory=dict)
     trusted: dict[str, list[tuple[Role, TrustResult]]] = field(repr=False, default_factory=dict)
+    cache: Cache | None = field(repr=False, default=None)
 
     def findings_from(self, arn: str) -> list[Finding]:
         return [f for f in self.findings if f.source == arn]
@@ -72,45 +73,107 @@ def _relabel(
 
 
 class _Powers:
-    """Caches admin reasons and capability sets per signature."""
+    """Caches admin reasons and capability sets per signature (views kept alive with them)."""
 
     def __init__(self, account: Account) -> None:
         self.account = account
-        self.admin: dict[object, AdminReason | None] = {}
-        self.caps: dict[object, frozenset[Capability]] = {}
+        self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
+        self.caps: dict[object, tuple[PrincipalView, frozenset[Capability]]] = {}
+        self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         key = view.signature
-        if key not in self.admin:
-            self.admin[key] = admin_reason(self.account, view)
-        return self.admin[key]
+        hit = self.admin.get(key)
+        if hit is None:
+            hit = self.admin[key] = (view, admin_reason(self.account, view))
+        return hit[1]
 
     def caps_of(self, view: PrincipalView) -> frozenset[Capability]:
         key = view.signature
-        if key not in self.caps:
-            self.caps[key] = capabilities(view)
-        return self.caps[key]
+        hit = self.caps.get(key)
+        if hit is None:
+            hit = self.caps[key] = (view, capabilities(view))
+        return hit[1]
 
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, tuple[str, ...]]:
         """Escalation label and gained capabilities of acting as ``target``."""
+        key = (source.signature, target.signature)
+        hit = self.gains.get(key)
+        if hit is not None:
+            return hit
         reason = self.admin_of(target)
         if reason is not None:
-            return "admin", (f"admin: {reason.detail}",)
-        extra = gained(source, self.caps_of(target))
-        if not extra:
-            return "none", ()
-        return "privilege-gain", summarize(extra)
+            out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
+        else:
+            extra = gained(source, self.caps_of(target))
+            out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+        self.gains[key] = out
+        return out
 
 
-def analyse(account: Account, progress: Progress | None = None) -> Analysis:
-    """Analyse every principal of the account."""
+_SigResult = tuple[PrincipalView, list[EdgeCandidate], list[MethodEdge]]
+_Done = tuple[list[Finding], tuple[tuple[str, object], ...]]
+
+
+@dataclass
+class Cache:
+    """What one analysis can hand to the next (a what-if): results per policy signature.
+
+    Per-signature edges stay valid while the *world* (roles with their trust policies, tags and
+    instance profiles; the users, groups and customer policies that methods target) is the same;
+    admin reasons and capabilities stay valid per signature.
+    """
+
+    world: tuple[object, ...] = ()
+    by_sig: dict[object, _SigResult] = field(default_factory=dict)
+    powers: _Powers | None = None
+    trusted: dict[str, list[tuple[Role, TrustResult]]] | None = None
+    trust_key: tuple[object, ...] = ()
+    per_principal: dict[
+        tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
+    ] = field(default_factory=dict)
+    """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
+
+
+def _world(account: Account) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    trust = tuple((r.arn, id(r.trust_policy), r.is_service_linked) for r in account.roles)
+    world = (
+        trust,
+        tuple((r.arn, r.tags, r.instance_profiles) for r in account.roles),
+        tuple(u.arn for u in account.users),
+        tuple(g.arn for g in account.groups),
+        tuple(p.arn for p in account.policies if not p.is_aws_managed),
+        account.account_id,
+    )
+    return world, trust
+
+
+def analyse(
+    account: Account, progress: Progress | None = None, cache: Cache | None = None
+) -> Analysis:
+    """Analyse every principal of the account, reusing ``cache`` from an earlier analysis."""
     views = {p.arn: principal_view(account, p) for p in account.principals}
     for g in account.groups:
         views[g.arn] = group_view(account, g)
-    trusted = trusted_roles(account)
-    powers = _Powers(account)
-    findings = _findings_for(account, views, trusted, powers, account.principals, progress)
-    return _finish(account, views, trusted, powers, findings)
+    world, trust_key = _world(account)
+    if cache is None:
+        cache = Cache()
+    if cache.trusted is None or cache.trust_key != trust_key:
+        cache.trusted = trusted_roles(account)
+        cache.trust_key = trust_key
+    if cache.world != world:
+        cache.by_sig = {}
+        cache.per_principal = {}
+        cache.world = world
+    if cache.powers is None:
+        cache.powers = _Powers(account)
+    cache.powers.account = account
+    trusted = cache.trusted
+    powers = cache.powers
+    findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
+    analysis = _finish(account, views, trusted, powers, findings)
+    analysis.cache = cache
+    return analysis
 
 
 def _findings_for(
@@ -120,42 +183,69 @@ def _findings_for(
     powers: _Powers,
     principals: Iterable[User | Role],
     progress: Progress | None,
+    cache: Cache,
 ) -> list[Finding]:
     principals = list(principals)
-    by_sig: dict[object, tuple[PrincipalView, list[EdgeCandidate], list[MethodEdge]]] = {}
     findings: list[Finding] = []
     for i, p in enumerate(principals):
         if isinstance(p, Role) and p.is_service_linked:
             continue  # only the service can act as a service-linked role
         view = views[p.arn]
-        hit = by_sig.get(view.signature)
-        if hit is None:
-            hit = (
-                view,
-                passrole_edges_for(account, view, trusted),
-                method_edges_for(account, view, trusted),
-            )
-            by_sig[view.signature] = hit
-        rep, pedges, medges = hit
-        is_admin = powers.admin_of(view) is not None
-        for cand in pedges:
-            if cand.role.arn == view.arn:
-                continue
-            esc, gained = ("none", ()) if is_admin else powers.gain(view, views[cand.role.arn])
-            f = passrole_finding(view, cand, esc, gained, is_admin)
-            findings.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
-        for edge in medges:
-            if edge.target == view.arn and edge.method.outcome != "policy-write":
-                continue
-            esc, gained = (
-                ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
-            )
-            f = method_finding(view, edge, esc, gained, is_admin)
-            findings.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        key = (p.arn, view.signature)
+        done = cache.per_principal.get(key)
+        if done is not None and all(
+            (views[t].signature if t in views else None) == sig for t, sig in done[1]
+        ):
+            findings.extend(done[0])
+        else:
+            mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
+            cache.per_principal[key] = (mine, deps)
+            findings.extend(mine)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
     findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
     return findings
+
+
+def _principal_findings(
+    account: Account,
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    view: PrincipalView,
+    cache: Cache,
+) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
+    hit = cache.by_sig.get(view.signature)
+    if hit is None:
+        hit = (
+            view,
+            passrole_edges_for(account, view, trusted),
+            method_edges_for(account, view, trusted),
+        )
+        cache.by_sig[view.signature] = hit
+    rep, pedges, medges = hit
+    is_admin = powers.admin_of(view) is not None
+    out: list[Finding] = []
+    deps: dict[str, object] = {}
+    for cand in pedges:
+        if cand.role.arn == view.arn:
+            continue
+        target = views[cand.role.arn]
+        deps[target.arn] = target.signature
+        esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
+        f = passrole_finding(view, cand, esc, gained_, is_admin)
+        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+    for edge in medges:
+        if edge.target == view.arn and edge.method.outcome != "policy-write":
+            continue
+        if edge.target in views:
+            deps[edge.target] = views[edge.target].signature
+        esc, gained_ = (
+            ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
+        )
+        f = method_finding(view, edge, esc, gained_, is_admin)
+        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+    return out, tuple(deps.items())
 
 
 def _method_gain(

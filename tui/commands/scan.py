@@ -1,0 +1,123 @@
+"""``iam-explore scan SNAPSHOT``: every PassRole and escalation edge, for scripts and CI.
+
+Exit codes: 0 no findings at the ``--fail-on`` level, 1 such findings exist, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from core.analysis import Analysis, analyse
+from core.errors import IamExploreError
+from core.loader import load_account
+from core.report import summary, to_json, to_sarif
+from core.samples import sample_path
+
+EPILOG = """\
+JSON contract (stable; see README "scan JSON"):
+  {"schema_version", "account_id", "source", "summary": {...}, "problems": [...],
+   "admins": [...], "findings": [...], "paths": [...]}
+Each finding: kind ("passrole" or a method id), source, role, service, target, escalation
+(admin | privilege-gain | none), conditional, conditions, constraints, gained, references,
+reasons (step, text, statements: policy, attachment, statement index, sid).
+"""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "scan",
+        help="find every PassRole edge and escalation path in a snapshot",
+        description="Find every PassRole edge and escalation path in an account snapshot.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("snapshot", nargs="?", help="snapshot file or directory (default: the sample)")
+    p.add_argument("--format", choices=("table", "json", "sarif"), default="table")
+    p.add_argument(
+        "--fail-on",
+        choices=("admin", "any", "never"),
+        default="never",
+        help="exit 1 when findings at this level exist (any = admin or gain)",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="also list edges whose source is already admin"
+    )
+    p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    p.set_defaults(func=run)
+
+
+def _failing(analysis: Analysis, level: str) -> bool:
+    wanted = {"admin": {"admin"}, "any": {"admin", "privilege-gain"}}.get(level, set())
+    return any(f.escalation in wanted and not f.source_is_admin for f in analysis.findings)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        account = load_account(args.snapshot or sample_path())
+    except IamExploreError as exc:
+        print(f"iam-explore: {exc}", file=sys.stderr)
+        return 2
+    analysis = analyse(account)
+    if args.format == "table":
+        text = None
+        _table(analysis, include_admin=args.all, path=args.output)
+    else:
+        data = (
+            to_sarif(analysis)
+            if args.format == "sarif"
+            else to_json(analysis, include_admin_sources=args.all)
+        )
+        text = json.dumps(data, indent=2)
+    if text is not None:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        else:
+            print(text)
+    return 1 if _failing(analysis, args.fail_on) else 0
+
+
+_MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "none": "none"}
+
+
+def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
+    s = summary(analysis)
+    acct = analysis.account
+    console.print(
+        f"[bold]Account {acct.account_id}[/] ({acct.source}): {s['users']} users, "
+        f"{s['roles']} roles, {s['passrole_edges']} PassRole edges, "
+        f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems"
+    )
+    table = Table(show_lines=False, expand=True)
+    for col in ("level", "kind", "source", "target / role", "service", "conditions"):
+        table.add_column(col, overflow="fold")
+    rank = {"admin": 0, "privilege-gain": 1, "none": 2}
+    shown = [f for f in analysis.findings if include_admin or not f.source_is_admin]
+    shown.sort(key=lambda f: (rank[f.escalation], f.kind != "passrole", f.source))
+    for f in shown:
+        cond = "; ".join(f.conditions)
+        if f.constraints:
+            cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
+        level = _MARK[f.escalation] + (" [cyan](cond)[/]" if f.conditional else "")
+        table.add_row(
+            level,
+            f.kind,
+            f.source.split(":", 5)[-1],
+            f.target.split(":", 5)[-1],
+            f.service or "",
+            cond,
+        )
+    console.print(table)
+    if analysis.paths:
+        console.print("[bold]Paths to admin[/] (shortest first)")
+        for p in analysis.paths[:50]:
+            hops = " → ".join(f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops)
+            mark = " (conditional)" if p.conditional else ""
+            console.print(f"  {p.source.split(':', 5)[-1]} → {hops}{mark}  [{p.admin}]")

@@ -1,0 +1,26 @@
+"""A modal that shows an error message (load failures, worker errors) without crashing."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ErrorScreen(ModalScreen[None]):
+    """Shows ``title`` and ``message``; escape or enter closes it."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="error-body", classes="modal-body") as body:
+            body.border_title = self.title_text
+            yield Static(self.message, id="error-message", markup=False)
+            yield Static("escape closes", classes="hint")

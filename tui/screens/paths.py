@@ -1,0 +1,83 @@
+"""Escalation paths to admin, shortest first (``:paths`` or ``p``)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from core.findings import Finding
+from core.paths import Path
+from tui.widgets.index import short
+
+
+class PathsScreen(ModalScreen[Finding | None]):
+    """Every path from :attr:`Analysis.paths`; ``enter`` shows the path's first edge."""
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", show=True),
+        Binding("enter", "choose", "Show first edge", show=True),
+        Binding("j", "cursor('down')", show=False),
+        Binding("k", "cursor('up')", show=False),
+    ]
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="paths-body", classes="modal-body") as body:
+            body.border_title = f"Escalation paths: {len(self.paths)}, shortest first"
+            if not self.paths:
+                yield Static("No principal can escalate to admin.", id="paths-empty")
+            yield DataTable(id="paths-table", cursor_type="row")
+            yield Static(id="paths-detail", markup=False)
+
+    def on_mount(self) -> None:
+        table: DataTable[object] = self.query_one(DataTable)
+        table.add_columns("steps", "from", "path", "cond", "admin because")
+        for n, path in enumerate(self.paths):
+            hops = " → ".join(f"[{i + 1}] {h.finding.title}" for i, h in enumerate(path.hops))
+            table.add_row(
+                str(path.length),
+                short(path.source),
+                Text(hops or "(is admin by rewriting its own permissions)"),
+                "? cond" if path.conditional else "",
+                Text(path.admin),
+                key=str(n),
+            )
+        table.focus()
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is None:
+            return
+        path = self.paths[int(event.row_key.value)]
+        lines = [f"{short(path.source)} ({path.source})"]
+        for i, h in enumerate(path.hops, start=1):
+            cond = "  ? cond" if h.finding.conditional else ""
+            lines.append(f"  {i}. {h.finding.title} [{h.finding.kind}]{cond}")
+        lines.append(f"  ⇒ admin: {path.admin}")
+        self.query_one("#paths-detail", Static).update("\n".join(lines))
+
+    def action_choose(self) -> None:
+        table: DataTable[object] = self.query_one(DataTable)
+        if not self.paths or table.cursor_row < 0:
+            return
+        path = self.paths[table.cursor_row]
+        self.dismiss(path.hops[0].finding if path.hops else None)
+
+    @on(DataTable.RowSelected)
+    def selected(self) -> None:
+        self.action_choose()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        if direction == "down":
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()

@@ -1,0 +1,48 @@
+"""Policy problems found while loading (``:problems``)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from core.errors import Problem
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """A table of :class:`core.errors.Problem` with where and what."""
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", show=True),
+        Binding("j", "cursor('down')", show=False),
+        Binding("k", "cursor('up')", show=False),
+    ]
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problems-body", classes="modal-body") as body:
+            body.border_title = f"Policy problems: {len(self.problems)} (escape closes)"
+            if not self.problems:
+                yield Static("No policy problems: every policy parsed cleanly.")
+            table: DataTable[str] = DataTable(id="problems-table", cursor_type="row")
+            yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("severity", "policy", "where", "problem")
+        for p in self.problems:
+            where = p.path + (f" Statement[{p.statement}]" if p.statement is not None else "")
+            table.add_row(p.severity.upper(), p.policy, where, p.message)
+        table.focus()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        if direction == "down":
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()

@@ -1,0 +1,30 @@
+"""A one-line prompt (a path to save or export to)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one value; returns it, or ``None`` on escape."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=True)]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-body", classes="modal-body"):
+            yield Static(self.question, markup=False)
+            yield Input(self.value, id="prompt-input")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)

@@ -1,0 +1,57 @@
+"""Rich styles derived from the app's theme variables, so cell colours follow the theme.
+
+Every coloured thing also carries a word or symbol (``ADMIN``, ``GAIN``, ``none``, ``cond``,
+``+NEW``, ``-GONE``), so the explorer reads the same under ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from core.findings import Finding
+from tui.widgets.index import SYMBOLS, edge_label
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Styles for escalation labels and markers."""
+
+    admin: Style
+    gain: Style
+    none: Style
+    cond: Style
+    mark: Style
+    added: Style
+    removed: Style
+    heading: Style
+    muted: Style
+
+    @classmethod
+    def from_theme(cls, variables: Mapping[str, str]) -> Palette:
+        def color(name: str, fallback: str = "") -> str | None:
+            value = variables.get(name, fallback)
+            return value if value and value.startswith("#") else None
+
+        return cls(
+            admin=Style(color=color("error"), bold=True),
+            gain=Style(color=color("warning"), bold=True),
+            none=Style(dim=True),
+            cond=Style(color=color("accent"), italic=True),
+            mark=Style(color=color("accent"), bold=True),
+            added=Style(color=color("success"), bold=True),
+            removed=Style(color=color("error"), strike=True),
+            heading=Style(bold=True, color=color("primary")),
+            muted=Style(dim=True),
+        )
+
+    def escalation(self, f: Finding) -> Text:
+        """``▲ ADMIN`` / ``△ GAIN`` / ``· none`` in the escalation's style."""
+        style = {"admin": self.admin, "privilege-gain": self.gain}.get(f.escalation, self.none)
+        return Text(f"{SYMBOLS.get(f.escalation, '·')} {edge_label(f)}", style=style)
+
+    def conditional(self, f: Finding) -> Text:
+        return Text("? cond", style=self.cond) if f.conditional else Text("")
