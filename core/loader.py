@@ -190,7 +190,8 @@ def load_pages(
         )
     all_problems = [p for c in contexts for p in c.problems]
     all_problems.extend(_reference_problems(users, groups, roles, policies, source))
-    for item in (*users.values(), *groups.values(), *roles.values()):
+    owners: list[User | Group | Role] = [*users.values(), *groups.values(), *roles.values()]
+    for item in owners:
         for ip in item.inline_policies:
             all_problems.extend(ip.document.problems)
         if isinstance(item, Role):
@@ -482,10 +483,11 @@ def _reference_problems(
                         severity="warning",
                     )
                 )
-    for e in (*users.values(), *groups.values(), *roles.values()):
+    entities: list[User | Group | Role] = [*users.values(), *groups.values(), *roles.values()]
+    for e in entities:
         refs = list(e.attached_policies)
-        if getattr(e, "boundary", None):
-            refs.append(e.boundary)  # type: ignore[attr-defined]
+        if not isinstance(e, Group) and e.boundary:
+            refs.append(e.boundary)
         for arn in refs:
             if arn not in policies:
                 out.append(

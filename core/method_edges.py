@@ -234,7 +234,7 @@ def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
     """ARNs of the users, groups and roles a managed policy is attached to."""
     return [
         e.arn
-        for e in (*account.users, *account.groups, *account.roles)
+        for e in account.entities
         if policy.arn in e.attached_policies
     ]
 

@@ -248,7 +248,9 @@ class Account:
     problems: tuple[Problem, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     """Extension fields such as ``fetched_at`` and ``fetched_by``."""
-    _index: dict[str, object] = field(init=False, compare=False, hash=False, repr=False)
+    _index: dict[str, dict[str, object]] = field(
+        init=False, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # A fresh lookup index for every instance, including copies made by replace().
@@ -257,18 +259,21 @@ class Account:
     def _lookup(self, kind: str) -> dict[str, object]:
         table = self._index.get(kind)
         if table is None:
-            items: tuple[object, ...] = {
-                "user": self.users,
-                "group": self.groups,
-                "role": self.roles,
-                "policy": self.policies,
-            }[kind]
+            items: tuple[User | Group | Role | ManagedPolicy, ...]
+            if kind == "user":
+                items = self.users
+            elif kind == "group":
+                items = self.groups
+            elif kind == "role":
+                items = self.roles
+            else:
+                items = self.policies
             table = {}
             for item in items:
-                table[item.name] = item  # type: ignore[attr-defined]
-                table[item.arn] = item  # type: ignore[attr-defined]
+                table[item.name] = item
+                table[item.arn] = item
             self._index[kind] = table
-        return table  # type: ignore[return-value]
+        return table
 
     def user(self, name_or_arn: str) -> User | None:
         return self._lookup("user").get(name_or_arn)  # type: ignore[return-value]
@@ -290,3 +295,8 @@ class Account:
     @property
     def principals(self) -> tuple[Principal, ...]:
         return (*self.users, *self.roles)
+
+    @property
+    def entities(self) -> tuple[User | Group | Role, ...]:
+        """Users, groups and roles."""
+        return (*self.users, *self.groups, *self.roles)

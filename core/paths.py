@@ -149,10 +149,13 @@ def find_paths(
         hops: list[Hop] = []
         node = p.arn
         seen = set()
-        while (f := nxt.get(node)) is not None and node not in seen:
+        while node not in seen:
+            step = nxt.get(node)
+            if step is None:
+                break
             seen.add(node)
-            hops.append(Hop(f.source, f.target, f))
-            node = f.target
+            hops.append(Hop(step.source, step.target, step))
+            node = step.target
         paths.append(Path(p.arn, tuple(hops), admin_how.get(node, "admin")))
     paths.sort(key=lambda x: (x.length == 0, x.length, x.conditional, x.source))
     return paths

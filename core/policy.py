@@ -235,7 +235,7 @@ def parse_policy(
         path: JSON path of the document in the input file.
         file: the input file.
     """
-    where = {"policy": policy, "path": path, "file": file}
+    where: dict[str, Any] = {"policy": policy, "path": path, "file": file}
     problems: list[Problem] = []
     try:
         doc = decode_document(raw)

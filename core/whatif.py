@@ -29,7 +29,7 @@ from core.model import (
     Statement,
     User,
 )
-from core.policy import parse_policy
+from core.policy import PolicyKind, parse_policy
 
 Entity = User | Group | Role
 
@@ -78,18 +78,20 @@ def _entity(account: Account, arn: str) -> Entity:
 
 
 def _replace_entity(account: Account, old: Entity, new: Entity) -> Account:
-    if isinstance(old, User):
+    if isinstance(old, User) and isinstance(new, User):
         return replace(account, users=tuple(new if u is old else u for u in account.users))
-    if isinstance(old, Group):
+    if isinstance(old, Group) and isinstance(new, Group):
         return replace(account, groups=tuple(new if g is old else g for g in account.groups))
-    return replace(account, roles=tuple(new if r is old else r for r in account.roles))
+    if isinstance(old, Role) and isinstance(new, Role):
+        return replace(account, roles=tuple(new if r is old else r for r in account.roles))
+    raise IamExploreError("internal: an entity cannot change kind")
 
 
 def _replace_policy(account: Account, old: ManagedPolicy, new: ManagedPolicy) -> Account:
     return replace(account, policies=tuple(new if p is old else p for p in account.policies))
 
 
-def validate_document(text: str, kind: str = "identity") -> list[str]:
+def validate_document(text: str, kind: PolicyKind = "identity") -> list[str]:
     """Located problems of a policy document being edited (``[]`` when it is valid)."""
     try:
         json.loads(text)
@@ -103,7 +105,7 @@ def validate_document(text: str, kind: str = "identity") -> list[str]:
     ]
 
 
-def _parse(text: str, name: str, kind: str = "identity") -> PolicyDocument:
+def _parse(text: str, name: str, kind: PolicyKind = "identity") -> PolicyDocument:
     problems = validate_document(text, kind)
     if problems:
         raise IamExploreError(f"policy {name}: {problems[0]}")
@@ -213,7 +215,7 @@ def disable_statement(owner_arn: str, policy_name: str, statement_index: int) ->
 
 def edit_policy(owner_arn: str, policy_name: str, document_text: str) -> Change:
     """Replace a policy document (inline, managed default version, or ``trust`` of a role)."""
-    kind = "trust" if policy_name == "trust" else "identity"
+    kind: PolicyKind = "trust" if policy_name == "trust" else "identity"
     doc = _parse(document_text, policy_name, kind)
     return Change(
         f"edit {policy_name}",
@@ -297,7 +299,7 @@ class Session:
         """``label → document`` for every policy that differs from the loaded account."""
         out: dict[str, PolicyDocument] = {}
         for old, new in ((self.base, self.current),):
-            for e_new in (*new.users, *new.groups, *new.roles):
+            for e_new in new.entities:
                 e_old = old.user(e_new.arn) or old.group(e_new.arn) or old.role(e_new.arn)
                 before = {p.name: p.document for p in (e_old.inline_policies if e_old else ())}
                 for p in e_new.inline_policies:
