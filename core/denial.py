@@ -49,12 +49,12 @@ JSON contract (:meth:`DenialExplanation.to_json`)::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from core.analysis import Analysis
-from core.decision import Decision, StatementRef
+from core.decision import Decision, PolicyRef, StatementRef
 from core.edges import trusted_roles
 from core.errors import IamExploreError
 from core.evaluator import Request, evaluate
@@ -469,6 +469,11 @@ def _closest_refs(decision: Decision, layer: str, level: str | None = None) -> l
     return [ref for ref, _ in _closest(decision, layer, level)]
 
 
+def _policy_statements(refs: Iterable[PolicyRef], limit: int = 12) -> list[StatementRef]:
+    """Every statement of the policies (for layers where the whole policy is involved)."""
+    return [StatementRef(r, st) for r in refs for st in r.document.statements][:limit]
+
+
 def _allow_statement_summary(ref: StatementRef) -> str:
     st = ref.statement
     acts = ", ".join(st.actions)
@@ -629,7 +634,9 @@ def _classify(
 
     if gate.startswith("scp:"):
         level = gate[4:]
-        refs = _closest_refs(d, "scp", level)
+        refs = _policy_statements(
+            r for lvl in view.policies.scp_levels for r in lvl if r.level == level
+        )
         paragraphs.append(
             f"The service control policies at {level} do not allow {action}: AWS requires an "
             "SCP Allow at every level of the organization (root, each OU, the account), and a "
@@ -638,7 +645,11 @@ def _classify(
         if refs:
             paragraphs.append(
                 "SCP statements at that level: "
-                + "; ".join(f"{r.label} allows {_allow_statement_summary(r)}" for r in refs)
+                + "; ".join(
+                    f"{r.label} {r.statement.effect.lower()}s {_allow_statement_summary(r)}"
+                    for r in refs
+                )
+                + "."
             )
         return (
             "scp",
@@ -654,7 +665,7 @@ def _classify(
         allows = list(d.allowed_by) or [
             r for r in _identity_allows(view, d) if r.policy.layer == "identity"
         ]
-        bclose = _closest_refs(d, "boundary")
+        bclose = _policy_statements([bref] if bref is not None else [])
         paragraphs.append(
             f"{name}'s identity policies allow it"
             + (f" ({_cite(allows)})" if allows else "")
@@ -774,7 +785,10 @@ def _admin_policies(after: Analysis, role_arn: str) -> list[str]:
     view = after.views.get(role_arn)
     if view is None:
         return []
-    names = [s.policy.name for s in view.decide(FULL_ACCESS_PROBES[0]).allowed_by]
+    names = [
+        s.policy.name if s.policy.arn else f"inline policy {s.policy.name}"
+        for s in view.decide(FULL_ACCESS_PROBES[0]).allowed_by
+    ]
     return list(dict.fromkeys(names))
 
 

@@ -30,6 +30,7 @@ from core.context import UNKNOWN, RequestContext
 from core.decision import (
     ConditionalMatch,
     Decision,
+    EvalDecision,
     Miss,
     PolicyRef,
     Requirement,
@@ -57,6 +58,8 @@ class Request:
     action: str
     resource: str = "*"
     context: RequestContext = field(default_factory=RequestContext)
+    resource_account: str = ""
+    """The account that owns the resource, when the ARN does not say (S3 buckets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +321,7 @@ def _eval_layer(
     out = _LayerResult()
     for ref in refs:
         if misses is not None:
-            for st in candidates(ref.document, req.action):
+            for st in ref.document.statements:
                 if not _action_match(st, req.action):
                     misses.append(Miss(StatementRef(ref, st), "action does not match"))
         for st in matching(ref.document, req.action):
@@ -429,10 +432,8 @@ def evaluate(
         limits = limits & session.allow
     identity_ok = identity.allow & limits
 
-    same_account = not policies.account_id or principal_account(req.resource) in (
-        "",
-        policies.account_id,
-    )
+    owner = req.resource_account or principal_account(req.resource)
+    same_account = not policies.account_id or owner in ("", policies.account_id)
     if resource is None:
         granted = identity_ok
     else:
@@ -458,34 +459,25 @@ def evaluate(
             if lr.allow is Tri.UNKNOWN and lr.cond_allows:
                 requirements.append(Requirement("allow-if", name, tuple(lr.cond_allows)))
 
-    allowed_by: list[StatementRef] = []
-    for name, lr in layers:
-        if name == "resource" and resource is not None:
-            allowed_by.extend(lr.allows)
-        else:
-            allowed_by.extend(lr.allows)
+    allowed_by = [s for _, lr in layers for s in lr.allows]
     denied_by = [s for _, lr in layers for s in lr.denies]
 
+    word: EvalDecision
     if overall is Tri.TRUE:
         word = "allowed"
-        decided = "resource" if identity_ok is not Tri.TRUE else "identity"
+        decided = "identity" if identity_ok is Tri.TRUE else "resource"
     elif deny is Tri.TRUE:
         word = "explicitDeny"
         decided = "explicit-deny"
     else:
-        word = (
-            "explicitDeny"
-            if (deny is Tri.UNKNOWN and overall is not Tri.FALSE)
-            else ("implicitDeny")
-        )
-        if overall is Tri.UNKNOWN:
-            word = "implicitDeny"
+        # Denied, or (conditional) denied unless the open conditions go the caller's way.
+        word = "implicitDeny"
         decided = _first_gate(
             identity, boundary, session, scps, resource, granted, resource_must_allow
         )
     missing = tuple(sorted(k for k in keys if req.context.lookup(k) is None))
     return Decision(
-        decision=word,  # type: ignore[arg-type]
+        decision=word,
         action=req.action,
         resource=req.resource,
         conditional=overall is Tri.UNKNOWN,

@@ -232,11 +232,7 @@ def self_related(account: Account, entity: User | Role | Group | None, target: s
 
 def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
     """ARNs of the users, groups and roles a managed policy is attached to."""
-    return [
-        e.arn
-        for e in account.entities
-        if policy.arn in e.attached_policies
-    ]
+    return [e.arn for e in account.entities if policy.arn in e.attached_policies]
 
 
 def to_finding(

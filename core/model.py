@@ -248,9 +248,7 @@ class Account:
     problems: tuple[Problem, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     """Extension fields such as ``fetched_at`` and ``fetched_by``."""
-    _index: dict[str, dict[str, object]] = field(
-        init=False, compare=False, hash=False, repr=False
-    )
+    _index: dict[str, dict[str, object]] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         # A fresh lookup index for every instance, including copies made by replace().
