@@ -539,7 +539,7 @@ def explain_denial(
         explanation.append(PASSROLE_MEANING)
 
     fix: Fix
-    if blocked == "no-allow":
+    if blocked == "no-allow" and instead is None:
         associated = message.condition("iam:AssociatedResourceARN")
         doc = fix_document(action, resource, service, associated[0] if associated else None)
         fix = Fix(doc, _policy_name(action, resource, service), None)
@@ -629,7 +629,10 @@ def _classify(
             "denied it; the message says "
             + ("an explicit Deny matched." if message.explicit_deny else "no statement allowed it.")
         )
-        instead = None if blocked == "no-allow" else "refresh the snapshot and explain again"
+        instead = (
+            "nothing in the snapshot blocks this request: refresh the snapshot (or look for a "
+            "session policy or resource policy) and explain again"
+        )
         return blocked, list(d.allowed_by), paragraphs, instead
 
     if gate.startswith("scp:"):

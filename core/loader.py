@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +114,11 @@ def _expand_pages(file: str, data: Any) -> Iterable[tuple[str, str, Mapping[str,
 
 
 def load_pages(
-    pages: Iterable[tuple[str, Any]], *, source: str, progress: Progress | None = None
+    pages: Iterable[tuple[str, Any]],
+    *,
+    source: str,
+    progress: Progress | None = None,
+    lint: bool = True,
 ) -> Account:
     """Merge pages (``(file, json)``) and build the account."""
     merged: dict[str, list[tuple[_Ctx, str, Any]]] = {k: [] for k in _LISTS}
@@ -202,7 +206,7 @@ def load_pages(
     for level in scp_levels:
         for sp in level.policies:
             all_problems.extend(sp.document.problems)
-    return Account(
+    account = Account(
         account_id=account_id,
         users=tuple(users.values()),
         groups=tuple(groups.values()),
@@ -213,6 +217,11 @@ def load_pages(
         problems=tuple(all_problems),
         metadata=tuple(metadata),
     )
+    if lint:
+        from core.lint import lint_account
+
+        account = replace(account, problems=(*account.problems, *lint_account(account)))
+    return account
 
 
 # -- field helpers -------------------------------------------------------------------------
