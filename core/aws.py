@@ -552,3 +552,28 @@ def write_snapshot(result: FetchResult, path: str | os.PathLike[str]) -> Path:
         finally:
             os.close(dir_fd)
     return target
+
+
+def decode_authorization_message(
+    encoded: str,
+    *,
+    profile: str | None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> str:
+    """Decode an "Encoded authorization failure message" with sts:DecodeAuthorizationMessage.
+
+    Raises:
+        FetchError: credentials, permissions or endpoint problems (one line).
+    """
+    with _translated("sts", profile):
+        session = boto3.Session(profile_name=profile, region_name=region)
+        sts = read_only_client(
+            session,
+            "sts",
+            region=region or session.region_name or DEFAULT_REGION,
+            endpoint_url=endpoint_url,
+            retries=PROBE_RETRY_CONFIG,
+        )
+        response = sts.decode_authorization_message(EncodedMessage=encoded.strip())
+    return str(response["DecodedMessage"])

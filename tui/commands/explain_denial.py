@@ -9,7 +9,6 @@ what, why, the least-privilege fix and what that fix would cause. The logic is i
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ _EPILOG = """\
 MESSAGE_FILE holds the output of `aws sts decode-authorization-message` (the
 {"DecodedMessage": "..."} wrapper or the bare decoded object); "-" or nothing reads stdin.
 With --profile, --encoded TEXT decodes the message live through sts:DecodeAuthorizationMessage
-(read-only) and the account is fetched live, read-only.
+(read-only); the account is the --snapshot when given, else it is fetched live (read-only).
 
 blocked_by: no-allow (no statement allows it), explicit-deny (a Deny in an identity policy),
 permissions-boundary (the boundary does not allow or denies it), scp (an SCP level does not
@@ -127,29 +126,16 @@ def _read_message(args: argparse.Namespace, profile: str | None) -> str:
 def decode_live(encoded: str, profile: str, args: argparse.Namespace) -> str:
     """Decode an encoded authorization message with sts:DecodeAuthorizationMessage.
 
-    Uses ``core.aws.decode_authorization_message`` when it exists. Until then (requested from the
-    lead), the client is made by ``core.aws.read_only_client`` (the read-only guard allows
-    ``Decode*``) and errors are translated by ``core.aws.translate_error``.
+    Goes through ``core.aws`` (the only module that talks to AWS; its guard allows ``Decode*``).
     """
-    aws = importlib.import_module("core.aws")
-    region = getattr(args, "region", None)
-    endpoint = getattr(args, "endpoint_url", None)
-    decode = getattr(aws, "decode_authorization_message", None)
-    if decode is not None:
-        return str(decode(encoded, profile=profile, region=region, endpoint_url=endpoint))
-    # TEMPORARY: boto3 may be imported only by core.aws; this session is created here until
-    # core.aws offers decode_authorization_message (asked for in the explain-denial report).
-    boto3 = importlib.import_module("boto3")
-    try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-        sts = aws.read_only_client(session, "sts", region=region, endpoint_url=endpoint)
-        response = sts.decode_authorization_message(EncodedMessage=encoded.strip())
-    except Exception as exc:
-        err = aws.translate_error(exc, service="sts", profile=profile)
-        if err is None:
-            raise
-        raise err from None
-    return str(response["DecodedMessage"])
+    from core.aws import decode_authorization_message
+
+    return decode_authorization_message(
+        encoded,
+        profile=profile,
+        region=getattr(args, "region", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+    )
 
 
 def _load_account(args: argparse.Namespace, profile: str | None) -> Account:
@@ -171,8 +157,6 @@ def _load_account(args: argparse.Namespace, profile: str | None) -> Account:
 def run(args: argparse.Namespace) -> int:
     """Explain the message; ``IamExploreError`` propagates to the CLI (one line, exit 2)."""
     profile = getattr(args, "profile", None)
-    if args.snapshot and profile:
-        raise IamExploreError("give either --snapshot or --profile, not both")
     if not args.snapshot and not profile:
         raise IamExploreError("explain-denial needs --snapshot FILE or --profile NAME")
     text = _read_message(args, profile)
@@ -281,17 +265,21 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
             best = result.safer_alternatives[0]
             yield Text(
                 f"Safer alternative: pass {best.name} instead ({best.arn}); it is not admin and "
-                f"adds {best.gained} capabilities to {result.principal_name}'s own.",
+                f"adds {_capabilities(best.gained)} to {result.principal_name}'s own.",
                 style="green",
             )
             for alt in result.safer_alternatives[1:]:
-                yield Text(f"  also: {alt.name} (adds {alt.gained})", style="dim")
+                yield Text(f"  also: {alt.name} (adds {_capabilities(alt.gained)})", style="dim")
         else:
             yield Text(
                 f"No safer alternative: the account has no other role for {result.service} "
                 "that stays short of admin.",
                 style="dim",
             )
+
+
+def _capabilities(n: int) -> str:
+    return f"{n} capability" if n == 1 else f"{n} capabilities"
 
 
 def render(result: DenialExplanation) -> None:

@@ -1,0 +1,213 @@
+"""The denial screen (``d``): paste an AWS "not authorized" message, read why, try the fix.
+
+The user pastes the decoded JSON of ``aws sts decode-authorization-message``; ``ctrl+s`` (or the
+button) explains it against the explorer's current account in a thread worker, showing the same
+explanation as ``iam-explore explain-denial``: who, what, why, the least-privilege fix as
+highlighted JSON and what the fix would cause. ``a`` posts :class:`DenialScreen.FixChosen` (to
+the app, and as the dismiss result) so the explorer applies the fix as a what-if. Bad input never
+crashes the screen: the located error is shown inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from core.analysis import Analysis
+from core.denial import DenialExplanation, explain_denial, parse_message
+from core.errors import IamExploreError
+from core.model import Account
+from tui.commands.explain_denial import renderables
+
+HINT = (
+    "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
+    "is fine), then ctrl+s. An encoded message needs a live session to decode: run the AWS CLI "
+    "command first, or `iam-explore explain-denial --profile NAME --encoded TEXT`."
+)
+
+
+def _looks_encoded(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and t[0] not in '{["' and " " not in t and len(t) > 40
+
+
+class DenialScreen(ModalScreen[Any]):
+    """Explain a pasted authorization failure message against the current account.
+
+    Args:
+        source: a ``core.whatif.Session`` (its current account and analysis are used) or an
+            ``Account``.
+        text: initial message text.
+    """
+
+    DEFAULT_CSS = """
+    DenialScreen { align: center middle; }
+    DenialScreen #denial-body {
+        width: 92%; height: 92%; border: round $accent; padding: 0 1; background: $surface;
+    }
+    DenialScreen #denial-input { height: 10; }
+    DenialScreen #denial-buttons { height: auto; }
+    DenialScreen #denial-error { color: $error; height: auto; }
+    DenialScreen #denial-result { height: 1fr; }
+    DenialScreen .hint { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "explain", "Explain", show=True, priority=True, id="denial-explain"),
+        Binding("a", "apply_fix", "Apply fix as what-if", show=True, id="denial-apply"),
+        Binding("escape", "close", "Close", show=True, priority=True, id="denial-close"),
+    ]
+
+    @dataclass
+    class FixChosen(Message):
+        """The user chose to apply the fix as a what-if (an inline policy on the principal).
+
+        Attributes:
+            principal_arn: the user or role that gets the policy.
+            policy_name: the inline policy's name.
+            document_text: the policy document (JSON).
+        """
+
+        principal_arn: str
+        policy_name: str
+        document_text: str
+
+    def __init__(self, source: Any, text: str = "") -> None:
+        super().__init__()
+        self.source = source
+        self.initial_text = text
+        self.result: DenialExplanation | None = None
+        """The last explanation (``None`` before one succeeds)."""
+        self.error: str | None = None
+        """The last error shown inline."""
+
+    # -- source -------------------------------------------------------------------------------
+
+    @property
+    def account(self) -> Account:
+        """The account to explain against (a session's current, what-if-changed account)."""
+        if isinstance(self.source, Account):
+            return self.source
+        current = getattr(self.source, "current", None)
+        return current if isinstance(current, Account) else self.source.account  # type: ignore[no-any-return]
+
+    @property
+    def analysis(self) -> Analysis | None:
+        found = getattr(self.source, "analysis", None)
+        return found if isinstance(found, Analysis) else None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="denial-body", classes="modal-body") as body:
+            body.border_title = "Explain a denial (ctrl+s explains, a applies the fix, escape)"
+            yield Static(HINT, classes="hint", markup=False)
+            yield TextArea(self.initial_text, id="denial-input", show_line_numbers=False)
+            with Horizontal(id="denial-buttons"):
+                yield Button("Explain (ctrl+s)", id="denial-explain-button", variant="primary")
+                yield Button("Apply fix as what-if (a)", id="denial-apply-button", disabled=True)
+            yield Static("", id="denial-error", markup=False)
+            with VerticalScroll(id="denial-result", can_focus=True):
+                yield Static("", id="denial-output")
+
+    def on_mount(self) -> None:
+        self.query_one("#denial-input", TextArea).focus()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply_fix":
+            return self._fix_ready()
+        return True
+
+    def _fix_ready(self) -> bool:
+        return self.result is not None and self.result.fix.document_text is not None
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#denial-explain-button")
+    def _explain_pressed(self) -> None:
+        self.action_explain()
+
+    @on(Button.Pressed, "#denial-apply-button")
+    def _apply_pressed(self) -> None:
+        self.action_apply_fix()
+
+    def action_explain(self) -> None:
+        """Parse the pasted text (errors inline) and explain it in a thread worker."""
+        text = self.query_one("#denial-input", TextArea).text
+        if _looks_encoded(text):
+            self._show_error(
+                "This looks like an encoded message: decoding it needs a live session "
+                "(sts:DecodeAuthorizationMessage). Run `aws sts decode-authorization-message "
+                "--encoded-message ...` and paste its output."
+            )
+            return
+        try:
+            message = parse_message(text)
+        except IamExploreError as exc:
+            self._show_error(str(exc))
+            return
+        self._show_error(None)
+        self.query_one("#denial-output", Static).update("explaining…")
+        self._explain(message)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="denial",
+        description="explain denial",
+    )
+    def _explain(self, message: Any) -> DenialExplanation:
+        return explain_denial(self.account, message, before=self.analysis)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "denial":
+            return
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            assert isinstance(result, DenialExplanation)
+            self._show_result(result)
+        elif event.state == WorkerState.ERROR:
+            err = event.worker.error
+            text = str(err) if isinstance(err, IamExploreError) else f"internal error: {err!r}"
+            self.query_one("#denial-output", Static).update("")
+            self._show_error(text)
+
+    def _show_error(self, text: str | None) -> None:
+        self.error = text
+        self.query_one("#denial-error", Static).update(f"✗ {text}" if text else "")
+        if text:
+            self.result = None
+            self.query_one("#denial-apply-button", Button).disabled = True
+            self.refresh_bindings()
+
+    def _show_result(self, result: DenialExplanation) -> None:
+        self.result = result
+        self.query_one("#denial-output", Static).update(Group(*renderables(result)))
+        self.query_one("#denial-apply-button", Button).disabled = not self._fix_ready()
+        self.query_one("#denial-result", VerticalScroll).focus()
+        self.refresh_bindings()
+
+    def action_apply_fix(self) -> None:
+        """Post the fix (to the app) and close; the explorer applies it as a what-if."""
+        result = self.result
+        if result is None or result.fix.document_text is None or result.fix.policy_name is None:
+            self.notify("no fix policy to apply", severity="warning")
+            return
+        chosen = self.FixChosen(result.principal, result.fix.policy_name, result.fix.document_text)
+        self.app.post_message(chosen)
+        self.dismiss(chosen)
