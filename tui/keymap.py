@@ -25,6 +25,7 @@ class KeySpec:
         show: whether the footer shows it.
         display: how the help screen writes the keys (defaults to ``keys``).
         priority: checked before the focused widget's own bindings.
+        scope: ``app`` (every screen) or ``main`` (the main screen only).
     """
 
     keys: str
@@ -35,6 +36,7 @@ class KeySpec:
     show: bool = False
     display: str = ""
     priority: bool = False
+    scope: str = "main"
 
     @property
     def shown_keys(self) -> str:
@@ -43,10 +45,10 @@ class KeySpec:
 
 KEYMAP: tuple[KeySpec, ...] = (
     # General
-    KeySpec("q", "quit", "Quit", "General", "quit", show=True),
-    KeySpec("question_mark", "help", "Help", "General", "help", show=True, display="?"),
+    KeySpec("q", "quit", "Quit", "General", "quit", True, scope="app"),
+    KeySpec("question_mark", "help", "Help", "General", "help", True, "?", scope="app"),
     KeySpec("colon", "command_bar", "Command", "General", "command", show=True, display=":"),
-    KeySpec("ctrl+p", "command_palette", "Palette", "General", "palette", display="ctrl+p"),
+    KeySpec("ctrl+p", "command_palette", "Command palette", "General", "palette", scope="app"),
     KeySpec("escape", "back", "Back / clear / cancel", "General", "back", display="escape"),
     KeySpec("R", "reload", "Reload", "General", "reload", show=True),
     KeySpec("s", "save_snapshot", "Save live snapshot", "General", "save"),
@@ -57,8 +59,8 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("3", "focus_pane('services')", "Services pane", "Panes", "pane-services"),
     KeySpec("4", "focus_pane('edges')", "Edges pane", "Panes", "pane-edges"),
     KeySpec("5", "focus_pane('details')", "Details pane", "Panes", "pane-details"),
-    KeySpec("slash", "filter", "Filter pane (!text inverts)", "Panes", "filter", True, "/"),
-    KeySpec("a", "toggle_admin_sources", "Admin sources", "Panes", "admin-sources", show=True),
+    KeySpec("slash", "filter", "Filter (!text inverts)", "Panes", "filter", True, "/"),
+    KeySpec("a", "toggle_admin_sources", "Admin sources on/off", "Panes", "admin-sources", show=True),
     # Moving
     KeySpec("j", "cursor('down')", "Down", "Moving", "down", display="j / down"),
     KeySpec("k", "cursor('up')", "Up", "Moving", "up", display="k / up"),
@@ -99,11 +101,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 """The ``:`` command bar's commands (help screen and README)."""
 
 
-def bindings() -> list[Binding]:
-    """The app's ``BINDINGS``, built from :data:`KEYMAP`."""
+def bindings(scope: str) -> list[Binding]:
+    """``BINDINGS`` for the app (``scope="app"``) or the main screen, from :data:`KEYMAP`."""
     out: list[Binding] = []
     for spec in KEYMAP:
-        if spec.action is None:
+        if spec.action is None or spec.scope != scope:
             continue
         out.append(
             Binding(

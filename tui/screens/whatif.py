@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from core.decision import StatementRef
 from core.errors import IamExploreError
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
@@ -74,9 +75,12 @@ def options_for(
     entity: User | Role | None,
     finding: Finding | None = None,
     role: Role | None = None,
+    ref: StatementRef | None = None,
 ) -> list[WhatIfOption]:
-    """The changes offered for ``entity`` (and the selected edge or role)."""
+    """The changes offered for ``entity`` (and the selected edge, role or statement)."""
     out: list[WhatIfOption] = []
+    if ref is not None:
+        out.extend(_statement_options(whatif, account, entity, ref))
     if finding is not None:
         seen: set[tuple[str, str, int]] = set()
         for reason in finding.reasons:
@@ -145,6 +149,47 @@ def options_for(
         )
     )
     return out
+
+
+def _statement_options(
+    whatif: ModuleType, account: Account, entity: User | Role | None, ref: StatementRef
+) -> list[WhatIfOption]:
+    """Changes to the statement in focus: disable it, or edit its whole policy."""
+    index = ref.statement.index
+    if ref.policy.layer == "resource" and ref.policy.via.startswith("trust policy of role"):
+        role_arn = ref.policy.arn or ""
+        return [
+            WhatIfOption(
+                f"Disable {ref.statement.label} of the trust policy of {short(role_arn)}",
+                make=lambda: whatif.disable_statement(role_arn, "trust", index),
+            ),
+            WhatIfOption(
+                f"Edit the trust policy of {short(role_arn)}",
+                edit=EditSpec(
+                    f"Edit the trust policy of role {short(role_arn)}",
+                    ref.policy.document.pretty,
+                    lambda text, _n: whatif.edit_policy(role_arn, "trust", text),
+                ),
+            ),
+        ]
+    owner = statement_owner(account, entity.arn, ref) if entity is not None else None
+    if owner is None:
+        return []
+    arn, name = owner
+    return [
+        WhatIfOption(
+            f"Disable this statement: {name} {ref.statement.label}",
+            make=lambda: whatif.disable_statement(arn, name, index),
+        ),
+        WhatIfOption(
+            f"Edit this policy: {name}",
+            edit=EditSpec(
+                f"Edit policy {name}",
+                ref.policy.document.pretty,
+                lambda text, _n: whatif.edit_policy(arn, name, text),
+            ),
+        ),
+    ]
 
 
 def _trusted_ids(account: Account, role: Role) -> list[tuple[str, bool]]:

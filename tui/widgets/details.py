@@ -30,11 +30,10 @@ def deciding_lines(pretty: str, needles: Iterable[str]) -> set[int]:
     out: set[int] = set()
     for number, line in enumerate(pretty.splitlines(), start=1):
         low = line.lower()
-        if any(n in low for n in wanted):
-            out.add(number)
-        elif ('"action"' in low or '"resource"' in low) and low.rstrip(",").endswith('"*"'):
-            out.add(number)
-        elif low.strip().rstrip(",") == '"*"':
+        wildcard = low.strip().rstrip(",") == '"*"' or (
+            ('"action"' in low or '"resource"' in low) and low.rstrip(",").endswith('"*"')
+        )
+        if wildcard or any(n in low for n in wanted):
             out.add(number)
     return out
 
@@ -135,6 +134,8 @@ class DetailsPane(VerticalScroll):
         return "\n".join(parts)
 
     def _show(self, subject: str, widgets: list[Static]) -> None:
+        if subject and subject == self.subject:
+            return  # already shown: keep focus and scroll position
         self.subject = subject
         with self.app.batch_update():
             self.remove_children()
@@ -142,6 +143,7 @@ class DetailsPane(VerticalScroll):
             self.scroll_home(animate=False)
 
     def show_message(self, text: str, subject: str = "") -> None:
+        self.subject = ""
         self._show(subject, [Static(Text(text), classes="note")])
 
     # -- edges ----------------------------------------------------------------------------
@@ -198,7 +200,7 @@ class DetailsPane(VerticalScroll):
             for r in f.references:
                 refs.append(f"  {r.title}: {r.url}\n", style="dim")
             widgets.append(Static(refs, classes="refs"))
-        self._show(subject or f"edge:{f.key}", widgets)
+        self._show(subject or f"edge:{f.key}:{f.escalation}:{f.conditional}:{status}", widgets)
 
     # -- principals -----------------------------------------------------------------------
 
