@@ -44,8 +44,12 @@ def identity_policies(account: Account, principal: User | Role) -> tuple[PolicyR
 def scp_levels(
     account: Account, principal: User | Role | None
 ) -> tuple[tuple[PolicyRef, ...], ...]:
-    """SCP levels for the principal: none for service-linked roles (SCPs do not apply)."""
+    """SCP levels for the principal: none for service-linked roles and in the management
+    account (AWS Organizations: "SCPs don't affect users or roles in the management account"
+    nor service-linked roles)."""
     if isinstance(principal, Role) and principal.is_service_linked:
+        return ()
+    if dict(account.metadata).get("OrganizationManagementAccountId") == account.account_id:
         return ()
     return tuple(
         tuple(

@@ -478,3 +478,34 @@ def test_json_numbers_and_booleans_are_valid_condition_values() -> None:
         == "allowed"
     )
     assert json.dumps(st_)  # the policy itself is plain JSON
+
+
+def test_scps_do_not_apply_in_the_management_account_nor_to_service_linked_roles() -> None:
+    from dataclasses import replace as dc_replace
+
+    from core.loader import load_data
+    from core.principals import scp_levels
+
+    raw = {
+        "UserDetailList": [{"UserName": "alice", "Arn": ALICE}],
+        "RoleDetailList": [
+            {
+                "RoleName": "AWSServiceRoleForX",
+                "Path": "/aws-service-role/x/",
+                "Arn": f"arn:aws:iam::{ACCT}:role/aws-service-role/x/AWSServiceRoleForX",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+            }
+        ],
+        "IamExplore": {
+            "AccountId": ACCT,
+            "ScpLevels": [
+                {"Target": "root", "Policies": [{"Name": "deny", "Document": doc(deny("*"))}]}
+            ],
+        },
+    }
+    account = load_data(raw)
+    alice, slr = account.users[0], account.roles[0]
+    assert len(scp_levels(account, alice)) == 1
+    assert scp_levels(account, slr) == ()
+    mgmt = dc_replace(account, metadata=(("OrganizationManagementAccountId", ACCT),))
+    assert scp_levels(mgmt, alice) == ()
