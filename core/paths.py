@@ -37,6 +37,8 @@ class Hop:
             "service": self.finding.service,
             "title": self.finding.title,
             "conditional": self.finding.conditional,
+            "escalation": self.finding.escalation,
+            "reasons": [r.to_json() for r in self.finding.reasons],
         }
 
 
