@@ -229,6 +229,26 @@ def test_fetched_snapshot_has_planted_admin_path_ingredients(
     assert role.instance_profiles[0].role_names == (planted.admin_role,)
 
 
+def test_fetch_then_scan_finds_the_planted_admin_edge(
+    fetched: Run, planted: PlantedAccount, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fetch → scan: alice can pass ec2-admin to EC2, which escalates to admin."""
+    assert main(["scan", str(fetched.path), "--format", "json", "--fail-on", "admin"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    user_arn = f"arn:aws:iam::{planted.account_id}:user/{planted.escalating_user}"
+    role_arn = f"arn:aws:iam::{planted.account_id}:role/{planted.admin_role}"
+    edges = [
+        f
+        for f in report["findings"]
+        if f["kind"] == "passrole" and f["source"] == user_arn and f["role"] == role_arn
+    ]
+    assert [
+        (f["service"], f["escalation"]) for f in edges if f["service"] == "ec2.amazonaws.com"
+    ] == [("ec2.amazonaws.com", "admin")]
+    assert any(p["source"] == user_arn for p in report["paths"])
+    assert report["summary"]["scp_levels"] == 3
+
+
 # -- read-only, provably ---------------------------------------------------------------------
 
 
