@@ -399,6 +399,15 @@ def evaluate(
     misses: list[Miss] | None = [] if explain_misses else None
     keys: set[str] = set()
     identity = _eval_layer(policies.identity, req, misses, keys)
+    if (
+        resource_policy is None
+        and policies.boundary is None
+        and policies.session is None
+        and not policies.scp_levels
+        and identity.allow is not Tri.UNKNOWN
+        and identity.deny is not Tri.UNKNOWN
+    ):
+        return _identity_only(req, identity, keys, misses)
     boundary = _eval_layer((policies.boundary,), req, misses, keys) if policies.boundary else None
     session = _eval_layer((policies.session,), req, misses, keys) if policies.session else None
     scps = [
@@ -485,6 +494,32 @@ def evaluate(
         denied_by=tuple(denied_by),
         decided_by=decided,
         requirements=tuple(requirements),
+        missing_context=missing,
+        misses=tuple(misses or ()),
+    )
+
+
+def _identity_only(
+    req: Request, identity: _LayerResult, keys: set[str], misses: list[Miss] | None
+) -> Decision:
+    """The common case, decided by identity policies alone with no open conditions."""
+    word: EvalDecision
+    if identity.deny is Tri.TRUE:
+        word, decided = "explicitDeny", "explicit-deny"
+    elif identity.allow is Tri.TRUE:
+        word, decided = "allowed", "identity"
+    else:
+        word, decided = "implicitDeny", "identity"
+    missing = (
+        tuple(sorted(k for k in keys if req.context.lookup(k) is None)) if keys else ()
+    )
+    return Decision(
+        decision=word,
+        action=req.action,
+        resource=req.resource,
+        allowed_by=tuple(identity.allows) if word == "allowed" else (),
+        denied_by=tuple(identity.denies),
+        decided_by=decided,
         missing_context=missing,
         misses=tuple(misses or ()),
     )
