@@ -13,7 +13,7 @@ once; the edge records the regions that work when policies restrict them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from string import Template
 
@@ -24,6 +24,7 @@ from core.findings import Finding, Reason
 from core.model import Account, Role
 from core.principals import trust_policy_ref
 from core.regions import REGIONS
+from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
 from core.services import SERVICES, ActionSet, PassRoleService
 from core.view import PrincipalView
@@ -74,13 +75,6 @@ def trust_allows(account: Account, role: Role, service: PassRoleService) -> Trus
     return None
 
 
-@dataclass
-class _Launch:
-    action_set: ActionSet
-    decisions: tuple[Decision, ...]
-    resolved: Resolved
-
-
 def _resolve_all(decisions: Sequence[Decision], template: str | None = None) -> Resolved:
     out = Resolved(True)
     for d in decisions:
@@ -97,53 +91,42 @@ def _resolve_all(decisions: Sequence[Decision], template: str | None = None) -> 
 
 
 ANY_REGION = "*"
-"""Region left unknown: decisions that do not depend on it hold in every region."""
+"""Region left unknown: the caller picks it (see :mod:`core.regions_eval`)."""
 
 
-def _region_ctx(view: PrincipalView, region: str) -> dict[str, object]:
-    if region == ANY_REGION or not view.region_sensitive:
-        return {}
-    return {"aws:RequestedRegion": region}
+def _without_region(r: Resolved) -> Resolved:
+    keep = tuple(c for c in r.constraints if "aws:RequestedRegion" not in c)
+    return Resolved(r.possible, r.conditional, r.conditions, keep)
 
 
-def _mentions_region(decisions: Iterable[Decision]) -> bool:
-    return any(
-        c.key.lower() == "aws:requestedregion"
-        for d in decisions
-        for req in d.requirements
-        for alt in req.alternatives
-        for c in alt.clauses
-    )
+@dataclass
+class _Launch:
+    action_set: ActionSet
+    decisions: tuple[Decision, ...]
+    resolved: Resolved
+    regions: frozenset[str]
 
 
-def _regional(
-    view: PrincipalView, probe: Callable[[str], tuple[Decision, ...] | None]
-) -> list[str]:
-    """Regions to evaluate: ``[ANY_REGION]`` unless the decisions depend on the region."""
-    first = probe(ANY_REGION)
-    if first is None:
-        return []
-    if view.region_sensitive and _mentions_region(first):
-        return list(REGIONS)
-    return [ANY_REGION]
-
-
-def launch_options(view: PrincipalView, service: PassRoleService, region: str) -> _Launch | None:
-    """The best action set the principal can perform for ``service`` in ``region``."""
-    best: _Launch | None = None
-    extra = _region_ctx(view, region)
+def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launch]:
+    """The action sets the principal can perform for ``service``, with their regions."""
+    out: list[_Launch] = []
     for aset in service.action_sets:
-        decisions = tuple(view.decide(a, extra=extra) for a in aset.actions)
+        decisions = tuple(view.decide(a) for a in aset.actions)
         if not all(d.possible for d in decisions):
+            continue
+        regions = ALL_REGIONS
+        for d in decisions:
+            regions = regions & possible_regions(d)
+            if not regions:
+                break
+        if not regions:
             continue
         r = _resolve_all(decisions)
         if not r.possible:
             continue
-        cand = _Launch(aset, decisions, r)
-        if not r.conditional:
-            return cand
-        best = best or cand
-    return best
+        out.append(_Launch(aset, decisions, _without_region(r), regions))
+    out.sort(key=lambda x: (x.resolved.conditional, -len(x.regions)))
+    return out
 
 
 def _profile(view: PrincipalView, role: Role) -> tuple[Reason | None, Resolved]:
@@ -177,13 +160,25 @@ class EdgeCandidate:
 
 
 def _passrole_ctx(
-    view: PrincipalView, service: PassRoleService, account: Account, region: str
-) -> tuple[dict[str, object], frozenset[str], str | None]:
+    service: PassRoleService, account: Account
+) -> tuple[dict[str, object], frozenset[str], TemplateFor]:
     extra: dict[str, object] = {"iam:PassedToService": service.passed_to_service}
-    extra.update(_region_ctx(view, region))
-    template = associated_arn(service, account.account_id, "*" if region == ANY_REGION else region)
-    absent = frozenset() if template else frozenset({"iam:associatedresourcearn"})
-    return extra, absent, template
+    has_arn = service.associated_resource_arn is not None
+    absent = frozenset() if has_arn else frozenset({"iam:associatedresourcearn"})
+
+    def template_for(region: str) -> str | None:
+        return associated_arn(service, account.account_id, region)
+
+    return extra, absent, template_for
+
+
+def passrole_decision(
+    account: Account, view: PrincipalView, role: Role, service: PassRoleService
+) -> tuple[Decision, TemplateFor]:
+    """``iam:PassRole`` on ``role`` with the context ``service`` presents, region left open."""
+    extra, absent, template_for = _passrole_ctx(service, account)
+    d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
+    return d, template_for
 
 
 def passrole_edges_for(
@@ -200,34 +195,20 @@ def passrole_edges_for(
         roles = trusted.get(service.id)
         if not roles:
             continue
-
         roles = [
             (role, trust)
             for role, trust in roles
             if role.arn != view.arn
             and _passrole_prefilter(view, role.arn)
-            and _passrole_possible(account, view, role, service)
+            and passrole_decision(account, view, role, service)[0].possible
         ]
         if not roles:
             continue
-
-        def probe(region: str, service: PassRoleService = service) -> tuple[Decision, ...] | None:
-            launch = launch_options(view, service, region)
-            return launch.decisions if launch is not None else None
-
-        launch_by_region = {}
-        for region in _regional(view, probe):
-            launch = launch_options(view, service, region)
-            if launch is not None:
-                launch_by_region[region] = launch
-        if not launch_by_region:
+        launches = launch_options(view, service)
+        if not launches:
             continue
         for role, trust in roles:
-            if role.arn == view.arn:
-                continue
-            if not _passrole_prefilter(view, role.arn):
-                continue
-            cand = _edge(account, view, role, service, trust, launch_by_region)
+            cand = _edge(account, view, role, service, trust, launches)
             if cand is not None:
                 out.append(cand)
     return out
@@ -239,42 +220,30 @@ def _edge(
     role: Role,
     service: PassRoleService,
     trust: TrustResult,
-    launch_by_region: dict[str, _Launch],
+    launches: list[_Launch],
 ) -> EdgeCandidate | None:
-    ok_regions: list[str] = []
-    best: tuple[Resolved, Decision, _Launch] | None = None
-    if list(launch_by_region) == [ANY_REGION] and view.region_sensitive:
-        extra, absent, _ = _passrole_ctx(view, service, account, ANY_REGION)
-        d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
-        if not d.possible:
-            return None
-        if _mentions_region([d]):
-            launch_by_region = {r: launch_by_region[ANY_REGION] for r in REGIONS}
-    for region, launch in launch_by_region.items():
-        extra, absent, template = _passrole_ctx(view, service, account, region)
-        d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
-        if not d.possible:
-            continue
-        r = resolve(d, template)
-        if not r.possible:
-            continue
-        ok_regions.append(region)
-        merged = Resolved(
-            True,
-            r.conditional or launch.resolved.conditional,
-            (*r.conditions, *launch.resolved.conditions),
-            (*r.constraints, *launch.resolved.constraints),
-        )
-        if best is None or (best[0].conditional and not merged.conditional):
-            best = (merged, d, launch)
-    if best is None:
+    d, template_for = passrole_decision(account, view, role, service)
+    pass_regions = possible_regions(d, template_for)
+    if not pass_regions:
         return None
-    resolved, pass_decision, launch = best
+    chosen: tuple[_Launch, frozenset[str]] | None = None
+    regions: frozenset[str] = frozenset()
+    for launch in launches:
+        both = launch.regions & pass_regions
+        regions = regions | both
+        if both and chosen is None:
+            chosen = (launch, both)
+    if chosen is None:
+        return None
+    launch = chosen[0]
+    pr = _without_region(resolve(d, template_for("*")))
+    if not pr.possible:
+        return None
     reasons = [
         Reason(
             "passrole",
             f"may iam:PassRole on {role.name} to {service.passed_to_service}",
-            pass_decision.allowed_by,
+            d.allowed_by,
         ),
         Reason(
             "trust",
@@ -283,35 +252,27 @@ def _edge(
             trust.statements,
         ),
     ]
-    for action, d in zip(launch.action_set.actions, launch.decisions, strict=True):
-        reasons.append(Reason("launch", f"may {action}", d.allowed_by))
+    for action, ad in zip(launch.action_set.actions, launch.decisions, strict=True):
+        reasons.append(Reason("launch", f"may {action}", ad.allowed_by))
+    conditions = [*pr.conditions, *launch.resolved.conditions, *trust.conditions]
+    constraints = [*pr.constraints, *launch.resolved.constraints]
     if service.requires_instance_profile:
-        reason, pr = _profile(view, role)
+        reason, prof = _profile(view, role)
         if reason is None:
             return None
         reasons.append(reason)
-        if pr.conditional:
-            resolved = Resolved(
-                True, True, (*resolved.conditions, *pr.conditions), resolved.constraints
-            )
-    constraints = list(resolved.constraints)
-    if ANY_REGION not in ok_regions and len(ok_regions) < len(REGIONS):
-        constraints.insert(0, "only in " + ", ".join(ok_regions))
-    conditions = list(resolved.conditions) + list(trust.conditions)
+        conditions.extend(prof.conditions)
+    where = describe_regions(regions)
+    if where:
+        constraints.insert(0, where)
     final = Resolved(
-        True, bool(conditions), tuple(dict.fromkeys(conditions)), tuple(dict.fromkeys(constraints))
+        True,
+        bool(conditions),
+        tuple(dict.fromkeys(conditions)),
+        tuple(dict.fromkeys(constraints)),
     )
-    return EdgeCandidate(role, service, tuple(ok_regions), final, tuple(reasons), trust)
-
-
-def _passrole_possible(
-    account: Account, view: PrincipalView, role: Role, service: PassRoleService
-) -> bool:
-    """PassRole with the region left open: impossible there means impossible everywhere."""
-    extra, absent, _ = _passrole_ctx(view, service, account, ANY_REGION)
-    return view.decide(
-        "iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent
-    ).possible
+    ordered = tuple(r for r in REGIONS if r in regions)
+    return EdgeCandidate(role, service, ordered, final, tuple(reasons), trust)
 
 
 def _passrole_refs(view: PrincipalView) -> list[tuple[PolicyRef, tuple[str, ...] | None, bool]]:
@@ -382,21 +343,15 @@ def why_not(
         failures.append(
             f"role {role.name}'s trust policy does not let {service.principals[0]} assume it"
         )
-    regions = (ANY_REGION, *REGIONS) if view.region_sensitive else (ANY_REGION,)
-    pass_ok = False
-    last: Decision | None = None
-    for region in regions:
-        extra, absent, template = _passrole_ctx(view, service, account, region)
-        d = view.decide("iam:PassRole", role.arn, extra, resource_tags=role.tags, absent=absent)
-        last = d
-        if d.possible and resolve(d, template).possible:
-            pass_ok = True
-            break
-    if not pass_ok and last is not None:
+    d, template_for = passrole_decision(account, view, role, service)
+    pass_regions = possible_regions(d, template_for) if d.possible else frozenset()
+    pass_ok = bool(pass_regions)
+    if not pass_ok:
         failures.append(
-            f"iam:PassRole on {role.name} to {service.passed_to_service} is {last.summary()}"
+            f"iam:PassRole on {role.name} to {service.passed_to_service} is {d.summary()}"
         )
-    launch_ok = any(launch_options(view, service, r) for r in regions)
+    launches = launch_options(view, service)
+    launch_ok = bool(launches)
     if not launch_ok:
         missing = []
         for aset in service.action_sets:
@@ -411,10 +366,12 @@ def why_not(
             failures.append(
                 f"role {role.name} is in no instance profile and the principal cannot create one"
             )
-    if not failures and pass_ok and launch_ok and trust is not None:
+    if not failures and _edge(account, view, role, service, trust, launches) is not None:  # type: ignore[arg-type]
         return ()
+    if not failures and not any(launch.regions & pass_regions for launch in launches):
+        failures.append("no region allows both iam:PassRole and the launch actions")
     if not failures:
-        failures.append("the region that allows iam:PassRole does not allow the launch actions")
+        failures.append("the edge exists only under conditions that cannot hold together")
     return tuple(failures)
 
 

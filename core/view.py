@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.conditions import context_keys
 from core.context import RequestContext
 from core.decision import Decision, PolicyRef
-from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate
+from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate, matching
 from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
-from core.model import Account, Group, Role, Tag, User
+from core.model import Account, Group, Role, Statement, Tag, User
 from core.principals import (
     _inline,
     _managed,
@@ -17,8 +18,28 @@ from core.principals import (
     principal_context,
     principal_known_absent,
 )
+from core.variables import variable_keys
 
 _PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+
+_SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet]] = {}
+"""Decisions shared between views (the policy set is kept so statement ids stay unique)."""
+
+_STATEMENT_KEYS: dict[int, tuple[Statement, frozenset[str]]] = {}
+
+
+def statement_keys(st: Statement) -> frozenset[str]:
+    """Context keys a statement reads: its conditions and variables in its resources."""
+    hit = _STATEMENT_KEYS.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    keys = set(context_keys(st.conditions)) if st.conditions else set()
+    for r in st.resources or ():
+        if "${" in r:
+            keys.update(variable_keys(r))
+    out = frozenset(keys)
+    _STATEMENT_KEYS[id(st)] = (st, out)
+    return out
 
 
 def _doc_is_personal(ref: PolicyRef) -> bool:
@@ -105,19 +126,32 @@ class PrincipalView:
         resource_policy: PolicyRef | None = None,
         resource_must_allow: bool = False,
     ) -> Decision:
-        """Evaluate ``action`` on ``resource`` (default: a resource the caller chooses)."""
+        """Evaluate ``action`` on ``resource`` (default: a resource the caller chooses).
+
+        Decisions are cached per view, and shared between views whose *matching* statements
+        (same documents, same attachment labels) and read context values are the same: the
+        outcome depends on nothing else.
+        """
+        extra_items = tuple(sorted((extra or {}).items()))
         key = (
             action.lower(),
             resource,
-            tuple(sorted((extra or {}).items())),
+            extra_items,
             resource_tags,
             absent,
             id(resource_policy.document) if resource_policy else None,
+            resource_must_allow,
         )
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         ctx = self.context(extra, resource_tags=resource_tags, absent=absent)
+        skey = None if resource_policy is not None else self._shared_key(key, action, ctx)
+        if skey is not None:
+            shared = _SHARED.get(skey)
+            if shared is not None:
+                self._cache[key] = shared[0]
+                return shared[0]
         d = evaluate(
             Request(self.arn, action, resource, ctx),
             self.policies,
@@ -125,7 +159,35 @@ class PrincipalView:
             resource_must_allow=resource_must_allow,
         )
         self._cache[key] = d
+        if skey is not None:
+            if len(_SHARED) > 1_000_000:
+                _SHARED.clear()
+            _SHARED[skey] = (d, self.policies)
         return d
+
+    def _shared_key(
+        self, local: tuple[object, ...], action: str, ctx: RequestContext
+    ) -> tuple[object, ...]:
+        ps = self.policies
+        parts: list[object] = [local, ps.principal_kind, ps.account_id]
+        keys: set[str] = set()
+        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+        if ps.boundary is not None:
+            layers.append(("boundary", (ps.boundary,)))
+        if ps.session is not None:
+            layers.append(("session", (ps.session,)))
+        layers.extend(("scp", level) for level in ps.scp_levels)
+        for name, refs in layers:
+            parts.append(name)
+            for ref in refs:
+                ms = matching(ref.document, action)
+                if ms:
+                    parts.append((id(ref.document), ref.via, tuple(id(s) for s in ms)))
+                    for s in ms:
+                        keys.update(statement_keys(s))
+        if keys:
+            parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
+        return tuple(parts)
 
 
 def principal_view(account: Account, principal: User | Role) -> PrincipalView:

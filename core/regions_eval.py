@@ -1,0 +1,87 @@
+"""In which regions a conditional decision can be allowed, without re-evaluating per region.
+
+A decision made with the region left unknown carries its open conditions; the region is the
+caller's choice, so the decision holds in every region where the conditions on
+``aws:RequestedRegion`` (and on ``iam:AssociatedResourceARN``, whose ARN names the region) can be
+met, with the other open conditions judged as in :func:`core.resolve.resolve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.conditions import evaluate_clause
+from core.context import RequestContext
+from core.decision import Decision
+from core.model import ConditionClause
+from core.regions import REGIONS
+from core.resolve import _arn_satisfiable, _clause_status, resolve
+from core.tri import Tri
+
+ALL_REGIONS = frozenset(REGIONS)
+REGION_KEY = "aws:requestedregion"
+ARN_KEY = "iam:associatedresourcearn"
+
+TemplateFor = Callable[[str], str | None]
+"""Region → the ``iam:AssociatedResourceARN`` the service presents there (or ``None``)."""
+
+
+def _no_template(region: str) -> str | None:
+    return None
+
+
+def _regional(d: Decision) -> bool:
+    return any(
+        c.key.lower() in (REGION_KEY, ARN_KEY)
+        for req in d.requirements
+        for alt in req.alternatives
+        for c in alt.clauses
+    )
+
+
+def _clause_may_hold(c: ConditionClause, ctx: RequestContext, template: str | None) -> bool:
+    key = c.key.lower()
+    if key == REGION_KEY:
+        return evaluate_clause(c, ctx, variables=True) is Tri.TRUE
+    if key == ARN_KEY:
+        return _arn_satisfiable(c, template)
+    return _clause_status(c, template)[0] != "no"
+
+
+def _clause_surely_holds(c: ConditionClause, ctx: RequestContext) -> bool:
+    if c.key.lower() == REGION_KEY:
+        return evaluate_clause(c, ctx, variables=True) is Tri.TRUE
+    return False
+
+
+def _possible_in(d: Decision, region: str, template: str | None) -> bool:
+    ctx = RequestContext.of({"aws:RequestedRegion": region})
+    for req in d.requirements:
+        if req.kind == "allow-if":
+            if not any(
+                all(_clause_may_hold(c, ctx, template) for c in alt.clauses)
+                for alt in req.alternatives
+            ):
+                return False
+        else:
+            for alt in req.alternatives:
+                if all(_clause_surely_holds(c, ctx) for c in alt.clauses):
+                    return False
+    return True
+
+
+def possible_regions(d: Decision, template_for: TemplateFor = _no_template) -> frozenset[str]:
+    """The regions in which ``d`` (made with the region unknown) can be allowed."""
+    if not d.conditional:
+        return ALL_REGIONS if d.allowed else frozenset()
+    if not _regional(d):
+        return ALL_REGIONS if resolve(d, template_for("*")).possible else frozenset()
+    return frozenset(r for r in REGIONS if _possible_in(d, r, template_for(r)))
+
+
+def describe_regions(regions: frozenset[str]) -> str | None:
+    """``only in us-east-1, eu-west-1`` when not every region, else ``None``."""
+    if regions >= ALL_REGIONS:
+        return None
+    ordered = [r for r in REGIONS if r in regions]
+    return "only in " + ", ".join(ordered)
