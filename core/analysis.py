@@ -18,7 +18,15 @@ from core.method_edges import MethodEdge, method_edges_for, policy_holders, self
 from core.method_edges import to_finding as method_finding
 from core.model import Account, Role, User
 from core.paths import Path, find_paths
-from core.power import AdminReason, Capability, admin_reason, capabilities, gained, summarize
+from core.power import (
+    AdminReason,
+    Capability,
+    Grouped,
+    admin_reason,
+    capabilities,
+    gained,
+    summarize,
+)
 from core.view import PrincipalView, group_view, principal_view
 
 Progress = Callable[[str, int, int], None]
@@ -80,6 +88,7 @@ class _Powers:
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.caps: dict[object, tuple[PrincipalView, frozenset[Capability]]] = {}
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
+        self.grouped: dict[object, Grouped] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         key = view.signature
@@ -105,7 +114,10 @@ class _Powers:
         if reason is not None:
             out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
         else:
-            extra = gained(source, self.caps_of(target))
+            grouped = self.grouped.get(source.signature)
+            if grouped is None:
+                grouped = self.grouped[source.signature] = Grouped(source)
+            extra = gained(source, self.caps_of(target), grouped)
             out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
         self.gains[key] = out
         return out
@@ -215,6 +227,8 @@ def _principal_findings(
     view: PrincipalView,
     cache: Cache,
 ) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
+    if powers.admin_of(view) is not None:
+        return [], ()  # already admin-equivalent: it can do anything, nothing to escalate
     hit = cache.by_sig.get(view.signature)
     if hit is None:
         hit = (
@@ -243,6 +257,8 @@ def _principal_findings(
         esc, gained_ = (
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
+        if esc == "none" and edge.existing:
+            continue  # taking over a resource that runs with less than we have: not an edge
         f = method_finding(view, edge, esc, gained_, is_admin)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())

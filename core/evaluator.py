@@ -510,9 +510,7 @@ def _identity_only(
         word, decided = "allowed", "identity"
     else:
         word, decided = "implicitDeny", "identity"
-    missing = (
-        tuple(sorted(k for k in keys if req.context.lookup(k) is None)) if keys else ()
-    )
+    missing = tuple(sorted(k for k in keys if req.context.lookup(k) is None)) if keys else ()
     return Decision(
         decision=word,
         action=req.action,

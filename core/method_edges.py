@@ -16,10 +16,11 @@ from string import Template
 
 from core.decision import Decision
 from core.edges import TrustResult
-from core.evaluator import CALLER_CHOSEN, chosen
+from core.evaluator import CALLER_CHOSEN, chosen, matching
 from core.findings import Finding, Reason
 from core.methods import METHODS, EscalationMethod
 from core.model import Account, Group, ManagedPolicy, Role, User
+from core.patterns import arn_matches
 from core.principals import trust_policy_ref
 from core.resolve import Resolved, resolve
 from core.view import PrincipalView
@@ -48,6 +49,8 @@ class MethodEdge:
     target_kind: str
     resolved: Resolved
     reasons: tuple[Reason, ...]
+    existing: bool = False
+    """Takes over an existing resource (conditional on one running as the target)."""
 
 
 def _existing_service(method: EscalationMethod) -> str | None:
@@ -132,11 +135,57 @@ def method_edges_for(
         if existing is not None:
             out.extend(_existing_edges(view, method, pre, trusted.get(existing, [])))
             continue
+        first = _allow_patterns(view, method.actions[0])
+        if not first:
+            continue
+        assume = method.id == "assume-role"
         for arn, name, kind, values in _targets(account, view, method):
+            resource = Template(method.resource_arn).safe_substitute(values)
+            if not _could_match(first, resource):
+                continue
+            if assume and not _trust_could_name(account, arn, view.arn):
+                continue
             edge = _target_edge(account, view, method, arn, name, kind, values)
             if edge is not None:
                 out.append(edge)
     return out
+
+
+def _allow_patterns(view: PrincipalView, action: str) -> list[tuple[tuple[str, ...] | None, bool]]:
+    """Resource patterns of the identity Allow statements that match ``action``."""
+    return [
+        (st.resources, st.not_resource)
+        for ref in view.policies.identity
+        for st in matching(ref.document, action)
+        if st.effect == "Allow"
+    ]
+
+
+def _could_match(patterns: list[tuple[tuple[str, ...] | None, bool]], resource: str) -> bool:
+    """Cheap filter: could one of the Allow statements name ``resource``?"""
+    for resources, not_resource in patterns:
+        if resources is None or not_resource:
+            return True
+        if any("${" in p or arn_matches(p, resource) for p in resources):
+            return True
+    return False
+
+
+def _trust_could_name(account: Account, role_arn: str, principal: str) -> bool:
+    """Cheap filter: does the role's trust policy allow some AWS principal that could be us?"""
+    role = account.role(role_arn)
+    if role is None:
+        return False
+    acct = account.account_id
+    for st in role.trust_policy.statements:
+        if st.effect != "Allow" or st.principal is None:
+            continue
+        if st.not_principal or st.principal.wildcard:
+            return True
+        for value in st.principal.aws:
+            if value in (principal, acct, f"arn:aws:iam::{acct}:root"):
+                return True
+    return False
 
 
 def _target_edge(
@@ -204,7 +253,7 @@ def _existing_edges(
             Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
             for a, d in zip(method.actions, decisions, strict=False)
         )
-        out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons))
+        out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons, existing=True))
     return out
 
 

@@ -117,7 +117,7 @@ def _scopes(view: PrincipalView) -> list[tuple[str, bool, str]]:
     return out
 
 
-class _Grouped:
+class Grouped:
     """Decides ``(action, resource)`` for a view, once per distinct statement-match pattern."""
 
     def __init__(self, view: PrincipalView) -> None:
@@ -149,7 +149,7 @@ def capabilities(view: PrincipalView, cap: int = 30000) -> frozenset[Capability]
     as that literal ARN (so a principal allowed only ``arn:aws:s3:::a*`` lacks ``"*"``).
     """
     cat = catalogue()
-    grouped = _Grouped(view)
+    grouped = Grouped(view)
     out: set[Capability] = set()
     seen = 0
     for pattern, _, scope in _scopes(view):
@@ -165,9 +165,13 @@ def capabilities(view: PrincipalView, cap: int = 30000) -> frozenset[Capability]
     return frozenset(out)
 
 
-def gained(source: PrincipalView, target_caps: frozenset[Capability]) -> frozenset[Capability]:
-    """The target's capabilities the source does not have."""
-    grouped = _Grouped(source)
+def gained(
+    source: PrincipalView,
+    target_caps: frozenset[Capability],
+    grouped: Grouped | None = None,
+) -> frozenset[Capability]:
+    """The target's capabilities the source does not have (pass ``grouped`` to reuse work)."""
+    grouped = grouped or Grouped(source)
     return frozenset(c for c in target_caps if not grouped.possible(*c))
 
 
