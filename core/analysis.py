@@ -21,7 +21,6 @@ from core.paths import Path, find_paths
 from core.power import (
     AdminReason,
     Capability,
-    Grouped,
     admin_reason,
     capabilities,
     gained,
@@ -88,7 +87,6 @@ class _Powers:
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.caps: dict[object, tuple[PrincipalView, frozenset[Capability]]] = {}
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
-        self.grouped: dict[object, Grouped] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         key = view.signature
@@ -114,10 +112,7 @@ class _Powers:
         if reason is not None:
             out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
         else:
-            grouped = self.grouped.get(source.signature)
-            if grouped is None:
-                grouped = self.grouped[source.signature] = Grouped(source)
-            extra = gained(source, self.caps_of(target), grouped)
+            extra = gained(source, target)
             out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
         self.gains[key] = out
         return out
@@ -254,11 +249,19 @@ def _principal_findings(
             continue
         if edge.target in views:
             deps[edge.target] = views[edge.target].signature
+        if edge.existing:
+            # Taking over an existing instance, function or stack that *could* run as the
+            # role: reported only when that role is admin-equivalent (too many otherwise).
+            owner = views.get(edge.target)
+            reason = powers.admin_of(owner) if owner is not None else None
+            if reason is None:
+                continue
+            f = method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin)
+            out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+            continue
         esc, gained_ = (
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
-        if esc == "none" and edge.existing:
-            continue  # taking over a resource that runs with less than we have: not an edge
         f = method_finding(view, edge, esc, gained_, is_admin)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())

@@ -60,7 +60,7 @@ from core.errors import IamExploreError
 from core.evaluator import Request, evaluate
 from core.findings import Finding
 from core.model import Account, Role, User
-from core.power import FULL_ACCESS_PROBES, capabilities, gained
+from core.power import FULL_ACCESS_PROBES, gained
 from core.services import SERVICES, PassRoleService, service_by_id, services_by_principal
 from core.view import PrincipalView, principal_view
 from core.whatif import Session, add_inline_policy
@@ -846,6 +846,6 @@ def safer_alternatives(
             view = before.views.get(role.arn)
             if view is None:
                 continue
-            out.append(Alternative(role.arn, role.name, len(gained(source, capabilities(view)))))
+            out.append(Alternative(role.arn, role.name, len(gained(source, view))))
     out.sort(key=lambda a: (a.gained, a.name))
     return tuple(out)
