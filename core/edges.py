@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from string import Template
 
+from core.arnindex import ArnIndex
 from core.context import RequestContext
 from core.decision import Decision, PolicyRef, StatementRef
-from core.evaluator import PolicySet, Request, evaluate
+from core.evaluator import PolicySet, Request, evaluate, matching
 from core.findings import Finding, Reason
 from core.model import Account, Role
 from core.principals import trust_policy_ref
@@ -188,19 +189,21 @@ def passrole_edges_for(
     services: Iterable[PassRoleService] = SERVICES,
 ) -> list[EdgeCandidate]:
     """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it."""
-    if not _could_passrole(view):
+    refs = _passrole_refs(view)
+    if not refs:
         return []
+    every = any(resources is None or not_resource for _, resources, not_resource in refs)
+    patterns = [p for _, resources, _ in refs for p in resources or ()]
     out: list[EdgeCandidate] = []
     for service in services:
-        roles = trusted.get(service.id)
-        if not roles:
+        trusting = trusted.get(service.id)
+        if not trusting:
             continue
+        index = _role_index(trusting)
         roles = [
             (role, trust)
-            for role, trust in roles
-            if role.arn != view.arn
-            and _passrole_prefilter(view, role.arn)
-            and passrole_decision(account, view, role, service)[0].possible
+            for role, trust in (index.all() if every else index.matching(patterns))
+            if role.arn != view.arn and passrole_decision(account, view, role, service)[0].possible
         ]
         if not roles:
             continue
@@ -275,14 +278,31 @@ def _edge(
     return EdgeCandidate(role, service, ordered, final, tuple(reasons), trust)
 
 
-def _passrole_refs(view: PrincipalView) -> list[tuple[PolicyRef, tuple[str, ...] | None, bool]]:
-    out = []
-    from core.evaluator import _action_match, candidates
+_ROLE_INDEX: dict[int, tuple[object, ArnIndex[tuple[Role, TrustResult]]]] = {}
 
-    for ref in view.policies.identity:
-        for st in candidates(ref.document, "iam:PassRole"):
-            if st.effect == "Allow" and _action_match(st, "iam:PassRole"):
-                out.append((ref, st.resources, st.not_resource))
+
+def _role_index(trusting: list[tuple[Role, TrustResult]]) -> ArnIndex[tuple[Role, TrustResult]]:
+    hit = _ROLE_INDEX.get(id(trusting))
+    if hit is not None and hit[0] is trusting:
+        return hit[1]
+    index = ArnIndex((r.arn, (r, t)) for r, t in trusting)
+    if len(_ROLE_INDEX) > 10_000:
+        _ROLE_INDEX.clear()
+    _ROLE_INDEX[id(trusting)] = (trusting, index)
+    return index
+
+
+def _passrole_refs(view: PrincipalView) -> list[tuple[PolicyRef, tuple[str, ...] | None, bool]]:
+    hit = view.memo.get("passrole_refs")
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    out = [
+        (ref, st.resources, st.not_resource)
+        for ref in view.policies.identity
+        for st in matching(ref.document, "iam:PassRole")
+        if st.effect == "Allow"
+    ]
+    view.memo["passrole_refs"] = out
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from string import Template
 
+from core.arnindex import ArnIndex
 from core.decision import Decision
 from core.edges import TrustResult
 from core.evaluator import CALLER_CHOSEN, chosen, matching
@@ -139,16 +140,36 @@ def method_edges_for(
         if not first:
             continue
         assume = method.id == "assume-role"
-        for arn, name, kind, values in _targets(account, view, method):
-            resource = Template(method.resource_arn).safe_substitute(values)
-            if not _could_match(first, resource):
-                continue
+        targets = list(_targets(account, view, method))
+        if method.target != "self" and not any(r is None or nr for r, nr in first):
+            index = _target_index(account, method.target, targets)
+            wanted = {arn for arn, *_ in index.matching([p for r, _ in first for p in r or ()])}
+            targets = [t for t in targets if t[0] in wanted]
+        for arn, name, kind, values in targets:
             if assume and not _trust_could_name(account, arn, view.arn):
                 continue
             edge = _target_edge(account, view, method, arn, name, kind, values)
             if edge is not None:
                 out.append(edge)
     return out
+
+
+_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[tuple[str, str, str]]]] = {}
+
+
+def _target_index(
+    account: Account, kind: str, targets: list[tuple[str, str, str, dict[str, str]]]
+) -> ArnIndex[tuple[str, str, str]]:
+    """Every target of a kind by ARN (built once per account and kind)."""
+    key = (id(account), kind)
+    hit = _TARGETS.get(key)
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    index = ArnIndex((a, (a, n, k)) for a, n, k, _ in targets)
+    if len(_TARGETS) > 1000:
+        _TARGETS.clear()
+    _TARGETS[key] = (account, index)
+    return index
 
 
 def _allow_patterns(view: PrincipalView, action: str) -> list[tuple[tuple[str, ...] | None, bool]]:
@@ -197,7 +218,12 @@ def _target_edge(
     kind: str,
     values: dict[str, str],
 ) -> MethodEdge | None:
-    resource = Template(method.resource_arn).safe_substitute(values)
+    # IAM entities are checked on their own ARN, which includes their path.
+    resource = (
+        arn
+        if kind in ("user", "group", "role", "policy")
+        else Template(method.resource_arn).safe_substitute(values)
+    )
     decisions: list[tuple[str, Decision]] = []
     role = account.role(arn) if kind == "role" else None
     for i, action in enumerate(method.actions):

@@ -70,13 +70,25 @@ def _possible_in(d: Decision, region: str, template: str | None) -> bool:
     return True
 
 
+_MEMO: dict[tuple[int, str | None], tuple[Decision, frozenset[str]]] = {}
+
+
 def possible_regions(d: Decision, template_for: TemplateFor = _no_template) -> frozenset[str]:
     """The regions in which ``d`` (made with the region unknown) can be allowed."""
     if not d.conditional:
         return ALL_REGIONS if d.allowed else frozenset()
+    key = (id(d), template_for("*"))
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is d:
+        return hit[1]
     if not _regional(d):
-        return ALL_REGIONS if resolve(d, template_for("*")).possible else frozenset()
-    return frozenset(r for r in REGIONS if _possible_in(d, r, template_for(r)))
+        out = ALL_REGIONS if resolve(d, template_for("*")).possible else frozenset()
+    else:
+        out = frozenset(r for r in REGIONS if _possible_in(d, r, template_for(r)))
+    if len(_MEMO) > 500_000:
+        _MEMO.clear()
+    _MEMO[key] = (d, out)
+    return out
 
 
 def describe_regions(regions: frozenset[str]) -> str | None:

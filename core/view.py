@@ -76,6 +76,8 @@ class PrincipalView:
     entity: User | Role | Group | None = None
     _cache: dict[tuple[object, ...], Decision] = field(default_factory=dict, repr=False)
     _base_ctx: RequestContext | None = field(default=None, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
+    """Per-view results of analysis helpers (e.g. the PassRole allow patterns)."""
 
     @property
     def all_refs(self) -> tuple[PolicyRef, ...]:

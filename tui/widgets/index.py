@@ -30,8 +30,11 @@ def short(arn: str) -> str:
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
 
 
+_SERVICES_BY_ID = {s.id: s for s in SERVICES}
+
+
 def service_by_id(service_id: str | None) -> PassRoleService | None:
-    return next((s for s in SERVICES if s.id == service_id), None)
+    return _SERVICES_BY_ID.get(service_id or "")
 
 
 @dataclass

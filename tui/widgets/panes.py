@@ -1,25 +1,40 @@
-"""Pane tables: virtualised DataTables whose rows are filtered in memory and can be marked."""
+"""Pane tables: virtualised row lists, filtered in memory and markable.
+
+A :class:`PaneTable` keeps every row in memory and renders only the rows on screen (the Line
+API), so 5,000 users or 20,000 edges cost nothing until they scroll into view, and a filter
+keystroke is one list comprehension.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row: its key, its cells (without the mark column) and the text filters match."""
+    """One row: its key, its cells (without the mark column) and the text filters match.
+
+    ``cells`` may be a function returning them: it runs only when the row is drawn.
+    """
 
     key: str
-    cells: tuple[object, ...]
+    cells: tuple[object, ...] | Callable[[], tuple[object, ...]]
     text: str
+
+    def resolved(self) -> tuple[object, ...]:
+        return self.cells() if callable(self.cells) else self.cells
 
 
 def matches(text: str, query: str) -> bool:
@@ -32,17 +47,68 @@ def matches(text: str, query: str) -> bool:
     return query.lower() in text
 
 
-class PaneTable(DataTable[object]):
-    """A DataTable for one pane.
+def _text(value: object) -> Text:
+    if isinstance(value, Text):
+        return value
+    return Text(str(value))
+
+
+class PaneTable(ScrollView, can_focus=True):
+    """A virtualised table for one pane.
 
     Rows are kept in memory (``set_rows``); ``filter_text`` hides rows that do not match, and
     ``marks`` puts a symbol in the first column of the given rows (cross-highlighting).
     """
 
-    BINDINGS = [Binding("enter", "drill", "Drill in", show=False)]
+    COMPONENT_CLASSES = {"pane-table--header", "pane-table--cursor", "pane-table--cursor-blur"}
+
+    DEFAULT_CSS = """
+    PaneTable {
+        background: $surface;
+        color: $foreground;
+    }
+    PaneTable > .pane-table--header {
+        text-style: bold;
+        color: $primary;
+    }
+    PaneTable > .pane-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    PaneTable > .pane-table--cursor-blur {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "drill", "Drill in", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "cursor_top", show=False),
+        Binding("end", "cursor_bottom", show=False),
+    ]
 
     filter_text: reactive[str] = reactive("", init=False)
     """The pane's filter (``!text`` inverts)."""
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """Index of the highlighted row among the visible rows."""
+
+    class RowHighlighted(Message):
+        """The cursor moved to ``key``."""
+
+        def __init__(self, table: PaneTable, key: str | None) -> None:
+            self.table = table
+            self.key = key
+            super().__init__()
+
+        @property
+        def control(self) -> PaneTable:
+            return self.table
 
     class Drill(Message):
         """Enter was pressed on a row."""
@@ -64,19 +130,16 @@ class PaneTable(DataTable[object]):
         mark_symbol: str = "●",
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self.pane = pane
-        self._columns = columns
+        self._columns = [(k, label, width or max(len(label), 12)) for k, label, width in columns]
         self._rows: list[Row] = []
-        self._visible: list[str] = []
+        self._visible: list[Row] = []
+        self._positions: dict[str, int] = {}
         self._marks: set[str] = set()
         self._mark_symbol = mark_symbol
         self.mark_style = ""
-
-    def on_mount(self) -> None:
-        self.add_column("", key="mark", width=1)
-        for key, label, width in self._columns:
-            self.add_column(label, key=key, width=width)
+        self._width = sum(w + 2 for _, _, w in self._columns) + 3
 
     # -- rows -----------------------------------------------------------------------------
 
@@ -87,14 +150,21 @@ class PaneTable(DataTable[object]):
     @property
     def visible_keys(self) -> list[str]:
         """Keys of the rows shown, in order."""
-        return self._visible
+        return [r.key for r in self._visible]
+
+    @property
+    def row_count(self) -> int:
+        return len(self._visible)
 
     @property
     def current_key(self) -> str | None:
         """Key of the row under the cursor."""
-        if not self._visible or not (0 <= self.cursor_row < len(self._visible)):
-            return None
-        return self._visible[self.cursor_row]
+        if 0 <= self.cursor_row < len(self._visible):
+            return self._visible[self.cursor_row].key
+        return None
+
+    def get_row_index(self, key: str) -> int:
+        return self._positions[key]
 
     def set_rows(self, rows: list[Row], *, keep_cursor: bool = True) -> None:
         self._rows = rows
@@ -103,37 +173,44 @@ class PaneTable(DataTable[object]):
     def watch_filter_text(self) -> None:
         self._refill(keep_cursor=True)
 
-    def _mark_cell(self, key: str) -> object:
-        if key in self._marks:
-            return Text(self._mark_symbol, style=self.mark_style)
-        return ""
-
     def _refill(self, *, keep_cursor: bool) -> None:
         previous = self.current_key if keep_cursor else None
         query = self.filter_text
-        rows = [r for r in self._rows if matches(r.text, query)] if query else self._rows
-        self._visible = [r.key for r in rows]
-        with self.app.batch_update():
-            self.clear()
-            for r in rows:
-                self.add_row(self._mark_cell(r.key), *r.cells, key=r.key)
-            if previous is not None and previous in self._visible:
-                self.move_cursor(row=self._visible.index(previous), animate=False)
-            elif rows:
-                self.move_cursor(row=0, animate=False)
+        self._visible = [r for r in self._rows if matches(r.text, query)] if query else self._rows
+        self._positions = {r.key: i for i, r in enumerate(self._visible)}
+        self.virtual_size = Size(self._width, len(self._visible) + 1)
+        row = self._positions.get(previous, 0) if previous is not None else 0
+        self.set_reactive(PaneTable.cursor_row, min(row, max(0, len(self._visible) - 1)))
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.RowHighlighted(self, self.current_key))
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Put the cursor on ``row`` (clamped)."""
+        self.cursor_row = max(0, min(row, len(self._visible) - 1))
 
     def move_to_key(self, key: str) -> bool:
         """Put the cursor on ``key`` (clearing the filter if it hides it)."""
-        if key not in self._visible:
+        if key not in self._positions:
             if not any(r.key == key for r in self._rows):
                 return False
             self.filter_text = ""
-        try:
-            index = self.get_row_index(key)
-        except RowDoesNotExist:
-            return False
-        self.move_cursor(row=index, animate=False)
+        self.move_cursor(row=self._positions[key])
         return True
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.RowHighlighted(self, self.current_key))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_y)
+        row = self.cursor_row
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     # -- marks ----------------------------------------------------------------------------
 
@@ -142,16 +219,85 @@ class PaneTable(DataTable[object]):
         return self._marks
 
     def set_marks(self, keys: Iterable[str]) -> None:
-        """Mark ``keys`` (and unmark the rest), touching only rows that change."""
+        """Mark ``keys`` (and unmark the rest)."""
         new = set(keys)
-        changed = new ^ self._marks
-        self._marks = new
-        if not changed:
-            return
-        shown = set(self._visible)
-        for key in changed:
-            if key in shown:
-                self.update_cell(key, "mark", self._mark_cell(key))
+        if new != self._marks:
+            self._marks = new
+            self.refresh()
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _line(self, cells: Iterable[object], style: Style) -> Strip:
+        line = Text(" ", style=style, no_wrap=True, end="")
+        for (_, _, width), value in zip(self._columns_with_mark(), cells, strict=False):
+            cell = _text(value).copy()
+            cell.truncate(width, overflow="ellipsis", pad=True)
+            line.append_text(cell)
+            line.append("  ")
+        segments = list(line.render(self.app.console))
+        return Strip(Segment.apply_style(segments, style), line.cell_len)
+
+    def _columns_with_mark(self) -> list[tuple[str, str, int]]:
+        return [("mark", "", 1), *self._columns]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        scroll_x = int(self.scroll_x)
+        if y == 0:
+            header = self.get_component_rich_style("pane-table--header")
+            strip = self._line(["", *(label for _, label, _ in self._columns)], base + header)
+            return strip.crop_extend(scroll_x, scroll_x + width, base)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._visible):
+            return Strip.blank(width, base)
+        row = self._visible[index]
+        cursor = index == self.cursor_row
+        style = base
+        if cursor:
+            name = "pane-table--cursor" if self.has_focus else "pane-table--cursor-blur"
+            style = base + self.get_component_rich_style(name)
+        mark: object = ""
+        if row.key in self._marks:
+            mark = Text(self._mark_symbol, style=self.mark_style or "bold")
+        strip = self._line([mark, *row.resolved()], style)
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            row = int(self.scroll_y) + event.y - 1
+            if row < len(self._visible):
+                self.focus()
+                self.cursor_row = row
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + max(1, self.size.height - 2))
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - max(1, self.size.height - 2))
+
+    def action_cursor_top(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_cursor(row=len(self._visible) - 1)
 
     def action_drill(self) -> None:
         key = self.current_key

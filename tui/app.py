@@ -1,0 +1,564 @@
+"""The iam-explore explorer: a keyboard-driven Textual app over ``core``.
+
+All blocking work (reading or fetching the account, analysing, what-if re-analysis) runs in
+thread workers; results come back as messages (:mod:`tui.messages`) and every failure goes
+through one ``Worker.StateChanged`` handler, so errors show as a panel and a notification, never
+a crash.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from core.analysis import Analysis, analyse
+from core.errors import IamExploreError
+from core.loader import load_account, load_data
+from core.model import Account
+from core.samples import sample_path
+from tui.keymap import bindings
+from tui.messages import AccountLoaded, LoadProgress, SnapshotChanged, WhatIfApplied
+from tui.screens.main import MainScreen
+from tui.widgets.index import EdgeIndex
+
+PROGRESS_INTERVAL = 0.1
+"""Seconds between two progress messages from a worker (coalescing)."""
+
+WATCH_INTERVAL = 2.0
+"""Seconds between two checks of the snapshot file's modification time."""
+
+
+class LoadCancelled(IamExploreError):
+    """The user cancelled a load (escape)."""
+
+
+def _optional(module: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+
+
+class _Progress:
+    """A core progress callback that coalesces messages and honours cancellation."""
+
+    def __init__(self, app: IamExploreApp, worker: Worker[Any]) -> None:
+        self.app = app
+        self.worker = worker
+        self.last = 0.0
+        self.prefix = ""
+
+    def is_set(self) -> bool:  # core.aws.CancelToken
+        return self.worker.is_cancelled
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.worker.is_cancelled:
+            raise LoadCancelled("cancelled")
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_INTERVAL or (total and done >= total):
+            self.last = now
+            label = f"{self.prefix}{stage}" if self.prefix else stage
+            self.app.post_message(LoadProgress(label, done, total))
+
+
+def snapshot_mtime(path: Path) -> int | None:
+    """Latest modification time of the snapshot file (or of the JSON files of a directory)."""
+    try:
+        if path.is_dir():
+            times = [f.stat().st_mtime_ns for f in path.iterdir() if f.suffix.lower() == ".json"]
+            return max(times, default=path.stat().st_mtime_ns)
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+class IamExploreApp(App[int]):
+    """Explore who can escalate through ``iam:PassRole`` in one AWS account.
+
+    Args:
+        snapshot: snapshot file or directory (default: the mid-size sample) when not live.
+        profile, region, endpoint_url: a live, read-only account instead of a snapshot.
+        account, analysis: already-loaded data (benchmarks and tests skip the load worker).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "iam-explore"
+    BINDINGS = bindings("app")
+
+    def __init__(
+        self,
+        snapshot: str | os.PathLike[str] | None = None,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        account: Account | None = None,
+        analysis: Analysis | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.live_mode = snapshot is None and (profile is not None or endpoint_url is not None)
+        self.snapshot = Path(snapshot) if snapshot is not None else sample_path()
+        self.profile = profile
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.preloaded = (account, analysis) if account is not None else None
+        self.watch = watch
+        self.whatif = _optional("core.whatif")
+        self.session: Any = None
+        self.index: EdgeIndex | None = None
+        self.live: Any = None
+        self.loaded_at: float | None = None
+        """``time.perf_counter()`` when the last load's data arrived (benchmarks)."""
+        self.load_seconds = 0.0
+        self._mtime: int | None = None
+        self._mtime_offered: int | None = None
+        self._whatif_busy = False
+        self.last_diff_seconds: float | None = None
+        """Re-analysis time of the last what-if change (benchmarks)."""
+
+    @property
+    def main(self) -> MainScreen:
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    # -- start ----------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        self.install_screen(MainScreen(), "main")
+        await self.push_screen("main")
+        if self.preloaded is not None and self.preloaded[1] is not None:
+            account, analysis = self.preloaded
+            session = self._session(account, analysis)
+            self.post_message(AccountLoaded(account, analysis, session))
+        else:
+            self.reload()
+        if self.watch and not self.live_mode:
+            self.set_interval(WATCH_INTERVAL, self.check_snapshot)
+
+    def _session(self, account: Account, analysis: Analysis) -> Any:
+        if self.whatif is None:
+            return None
+        return self.whatif.Session(account, analysis)
+
+    def reload(self) -> None:
+        """Load (or re-fetch) the account in a thread worker."""
+        what = "Fetching the live account…" if self.live_mode else f"Loading {self.snapshot}…"
+        self.main.set_loading(True, what)
+        self.load_account()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="load")
+    def load_account(self) -> None:
+        """Read or fetch, then analyse; posts :class:`AccountLoaded`."""
+        worker = get_current_worker()
+        progress = _Progress(self, worker)
+        start = time.perf_counter()
+        live = None
+        if self.preloaded is not None and self.preloaded[1] is None:
+            account = self.preloaded[0]
+        elif self.live_mode:
+            aws = _optional("core.aws")
+            if aws is None:
+                raise IamExploreError("live accounts need core.aws, which is not available")
+            progress.prefix = "fetching "
+            live = aws.fetch_account(
+                profile=self.profile,
+                region=self.region,
+                endpoint_url=self.endpoint_url,
+                progress=progress,
+                cancel=progress,
+            )
+            progress.prefix = "loading "
+            data = aws.snapshot_data(live)
+            account = load_data(data, source=live.fetched_from, progress=progress)
+        else:
+            progress.prefix = "loading "
+            account = load_account(self.snapshot, progress=progress)
+        progress.prefix = "analysing "
+        progress("principals", 0, len(account.principals))
+        analysis = analyse(account, progress=progress)
+        if worker.is_cancelled:
+            raise LoadCancelled("cancelled")
+        session = self._session(account, analysis)
+        index = EdgeIndex.build(analysis)
+        seconds = time.perf_counter() - start
+        message = AccountLoaded(account, analysis, session, live, seconds)
+        message.index = index  # type: ignore[attr-defined]
+        self.post_message(message)
+
+    def cancel_load(self) -> None:
+        for worker in self.workers:
+            if worker.group == "load" and not worker.is_finished:
+                worker.cancel()
+        self.main.set_loading(False)
+        if self.index is None:
+            self.main.show_error("Loading cancelled", "Nothing is loaded.")
+        self.notify("loading cancelled", severity="warning")
+
+    @on(LoadProgress)
+    def _load_progress(self, message: LoadProgress) -> None:
+        self.main.progress(message.stage, message.done, message.total)
+
+    @on(AccountLoaded)
+    def _loaded(self, message: AccountLoaded) -> None:
+        index = getattr(message, "index", None) or EdgeIndex.build(message.analysis)
+        self.index = index
+        self.session = message.session
+        self.live = message.live
+        self.load_seconds = message.seconds
+        self.loaded_at = time.perf_counter()
+        main = self.main
+        main.diff_status, main.removed = {}, []
+        main.show_analysis(index)
+        problems = len(message.account.problems)
+        if problems:
+            self.notify(
+                f"{problems} policy problem(s) found while loading: :problems lists them",
+                title="Policy problems",
+                severity="warning",
+            )
+        if not self.live_mode:
+            self._mtime = snapshot_mtime(self.snapshot)
+            self._mtime_offered = None
+
+    # -- errors: the one Worker.StateChanged handler ----------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "whatif" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._whatif_busy = False
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        if isinstance(error, LoadCancelled):
+            return
+        expected = isinstance(error, IamExploreError | OSError)
+        text = str(error) if expected else f"{type(error).__name__}: {error}"
+        if worker.group == "load":
+            title = "Cannot load the account"
+            self.main.show_error(title, text)
+            self.notify(text, title=title, severity="error", timeout=10)
+        elif worker.group == "whatif":
+            self.notify(text, title="What-if failed", severity="error", timeout=8)
+        else:
+            self.notify(text, title="Error", severity="error", timeout=8)
+
+    # -- snapshot watching ----------------------------------------------------------------
+
+    def check_snapshot(self) -> None:
+        """Offer to reload when the snapshot changed on disk (runs every 2 s)."""
+        if self._mtime is None or self.live_mode:
+            return
+        now = snapshot_mtime(self.snapshot)
+        if now is not None and now != self._mtime and now != self._mtime_offered:
+            self._mtime_offered = now
+            self.post_message(SnapshotChanged(str(self.snapshot)))
+
+    @on(SnapshotChanged)
+    def _snapshot_changed(self, message: SnapshotChanged) -> None:
+        self.notify(
+            f"{message.path} changed on disk. Press R to reload it.",
+            title="Snapshot changed",
+            severity="warning",
+            timeout=15,
+        )
+
+    # -- commands -------------------------------------------------------------------------
+
+    def run_command(self, text: str) -> None:
+        """Run a ``:`` command (``paths``, ``export DIR``...)."""
+        word, _, arg = text.strip().partition(" ")
+        word, arg = word.lower(), arg.strip()
+        main = self.main
+        if word in ("users", "roles", "services", "edges", "details"):
+            main.action_focus_pane(word)
+        elif word == "paths":
+            self.show_paths()
+        elif word == "problems":
+            from tui.screens.problems import ProblemsScreen
+
+            problems = self.index.account.problems if self.index else ()
+            self.push_screen(ProblemsScreen(problems))
+        elif word in ("whatif", "what-if", "w"):
+            self.open_whatif()
+        elif word == "denial":
+            self.open_denial()
+        elif word == "export":
+            self.export(arg)
+        elif word == "save":
+            self.save_snapshot(arg or None)
+        elif word in ("reload", "r"):
+            self.reload()
+        elif word in ("undo", "redo"):
+            self.undo_redo(word)
+        elif word in ("admin", "toggle-admin"):
+            main.action_toggle_admin_sources()
+        elif word in ("help", "h"):
+            self.action_help()
+        elif word in ("q", "quit"):
+            self.exit(0)
+        elif word:
+            self.notify(f"unknown command :{word} (? lists commands)", severity="error")
+
+    def show_paths(self) -> None:
+        from tui.screens.paths import PathsScreen
+
+        if self.index is None:
+            return
+        self.push_screen(PathsScreen(self.index.analysis.paths), self._path_chosen)
+
+    def _path_chosen(self, finding: Any) -> None:
+        if finding is not None:
+            self.main.jump_to_finding(finding)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """``q`` closes a dialog first, then quits."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+            return
+        self.exit(0)
+
+    # -- what-if --------------------------------------------------------------------------
+
+    def open_whatif(self) -> None:
+        """Open the what-if panel for the selection (edge, user, user + role, role)."""
+        from tui.screens.whatif import WhatIfScreen, options_for
+        from tui.widgets.details import StatementView
+        from tui.widgets.panes import PaneTable
+
+        if self.whatif is None or self.session is None or self.index is None:
+            self.notify("what-if is not available (core.whatif is missing)", severity="error")
+            return
+        if self._whatif_busy:
+            self.notify("a what-if change is still running", severity="warning")
+            return
+        main = self.main
+        account = self.session.current
+        focused = main.focused
+        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        finding = None
+        ref = focused.ref if isinstance(focused, StatementView) else None
+        entity: Any = None
+        role = account.role(main.selected_role) if main.selected_role else None
+        if pane == "edges":
+            hit = main.finding_for(main.table("edges").current_key)
+            if hit is not None and hit[1] != "removed":
+                finding = hit[0]
+                entity = account.principal(finding.source)
+        if entity is None and main.selected_user:
+            entity = account.principal(main.selected_user)
+        if entity is None and pane == "roles" and role is not None:
+            entity, role = role, None
+        if entity is None and finding is None:
+            self.notify("select a user, a role or an edge first", severity="warning")
+            return
+        options = options_for(self.whatif, account, entity, finding, role, ref)
+        title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
+        if finding is not None:
+            title += f" · {finding.title}"
+        self.push_screen(WhatIfScreen(self.whatif, title, options), self.apply_change)
+
+    def apply_change(self, change: Any) -> None:
+        """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing)."""
+        if change is None or self.session is None:
+            return
+        self._whatif_busy = True
+        self.notify(f"applying: {change.description}…", timeout=2)
+        self._run_whatif("apply", change)
+
+    def undo_redo(self, verb: str) -> None:
+        if self.session is None:
+            self.notify("what-if is not available", severity="error")
+            return
+        if self._whatif_busy:
+            return
+        if verb == "undo" and not self.session.history:
+            self.notify("nothing to undo", timeout=2)
+            return
+        self._whatif_busy = True
+        self._run_whatif(verb, None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="whatif", description="what-if")
+    def _run_whatif(self, verb: str, change: Any) -> None:
+        session = self.session
+        if verb == "apply":
+            description = change.description
+            diff = session.apply(change)
+        elif verb == "undo":
+            description = session.history[-1].description if session.history else ""
+            diff = session.undo()
+        else:
+            diff = session.redo()
+            description = session.history[-1].description if diff is not None else ""
+        index = EdgeIndex.build(session.analysis)
+        message = WhatIfApplied(diff, verb, description)
+        message.index = index  # type: ignore[attr-defined]
+        self.post_message(message)
+
+    @on(WhatIfApplied)
+    def _whatif_applied(self, message: WhatIfApplied) -> None:
+        self._whatif_busy = False
+        if message.diff is None:
+            self.notify(f"nothing to {message.verb}", timeout=2)
+            return
+        self.index = message.index  # type: ignore[attr-defined]
+        self.main.show_diff(message.diff, self.index)
+        diff = message.diff
+        self.last_diff_seconds = diff.seconds
+        verb = {"apply": "what-if", "undo": "undone", "redo": "redone"}[message.verb]
+        added = sum(1 for f in diff.added if not f.source_is_admin)
+        removed = sum(1 for f in diff.removed if not f.source_is_admin)
+        self.notify(
+            f"{message.description}: +{added} / -{removed} edges ({diff.seconds:.2f}s)",
+            title=verb,
+            timeout=6,
+        )
+
+    def export(self, directory: str) -> None:
+        if self.session is None:
+            self.notify("what-if is not available", severity="error")
+            return
+        if not directory:
+            self.notify("usage: :export DIR", severity="error")
+            return
+        if not self.session.modified:
+            self.notify("nothing to export: no what-if change", severity="warning")
+            return
+        try:
+            written = self.session.export(Path(directory).expanduser())
+        except (OSError, IamExploreError) as exc:
+            self.notify(str(exc), title="Export failed", severity="error")
+            return
+        names = ", ".join(p.name for p in written) or "nothing"
+        self.notify(f"wrote {len(written)} file(s) to {directory}: {names}", title="Exported")
+
+    def open_denial(self) -> None:
+        denial = _optional("tui.screens.denial")
+        if denial is None or not hasattr(denial, "DenialScreen"):
+            self.notify("explaining a denial is not available yet", severity="warning")
+            return
+        self.push_screen(denial.DenialScreen(self.session), self._denial_done)
+
+    def _denial_done(self, result: Any) -> None:
+        """The denial screen returns the suggested fix: try it as a what-if.
+
+        Accepts its ``FixChosen`` (``principal_arn``, ``policy_name``, ``document_text``: an
+        inline policy to add) or a ready ``core.whatif.Change``.
+        """
+        if result is None or self.whatif is None:
+            return
+        if hasattr(result, "document_text") and hasattr(result, "principal_arn"):
+            try:
+                change = self.whatif.add_inline_policy(
+                    result.principal_arn, result.policy_name, result.document_text
+                )
+            except IamExploreError as exc:
+                self.notify(str(exc), title="Cannot apply the fix", severity="error")
+                return
+            self.apply_change(change)
+        elif hasattr(result, "description") and hasattr(result, "apply"):
+            self.apply_change(result)
+
+    # -- live accounts --------------------------------------------------------------------
+
+    def save_snapshot(self, path: str | None = None) -> None:
+        """``s``: write the live account's snapshot (asks for a path)."""
+        if self.live is None:
+            self.notify("only a live account (--profile) can be saved", severity="warning")
+            return
+        if path:
+            self._write_snapshot(path)
+            return
+        from tui.screens.prompt import PromptScreen
+
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        default = f"{self.live.account_id}-{stamp}.json"
+        self.push_screen(PromptScreen("Save the snapshot to:", default), self._write_snapshot)
+
+    def _write_snapshot(self, path: str | None) -> None:
+        if not path:
+            return
+        aws = _optional("core.aws")
+        if aws is None:
+            return
+        try:
+            written = aws.write_snapshot(self.live, Path(path).expanduser())
+        except (OSError, IamExploreError) as exc:
+            self.notify(str(exc), title="Cannot save", severity="error")
+            return
+        self.notify(f"saved {written}", title="Snapshot saved")
+
+    # -- command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        for pane in ("users", "roles", "services", "edges", "details"):
+            yield SystemCommand(
+                f"view: {pane}",
+                f"Focus the {pane.capitalize()} pane",
+                lambda pane=pane: self.run_command(pane),  # type: ignore[misc]
+            )
+        yield SystemCommand(
+            "view: paths", "Escalation paths, shortest first", lambda: self.run_command("paths")
+        )
+        yield SystemCommand(
+            "view: problems", "Policy problems found while loading", self.action_show_problems
+        )
+        yield SystemCommand(
+            "edges: toggle admin sources",
+            "Show or hide edges whose source is already admin",
+            main.action_toggle_admin_sources,
+        )
+        yield SystemCommand(
+            "edges: next escalation", "Jump to the next escalating edge", self._next_escalation
+        )
+        if self.session is not None:
+            yield SystemCommand(
+                "what-if: open panel", "Try a change on the selection", self.open_whatif
+            )
+            if self.session.history:
+                yield SystemCommand("what-if: undo", "Take back the last change", self._undo)
+            yield SystemCommand("what-if: redo", "Apply again a change taken back", self._redo)
+        yield SystemCommand(
+            "denial: explain", "Paste an authorization-failure message", self.open_denial
+        )
+        yield SystemCommand("account: reload", "Reload or re-fetch the account", self.reload)
+        if self.live is not None:
+            yield SystemCommand(
+                "account: save snapshot", "Write the live account to a file", self.save_snapshot
+            )
+
+    def action_show_problems(self) -> None:
+        self.run_command("problems")
+
+    def _next_escalation(self) -> None:
+        self.main.action_next_escalation(1)
+
+    def _undo(self) -> None:
+        self.undo_redo("undo")
+
+    def _redo(self) -> None:
+        self.undo_redo("redo")

@@ -1,0 +1,770 @@
+"""The main screen: Users, Roles, Services, Edges and Details panes, cross-highlighted.
+
+Selection model: highlighting a user selects it (its passable roles and services get a mark, the
+Edges pane shows its edges); highlighting a role then narrows to user → role (or shows why there
+is no edge); a service narrows to the edges through it. ``escape`` clears filter, then selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, ProgressBar, Static
+
+from core.edges import why_not
+from core.findings import Finding
+from core.report import summary
+from core.services import SERVICES
+from tui.keymap import bindings
+from tui.widgets.command_bar import CommandBar
+from tui.widgets.details import DetailsPane, StatementView
+from tui.widgets.index import EdgeIndex, edge_label, service_by_id, short
+from tui.widgets.panes import PaneTable, Row
+from tui.widgets.styles import Palette
+
+if TYPE_CHECKING:
+    from tui.app import IamExploreApp
+
+PANES = ("users", "roles", "services", "edges", "details")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the user was: for ``[`` / ``]`` history."""
+
+    pane: str
+    key: str | None
+    user: str | None
+    role: str | None
+    service: str | None
+    statement: int | None = None
+
+
+class MainScreen(Screen[None]):
+    """The explorer's main screen."""
+
+    BINDINGS = bindings("main")
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.index: EdgeIndex | None = None
+        self.selected_user: str | None = None
+        self.selected_role: str | None = None
+        self.selected_service: str | None = None
+        self.show_admin_sources = False
+        self.diff_status: dict[tuple[object, ...], str] = {}
+        """Finding signature → ``added`` / ``removed`` for the last what-if change."""
+        self.removed: list[Finding] = []
+        self.back: list[Location] = []
+        self.forward: list[Location] = []
+        self.error: str = ""
+        self._before_bar: Widget | None = None
+        self._row_cache: dict[int, Row] = {}
+        """Edges rows by finding position (built lazily, reset with each analysis)."""
+
+    @property
+    def explorer(self) -> IamExploreApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("iam-explore", id="header")
+        yield Static("", id="whatif-banner")
+        with Horizontal(id="top"):
+            with Vertical(id="users-pane", classes="pane"):
+                yield PaneTable(
+                    "users",
+                    [("name", "user", 22), ("groups", "groups", 22), ("esc", "edges", 10)],
+                    id="users",
+                )
+            with Vertical(id="roles-pane", classes="pane"):
+                yield PaneTable(
+                    "roles",
+                    [("name", "role", 32), ("trusts", "trusted by", 16), ("esc", "", 5)],
+                    id="roles",
+                )
+            with Vertical(id="services-pane", classes="pane"):
+                yield PaneTable(
+                    "services",
+                    [("edges", "edges", 5), ("roles", "roles", 5), ("name", "service", 30)],
+                    id="services",
+                )
+        with Horizontal(id="bottom"):
+            with Vertical(id="edges-pane", classes="pane"):
+                yield PaneTable(
+                    "edges",
+                    [
+                        ("esc", "esc", 7),
+                        ("cond", "cond", 6),
+                        ("source", "source", 16),
+                        ("target", "role / target", 18),
+                        ("via", "service / method", 14),
+                        ("diff", "Δ", 5),
+                    ],
+                    id="edges",
+                )
+            yield DetailsPane(id="details")
+        with Vertical(id="loading"):
+            yield Static("Loading…", id="loading-label")
+            yield ProgressBar(id="loading-bar", show_eta=False)
+            yield Static("escape cancels", classes="hint")
+        yield Static("", id="error-panel", markup=False)
+        yield CommandBar(id="command-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "users": "1 Users",
+            "roles": "2 Roles",
+            "services": "3 Services",
+            "edges": "4 Edges",
+        }
+        for pane, title in titles.items():
+            self.query_one(f"#{pane}-pane").border_title = title
+        self.query_one(DetailsPane).border_title = "5 Details"
+        self.query_one(CommandBar).display = False
+        self.query_one("#error-panel").display = False
+        self.query_one("#whatif-banner").display = False
+        self.set_loading(True, "Starting…")
+        self.query_one(DetailsPane).show_message("Loading the account…")
+
+    def table(self, pane: str) -> PaneTable:
+        return self.query_one(f"#{pane}", PaneTable)
+
+    @property
+    def details(self) -> DetailsPane:
+        return self.query_one(DetailsPane)
+
+    @property
+    def palette(self) -> Palette:
+        return Palette.from_theme(self.app.theme_variables)
+
+    # -- loading --------------------------------------------------------------------------
+
+    def set_loading(self, loading: bool, label: str = "") -> None:
+        self.query_one("#loading").display = loading
+        if label:
+            self.query_one("#loading-label", Static).update(label)
+        if loading:
+            self.query_one("#error-panel").display = False
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        label = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
+        self.query_one("#loading-label", Static).update(label)
+        bar = self.query_one("#loading-bar", ProgressBar)
+        bar.update(total=total or None, progress=done)
+
+    def show_error(self, title: str, message: str) -> None:
+        self.set_loading(False)
+        self.error = message
+        panel = self.query_one("#error-panel", Static)
+        panel.update(f"{title}\n\n{message}\n\nR retries · q quits")
+        panel.display = True
+
+    # -- data -----------------------------------------------------------------------------
+
+    def show_analysis(self, index: EdgeIndex, *, keep_selection: bool = False) -> None:
+        """Fill every pane from ``index`` (called after a load and after each what-if)."""
+        self.index = index
+        self._row_cache = {}
+        self.details.subject = ""  # content may differ for the same subject: re-render
+        self.error = ""
+        self.query_one("#error-panel").display = False
+        self.set_loading(False)
+        acct = index.account
+        if not keep_selection:
+            self.selected_user = self.selected_role = self.selected_service = None
+        else:
+            if self.selected_user and acct.principal(self.selected_user) is None:
+                self.selected_user = None
+            if self.selected_role and acct.role(self.selected_role) is None:
+                self.selected_role = None
+        pal = self.palette
+        for pane in ("users", "roles", "services", "edges"):
+            self.table(pane).mark_style = str(pal.mark)
+        self.table("users").set_rows(self._user_rows(pal))
+        self.table("roles").set_rows(self._role_rows(pal))
+        self.table("services").set_rows(self._service_rows())
+        self.refresh_header()
+        self.refresh_banner()
+        self.refresh_edges()
+        self._update_marks()
+        focused = self.focused
+        if focused is None or not keep_selection:
+            self.table("edges").focus()
+        self._show_current()
+
+    def _user_rows(self, pal: Palette) -> list[Row]:
+        assert self.index is not None
+        rows = []
+        admins = self.index.analysis.admins
+        for u in sorted(self.index.account.users, key=lambda u: u.name.lower()):
+            admin, gain = self.index.escalating_count(u.arn)
+            esc = Text()
+            if u.arn in admins:
+                esc.append("is admin", style=pal.muted)
+            elif admin:
+                esc.append(f"▲{admin} ADMIN", style=pal.admin)
+            elif gain:
+                esc.append(f"△{gain} GAIN", style=pal.gain)
+            groups = ", ".join(u.groups)
+            rows.append(
+                Row(
+                    u.arn,
+                    (Text(u.name), Text(groups), esc),
+                    f"{u.name} {groups} {u.arn} {esc.plain}".lower(),
+                )
+            )
+        return rows
+
+    def _role_rows(self, pal: Palette) -> list[Row]:
+        assert self.index is not None
+        rows = []
+        admins = self.index.analysis.admins
+        for r in sorted(self.index.account.roles, key=lambda r: r.name.lower()):
+            trusts = ", ".join(self.index.trusts.get(r.arn, []))
+            esc = Text("ADMIN", style=pal.admin) if r.arn in admins else Text("")
+            rows.append(
+                Row(
+                    r.arn,
+                    (Text(r.name), Text(trusts), esc),
+                    f"{r.name} {trusts} {r.arn} {esc.plain}".lower(),
+                )
+            )
+        return rows
+
+    def _service_rows(self) -> list[Row]:
+        assert self.index is not None
+        index = self.index
+        counts = {
+            s.id: len(index.select(service=s.id, include_admin_sources=self.show_admin_sources))
+            for s in SERVICES
+        }
+        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], s.name.lower()))
+        return [
+            Row(
+                s.id,
+                (str(counts[s.id]), str(len(index.analysis.trusted.get(s.id, []))), Text(s.name)),
+                f"{s.name} {s.id} {' '.join(s.principals)}".lower(),
+            )
+            for s in ordered
+        ]
+
+    def refresh_header(self) -> None:
+        if self.index is None:
+            return
+        s = summary(self.index.analysis)
+        acct = self.index.account
+        pal = self.palette
+        t = Text()
+        t.append("iam-explore", style="bold")
+        t.append(f" · account {acct.account_id} · {acct.source}\n")
+        t.append(f"users {s['users']} · roles {s['roles']} · ")
+        shown = sum(1 for f in self.index.findings if not f.source_is_admin)
+        t.append(f"edges {shown} · ")
+        t.append(f"admin edges {s['admin']}", style=pal.admin if s["admin"] else "")
+        t.append(" · ")
+        t.append(f"gain {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
+        t.append(f" · cond {s['conditional']} · paths {s['paths']} · ")
+        t.append(f"problems {s['problems']}", style=pal.gain if s["problems"] else "")
+        hidden = len(self.index.findings) - shown
+        if hidden and not self.show_admin_sources:
+            t.append(f" · {hidden} edges from admin sources hidden (a)", style=pal.muted)
+        elif self.show_admin_sources:
+            t.append(" · showing admin sources (a hides)", style=pal.muted)
+        self.query_one("#header", Static).update(t)
+
+    def refresh_banner(self) -> None:
+        session = self.explorer.session
+        banner = self.query_one("#whatif-banner", Static)
+        modified = bool(session is not None and session.modified)
+        banner.display = modified
+        if modified:
+            changes = "; ".join(c.description for c in session.history)
+            banner.update(
+                f"WHAT-IF ({len(session.history)} change(s), not saved): {changes}  ·  "
+                "u undo · ctrl+r redo · :export DIR writes the changed policies"
+            )
+
+    def refresh_edges(self) -> None:
+        """Rebuild the Edges pane for the current selection (in memory)."""
+        if self.index is None:
+            return
+        index = self.index
+        pal = self.palette
+        positions = index.select(
+            user=self.selected_user,
+            role=self.selected_role,
+            service=self.selected_service,
+            include_admin_sources=self.show_admin_sources,
+        )
+        cache = self._row_cache
+        rows = []
+        for i in positions:
+            row = cache.get(i)
+            if row is None:
+                row = cache[i] = self._edge_row(f"f{i}", index.findings[i], pal)
+            rows.append(row)
+        for j, f in enumerate(self.removed):
+            if self._matches_selection(f):
+                rows.insert(0, self._edge_row(f"r{j}", f, pal, "removed"))
+        self.table("edges").set_rows(rows)
+        self._edges_title()
+
+    def _edges_title(self) -> None:
+        table = self.table("edges")
+        parts = [f"4 Edges ({table.row_count})"]
+        if self.selected_user:
+            parts.append(f"user {short(self.selected_user)}")
+        if self.selected_role:
+            parts.append(f"role {short(self.selected_role)}")
+        if self.selected_service:
+            parts.append(f"service {self.selected_service}")
+        if len(parts) > 1:
+            parts.append("escape clears")
+        if table.filter_text:
+            parts.append(f"filter {table.filter_text!r}")
+        self.query_one("#edges-pane").border_title = " · ".join(parts)
+
+    def _matches_selection(self, f: Finding) -> bool:
+        if self.selected_user and f.source != self.selected_user:
+            return False
+        if self.selected_role and self.selected_role not in (f.role, f.target):
+            return False
+        return not (self.selected_service and f.service_id != self.selected_service)
+
+    @staticmethod
+    def _sig(f: Finding) -> tuple[object, ...]:
+        return (*f.key, f.escalation, f.conditional)
+
+    def _edge_row(self, key: str, f: Finding, pal: Palette, status: str = "") -> Row:
+        if not status and self.diff_status:
+            status = self.diff_status.get(self._sig(f), "")
+        service = service_by_id(f.service_id) if f.service_id else None
+        via = service.name if service is not None else (f.service or f.kind)
+        diff = {"added": "+NEW", "removed": "-GONE"}.get(status, "")
+
+        def cells() -> tuple[object, ...]:
+            mark = Text(diff, style=pal.added if status == "added" else pal.removed)
+            return (
+                pal.escalation(f),
+                pal.conditional(f),
+                Text(short(f.source)),
+                Text(short(f.role or f.target)),
+                Text(via),
+                mark,
+            )
+
+        text = f"{edge_label(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        if f.conditional:
+            text += " cond"
+        return Row(key, cells, text.lower())
+
+    def finding_for(self, key: str | None) -> tuple[Finding, str] | None:
+        """The finding behind an Edges row key, with its what-if status."""
+        if key is None or self.index is None:
+            return None
+        if key.startswith("r"):
+            return self.removed[int(key[1:])], "removed"
+        f = self.index.findings[int(key[1:])]
+        return f, self.diff_status.get(self._sig(f), "")
+
+    # -- what-if results ------------------------------------------------------------------
+
+    def show_diff(self, diff: Any, index: EdgeIndex) -> None:
+        """Refresh after a change; mark added and removed edges until the next change."""
+        self.diff_status = {}
+        self.removed = []
+        if diff is not None:
+            for f in diff.added:
+                self.diff_status[self._sig(f)] = "added"
+            self.removed = list(diff.removed)
+        self.show_analysis(index, keep_selection=True)
+
+    # -- selection ------------------------------------------------------------------------
+
+    @on(PaneTable.RowHighlighted)
+    def _highlighted(self, event: PaneTable.RowHighlighted) -> None:
+        table = event.table
+        if not table.has_focus or self.index is None:
+            return
+        self.select(table.pane, event.key)
+
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, PaneTable) and self.index is not None:
+            self.select(widget.pane, widget.current_key)
+
+    def select(self, pane: str, key: str | None) -> None:
+        """Make ``key`` of ``pane`` the selection and update the other panes."""
+        if self.index is None or key is None:
+            return
+        if pane == "users":
+            if key != self.selected_user or self.selected_role or self.selected_service:
+                self.selected_user, self.selected_role, self.selected_service = key, None, None
+                self.refresh_edges()
+                self._update_marks()
+        elif pane == "roles":
+            if key != self.selected_role or self.selected_service:
+                self.selected_role, self.selected_service = key, None
+                self.refresh_edges()
+                self._update_marks()
+        elif pane == "services" and (key != self.selected_service or self.selected_role):
+            self.selected_service, self.selected_role = key, None
+            self.refresh_edges()
+            self._update_marks()
+        self._show_current(pane)
+
+    def clear_selection(self) -> None:
+        self.selected_user = self.selected_role = self.selected_service = None
+        self.refresh_edges()
+        self._update_marks()
+        self._show_current("edges")
+
+    def _update_marks(self) -> None:
+        index = self.index
+        if index is None:
+            return
+        users: set[str] = set()
+        roles: set[str] = set()
+        services: set[str] = set()
+        admin = self.show_admin_sources
+        if self.selected_user:
+            mine = index.select(user=self.selected_user, include_admin_sources=True)
+            roles = index.roles_passable_by(self.selected_user)
+            services = index.services_for(mine)
+            if self.selected_role or self.selected_service:
+                narrowed = index.select(
+                    user=self.selected_user,
+                    role=self.selected_role,
+                    service=self.selected_service,
+                    include_admin_sources=True,
+                )
+                services = index.services_for(narrowed)
+        elif self.selected_role:
+            theirs = index.select(role=self.selected_role, include_admin_sources=admin)
+            users = index.sources_of(theirs)
+            services = index.services_for(theirs)
+        elif self.selected_service:
+            theirs = index.select(service=self.selected_service, include_admin_sources=admin)
+            users = index.sources_of(theirs)
+            roles = index.roles_of(theirs)
+        self.table("users").set_marks(users)
+        self.table("roles").set_marks(roles)
+        self.table("services").set_marks(services)
+
+    def _show_current(self, pane: str | None = None) -> None:
+        """Render the Details pane for the focused pane's current row."""
+        index = self.index
+        if index is None:
+            return
+        if pane is None:
+            focused = self.focused
+            pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        details = self.details
+        acct = index.account
+        if pane == "edges":
+            hit = self.finding_for(self.table("edges").current_key)
+            if hit is None:
+                details.show_message(self._empty_edges_text())
+            else:
+                details.show_edge(*hit)
+        elif pane == "users" and self.selected_user:
+            user = acct.user(self.selected_user)
+            if user is not None:
+                details.show_user(index, user)
+        elif pane == "roles" and self.selected_role:
+            role = acct.role(self.selected_role)
+            if role is None:
+                return
+            if self.selected_user:
+                self._show_user_role(self.selected_user, role)
+            else:
+                positions = index.select(
+                    role=role.arn, include_admin_sources=self.show_admin_sources
+                )
+                details.show_role(index, role, positions)
+        elif pane == "services" and self.selected_service:
+            service = service_by_id(self.selected_service)
+            if service is not None:
+                count = len(self.table("edges").visible_keys)
+                details.show_service(index, service, count)
+
+    def _show_user_role(self, user_arn: str, role: Any) -> None:
+        index = self.index
+        assert index is not None
+        positions = [
+            i
+            for i in index.select(user=user_arn, role=role.arn, include_admin_sources=True)
+            if index.findings[i].kind == "passrole"
+        ]
+        if positions:
+            f = index.findings[positions[0]]
+            self.details.show_edge(f, self.diff_status.get(self._sig(f), ""))
+            return
+        principal = index.account.principal(user_arn)
+        view = index.analysis.views.get(user_arn)
+        if principal is None or view is None:
+            return
+        reasons = []
+        for sid in index.trusts.get(role.arn, []):
+            service = service_by_id(sid)
+            if service is not None:
+                reasons.append((service, why_not(index.account, view, role, service)))
+        self.details.show_why_not(principal, role, reasons)
+
+    def _empty_edges_text(self) -> str:
+        if self.index is None:
+            return ""
+        if self.selected_user:
+            who = short(self.selected_user)
+            if self.selected_user in self.index.analysis.admins and not self.show_admin_sources:
+                return f"{who} is already admin-equivalent; its edges are hidden (a shows them)."
+            return (
+                f"No edges from {who}"
+                + (f" to {short(self.selected_role)}" if self.selected_role else "")
+                + ". Select a role (2) to see why not."
+            )
+        return "No edges match. escape clears the selection; a shows edges from admin sources."
+
+    # -- drill-in and history -------------------------------------------------------------
+
+    def location(self) -> Location:
+        focused = self.focused
+        statement = None
+        if isinstance(focused, PaneTable):
+            pane, key = focused.pane, focused.current_key
+        elif isinstance(focused, StatementView):
+            pane, key = "details", self.table("edges").current_key
+            statement = self.details.statements.index(focused)
+        else:
+            pane, key = "details", self.table("edges").current_key
+        return Location(
+            pane, key, self.selected_user, self.selected_role, self.selected_service, statement
+        )
+
+    def remember(self) -> None:
+        here = self.location()
+        if not self.back or self.back[-1] != here:
+            self.back.append(here)
+        self.forward.clear()
+
+    def go(self, loc: Location) -> None:
+        self.selected_user, self.selected_role, self.selected_service = (
+            loc.user,
+            loc.role,
+            loc.service,
+        )
+        self.refresh_edges()
+        self._update_marks()
+        if loc.pane in ("users", "roles", "services", "edges"):
+            table = self.table(loc.pane)
+            if loc.key is not None:
+                table.move_to_key(loc.key)
+            table.focus()
+            self._show_current(loc.pane)
+        else:
+            edges = self.table("edges")
+            if loc.key is not None:
+                edges.move_to_key(loc.key)
+            self._show_current("edges")
+            self.call_after_refresh(self._focus_statement, loc.statement or 0)
+
+    def _focus_statement(self, n: int) -> None:
+        statements = self.details.statements
+        if statements:
+            statements[min(n, len(statements) - 1)].focus()
+        else:
+            self.details.focus()
+
+    @on(PaneTable.Drill)
+    def _drill(self, event: PaneTable.Drill) -> None:
+        self.remember()
+        if event.table.pane in ("users", "roles", "services"):
+            self.table("edges").focus()
+            self._show_current("edges")
+        elif event.table.pane == "edges":
+            self._show_current("edges")
+            self.call_after_refresh(self._focus_statement, 0)
+
+    @on(StatementView.Open)
+    def _open_statement(self, event: StatementView.Open) -> None:
+        from tui.screens.policy import PolicyScreen
+
+        self.remember()
+        self.app.push_screen(PolicyScreen(event.ref))
+
+    def jump_to_finding(self, f: Finding) -> None:
+        """Show ``f`` in the Edges pane (clearing what hides it) and its details."""
+        if self.index is None:
+            return
+        self.remember()
+        sig = self._sig(f)
+        pos = next(
+            (i for i, g in enumerate(self.index.findings) if self._sig(g) == sig),
+            None,
+        )
+        if pos is None:
+            return
+        if f.source_is_admin and not self.show_admin_sources:
+            self.show_admin_sources = True
+            self.refresh_header()
+        self.selected_user, self.selected_role, self.selected_service = f.source, None, None
+        edges = self.table("edges")
+        edges.filter_text = ""
+        self.refresh_edges()
+        self._update_marks()
+        self.table("users").move_to_key(f.source)
+        edges.move_to_key(f"f{pos}")
+        edges.focus()
+        self._show_current("edges")
+
+    # -- actions (keymap scope "main") ----------------------------------------------------
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "details":
+            self.call_after_refresh(self._focus_statement, 0)
+        else:
+            self.table(pane).focus()
+
+    def action_cursor(self, where: str) -> None:
+        focused = self.focused
+        if isinstance(focused, PaneTable):
+            if where == "down":
+                focused.action_cursor_down()
+            elif where == "up":
+                focused.action_cursor_up()
+            elif where == "top":
+                focused.move_cursor(row=0, animate=False)
+            else:
+                focused.move_cursor(row=max(0, focused.row_count - 1), animate=False)
+        elif isinstance(focused, StatementView | DetailsPane):
+            statements = self.details.statements
+            if isinstance(focused, StatementView) and statements:
+                n = statements.index(focused)
+                step = {"down": 1, "up": -1, "top": -len(statements), "bottom": len(statements)}
+                statements[max(0, min(len(statements) - 1, n + step[where]))].focus()
+            elif where in ("down", "up"):
+                (self.details.scroll_down if where == "down" else self.details.scroll_up)()
+            else:
+                (self.details.scroll_home if where == "top" else self.details.scroll_end)()
+
+    def action_filter(self) -> None:
+        focused = self.focused
+        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        self._before_bar = self.table(pane)
+        self.query_one(CommandBar).open("filter", pane, self.table(pane).filter_text)
+
+    def action_command_bar(self) -> None:
+        self._before_bar = self.focused
+        self.query_one(CommandBar).open("command")
+
+    @on(CommandBar.FilterChanged)
+    def _filter_changed(self, event: CommandBar.FilterChanged) -> None:
+        table = self.table(event.target)
+        table.filter_text = event.text
+        if event.target == "edges":
+            self._edges_title()
+
+    @on(CommandBar.Closed)
+    def _bar_closed(self, event: CommandBar.Closed) -> None:
+        before = self._before_bar
+        self._before_bar = None
+        if before is not None and before.is_attached:
+            before.focus()
+        else:
+            self.table("edges").focus()
+
+    @on(CommandBar.CommandEntered)
+    def _command(self, event: CommandBar.CommandEntered) -> None:
+        self.call_after_refresh(self.explorer.run_command, event.text)
+
+    def action_back(self) -> None:
+        """escape: cancel loading, clear the focused filter, leave details, clear selection."""
+        if self.query_one("#loading").display:
+            self.explorer.cancel_load()
+            return
+        focused = self.focused
+        if isinstance(focused, PaneTable) and focused.filter_text:
+            focused.filter_text = ""
+            if focused.pane == "edges":
+                self._edges_title()
+            return
+        if isinstance(focused, StatementView | DetailsPane):
+            self.table("edges").focus()
+            return
+        if self.selected_user or self.selected_role or self.selected_service:
+            self.clear_selection()
+            self.table("edges").focus()
+
+    def action_history(self, step: int) -> None:
+        source, target = (self.back, self.forward) if step < 0 else (self.forward, self.back)
+        if not source:
+            self.notify("no more history", timeout=2)
+            return
+        target.append(self.location())
+        self.go(source.pop())
+
+    def action_next_escalation(self, step: int) -> None:
+        edges = self.table("edges")
+        keys = edges.visible_keys
+        if not keys:
+            return
+        n = len(keys)
+        start = edges.cursor_row if self.focused is edges else (-1 if step > 0 else 0)
+        for k in range(1, n + 1):
+            i = (start + step * k) % n
+            hit = self.finding_for(keys[i])
+            if hit is not None and hit[0].escalation != "none" and hit[1] != "removed":
+                self.remember()
+                edges.focus()
+                edges.move_cursor(row=i, animate=False)
+                self._show_current("edges")
+                return
+        self.notify("no escalating edge in this pane", timeout=2)
+
+    def action_toggle_admin_sources(self) -> None:
+        self.show_admin_sources = not self.show_admin_sources
+        if self.index is not None:
+            self.table("services").set_rows(self._service_rows())
+            self.refresh_header()
+            self.refresh_edges()
+            self._update_marks()
+            self.details.subject = ""
+            self._show_current()
+        state = "shown" if self.show_admin_sources else "hidden"
+        self.notify(f"edges from admin sources {state}", timeout=2)
+
+    def action_show_paths(self) -> None:
+        self.explorer.run_command("paths")
+
+    def action_show_problems(self) -> None:
+        self.explorer.run_command("problems")
+
+    def action_whatif(self) -> None:
+        self.explorer.open_whatif()
+
+    def action_denial(self) -> None:
+        self.explorer.open_denial()
+
+    def action_undo(self) -> None:
+        self.explorer.undo_redo("undo")
+
+    def action_redo(self) -> None:
+        self.explorer.undo_redo("redo")
+
+    def action_reload(self) -> None:
+        self.explorer.reload()
+
+    def action_save_snapshot(self) -> None:
+        self.explorer.save_snapshot()
