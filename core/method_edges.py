@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from string import Template
 
 from core.arnindex import ArnIndex
+from core.context import RequestContext
 from core.decision import Decision
 from core.edges import TrustResult
 from core.evaluator import CALLER_CHOSEN, chosen, matching
@@ -24,6 +25,7 @@ from core.model import Account, Group, ManagedPolicy, Role, User
 from core.patterns import arn_matches
 from core.principals import trust_policy_ref
 from core.resolve import Resolved, resolve
+from core.variables import resolve as resolve_variables
 from core.view import PrincipalView
 
 EXISTING_RESOURCE_SERVICE = {
@@ -143,7 +145,9 @@ def method_edges_for(
         targets = list(_targets(account, view, method))
         if method.target != "self" and not any(r is None or nr for r, nr in first):
             index = _target_index(account, method.target, targets)
-            wanted = {arn for arn, *_ in index.matching([p for r, _ in first for p in r or ()])}
+            ctx = view.context()
+            patterns = [_substituted(p, ctx) for r, _ in first for p in r or ()]
+            wanted = {arn for arn, *_ in index.matching(patterns)}
             targets = [t for t in targets if t[0] in wanted]
         for arn, name, kind, values in targets:
             if assume and not _trust_could_name(account, arn, view.arn):
@@ -170,6 +174,19 @@ def _target_index(
         _TARGETS.clear()
     _TARGETS[key] = (account, index)
     return index
+
+
+def _substituted(pattern: str, ctx: RequestContext) -> str:
+    """The pattern with the principal's own variables filled in (``${aws:username}``), for
+    narrowing targets; unknown variables are left as they are (they match a wider range)."""
+    if "${" not in pattern:
+        return pattern
+    parts = resolve_variables(pattern, ctx)
+    if parts is None:
+        return "\x00never"
+    if isinstance(parts, tuple):
+        return "".join(t for t, _ in parts)
+    return pattern
 
 
 def _allow_patterns(view: PrincipalView, action: str) -> list[tuple[tuple[str, ...] | None, bool]]:
