@@ -285,6 +285,33 @@ def _limits(view: PrincipalView) -> tuple[list[dict[str, frozenset[str]]], list[
     return limits, _hard_denies(view)
 
 
+_TARGET_CAPS: dict[object, tuple[PrincipalView, list[tuple[int, list[Capability]]]]] = {}
+_SOURCE_HAS: dict[object, tuple[PrincipalView, dict[tuple[Capability, bool, bool], bool]]] = {}
+
+
+def _target_caps(target: PrincipalView) -> list[tuple[int, list[Capability]]]:
+    """The target's capabilities per identity document, after its own limits and denies."""
+    hit = _TARGET_CAPS.get(target.signature)
+    if hit is not None:
+        return hit[1]
+    limits, denies = _limits(target)
+    out = []
+    seen: set[Capability] = set()
+    for ref in target.policies.identity:
+        keep = []
+        for c in doc_capabilities(ref.document):
+            if c in seen:
+                continue
+            seen.add(c)
+            if all(covered(lim, c) for lim in limits) and not (denies and _denied(denies, c)):
+                keep.append(c)
+        out.append((id(ref.document), keep))
+    if len(_TARGET_CAPS) > 50_000:
+        _TARGET_CAPS.clear()
+    _TARGET_CAPS[target.signature] = (target, out)
+    return out
+
+
 def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability]:
     """What acting as ``target`` adds to ``source``: the target's capabilities the source lacks.
 
@@ -295,37 +322,37 @@ def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability
     src_ids = {id(d) for d in src_docs}
     src_indexes = [_index((d,)) for d in src_docs]
     limits, denies = _limits(source)
-    tgt_limits, tgt_denies = _limits(target)
     same_scps = [tuple(id(r.document) for r in lvl) for lvl in source.policies.scp_levels] == [
         tuple(id(r.document) for r in lvl) for lvl in target.policies.scp_levels
     ]
     own_limits = limits if not same_scps else limits[: 1 if source.policies.boundary else 0]
+    memo_hit = _SOURCE_HAS.get(source.signature)
+    if memo_hit is None:
+        if len(_SOURCE_HAS) > 50_000:
+            _SOURCE_HAS.clear()
+        memo_hit = _SOURCE_HAS[source.signature] = (source, {})
+    memo = memo_hit[1]
 
     def source_has(c: Capability, shared: bool) -> bool:
-        if not shared and not any(covered(ix, c) for ix in src_indexes):
-            return False
-        checks = own_limits if shared else limits
-        if not all(covered(lim, c) for lim in checks):
-            return False
-        return not (denies and _denied(denies, c))
+        known = memo.get((c, shared, same_scps))
+        if known is not None:
+            return known
+        ok = True
+        if (
+            (not shared and not any(covered(ix, c) for ix in src_indexes))
+            or not all(covered(lim, c) for lim in (own_limits if shared else limits))
+            or (denies and _denied(denies, c))
+        ):
+            ok = False
+        memo[(c, shared, same_scps)] = ok
+        return ok
 
     out: set[Capability] = set()
-    seen: set[Capability] = set()
-    for ref in target.policies.identity:
-        doc = ref.document
-        shared = id(doc) in src_ids
+    for doc_id, caps in _target_caps(target):
+        shared = doc_id in src_ids
         if shared and not own_limits and not denies:
             continue
-        for c in doc_capabilities(doc):
-            if c in seen:
-                continue
-            seen.add(c)
-            if not all(covered(lim, c) for lim in tgt_limits):
-                continue
-            if tgt_denies and _denied(tgt_denies, c):
-                continue
-            if not source_has(c, shared):
-                out.add(c)
+        out.update(c for c in caps if not source_has(c, shared))
     return frozenset(out)
 
 
