@@ -89,7 +89,8 @@ class _Powers:
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
-        key = view.signature
+        # Self-modification is checked on the principal's own ARN: key by ARN as well.
+        key = (view.signature, view.arn)
         hit = self.admin.get(key)
         if hit is None:
             hit = self.admin[key] = (view, admin_reason(self.account, view))

@@ -203,7 +203,7 @@ def passrole_edges_for(
         roles = [
             (role, trust)
             for role, trust in (index.all() if every else index.matching(patterns))
-            if role.arn != view.arn and passrole_decision(account, view, role, service)[0].possible
+            if passrole_decision(account, view, role, service)[0].possible
         ]
         if not roles:
             continue
@@ -378,7 +378,7 @@ def why_not(
             denied = [a for a in aset.actions if not view.decide(a).possible]
             missing.append(" + ".join(denied) if denied else " + ".join(aset.actions))
         failures.append(
-            f"cannot {service.name} launch actions: missing " + " or ".join(dict.fromkeys(missing))
+            f"cannot launch {service.name}: missing " + " or ".join(dict.fromkeys(missing))
         )
     if service.requires_instance_profile:
         reason, _ = _profile(view, role)

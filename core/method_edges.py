@@ -86,8 +86,9 @@ def _targets(
     if method.target == "self":
         yield me, view.name, view.kind, {"SelfArn": me, "Account": acct}
     elif method.target == "user":
+        # Self is filtered per principal: these results are shared per signature.
         for u in account.users:
-            if u.arn != me or method.outcome == "policy-write":
+            if u.arn:
                 yield (
                     u.arn,
                     u.name,
@@ -104,7 +105,7 @@ def _targets(
             )
     elif method.target == "role":
         for r in account.roles:
-            if r.arn != me and not r.is_service_linked:
+            if not r.is_service_linked:
                 yield (
                     r.arn,
                     r.name,
@@ -286,8 +287,6 @@ def _existing_edges(
     kind = method.resource_arn.split(":")[2]
     out = []
     for role, _ in roles:
-        if role.arn == view.arn:
-            continue
         if kind == "ec2" and not role.instance_profiles:
             continue
         cond = f"a {kind} resource running as {role.name} exists"

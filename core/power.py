@@ -88,6 +88,8 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
         if not lift.allowed:
             return None
     for action, resource in _self_arns(account, view):
+        if not view.decide(action).possible:
+            continue  # cheap, shared: it cannot do this to anything
         d = view.decide(action, resource)
         if d.allowed:
             return AdminReason(

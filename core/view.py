@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from core.conditions import context_keys
+from core.conditions import context_keys, evaluate_clause
 from core.context import RequestContext
 from core.decision import Decision, PolicyRef
 from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate, matching
@@ -192,6 +192,25 @@ class PrincipalView:
         return tuple(parts)
 
 
+def _principal_outcomes(
+    refs: list[PolicyRef], base: Mapping[str, object], absent: frozenset[str]
+) -> tuple[object, ...]:
+    clauses = [
+        (id(c), c, ref.document.version == "2012-10-17")
+        for ref in refs
+        if _doc_is_personal(ref)
+        for st in ref.document.statements
+        for c in st.conditions
+        if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
+    ]
+    if not clauses:
+        return ()
+    ctx = RequestContext.of(
+        base, unknown_by_default=True, absent=absent, absent_prefixes=("aws:principaltag/",)
+    )
+    return tuple((cid, evaluate_clause(c, ctx, variables=v)) for cid, c, v in clauses)
+
+
 def principal_view(account: Account, principal: User | Role) -> PrincipalView:
     """The view of a user or role."""
     ps = policy_set(account, principal)
@@ -199,10 +218,8 @@ def principal_view(account: Account, principal: User | Role) -> PrincipalView:
     base.update(DIRECT_CALL_FACTS)
     absent = principal_known_absent(principal) | DIRECT_CALL_ABSENT
     refs = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
-    personal = any(_doc_is_personal(r) for r in refs) or any(
-        _doc_is_personal(r) for lvl in ps.scp_levels for r in lvl
-    )
     all_refs = [*refs, *(r for lvl in ps.scp_levels for r in lvl)]
+    personal = any("${" in r.document.text for r in all_refs)
     signature: tuple[object, ...] = (
         principal.kind,
         tuple(id(r.document) for r in ps.identity),
@@ -211,6 +228,12 @@ def principal_view(account: Account, principal: User | Role) -> PrincipalView:
     )
     if personal:
         signature = (*signature, principal.arn)
+    else:
+        # Conditions on the principal's own keys (aws:PrincipalArn, aws:username, tags): share
+        # the signature among principals for which they come out the same.
+        outcomes = _principal_outcomes(all_refs, base, absent)
+        if outcomes:
+            signature = (*signature, outcomes)
     region = any(
         _doc_mentions(r, ("aws:requestedregion", "iam:associatedresourcearn")) for r in all_refs
     )
