@@ -67,3 +67,13 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_second() -> N
     assert test_cmd in (ROOT / ".ci" / "run").read_text()
     # the two commands come before any other section
     assert readme.index(blocks[1]) < readme.index("\n## ")
+
+
+def test_readme_key_list_is_generated_from_the_keymap() -> None:
+    from tui.keymap import keymap_markdown
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- keys:start")
+    end = readme.index("<!-- keys:end -->")
+    listed = readme[readme.index("\n", start) + 1 : end].strip()
+    assert listed == keymap_markdown().strip()
