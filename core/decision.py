@@ -29,6 +29,8 @@ class PolicyRef:
     via: str = ""
     layer: Layer = "identity"
     level: str = ""
+    owner: str = ""
+    """For inline policies, the ARN of the user, group or role that holds it."""
 
     @property
     def label(self) -> str:

@@ -18,14 +18,17 @@ def _managed(account: Account, arn: str, via: str, layer: str = "identity") -> P
     return PolicyRef(name=name, document=doc, arn=arn, via=via, layer=layer)  # type: ignore[arg-type]
 
 
-def _inline(p: InlinePolicy, via: str) -> PolicyRef:
-    return PolicyRef(name=p.name, document=p.document, arn=None, via=via)
+def _inline(p: InlinePolicy, via: str, owner: str = "") -> PolicyRef:
+    return PolicyRef(name=p.name, document=p.document, arn=None, via=via, owner=owner)
 
 
 def identity_policies(account: Account, principal: User | Role) -> tuple[PolicyRef, ...]:
     """Identity-based policies: inline and attached, and for users those of each group."""
     kind = principal.kind
-    refs = [_inline(p, f"inline on {kind} {principal.name}") for p in principal.inline_policies]
+    refs = [
+        _inline(p, f"inline on {kind} {principal.name}", principal.arn)
+        for p in principal.inline_policies
+    ]
     refs += [
         _managed(account, a, f"attached to {kind} {principal.name}")
         for a in principal.attached_policies
@@ -36,7 +39,7 @@ def identity_policies(account: Account, principal: User | Role) -> tuple[PolicyR
             if group is None:
                 continue
             via = f"via group {group.name}"
-            refs += [_inline(p, f"{via} (inline)") for p in group.inline_policies]
+            refs += [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
             refs += [_managed(account, a, via) for a in group.attached_policies]
     return tuple(refs)
 

@@ -254,7 +254,7 @@ def group_view(account: Account, group: Group) -> PrincipalView:
     """A view that holds only a group's policies (what a member gains by joining it)."""
     via = f"via group {group.name}"
     refs = tuple(
-        [_inline(p, f"{via} (inline)") for p in group.inline_policies]
+        [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
         + [_managed(account, a, via) for a in group.attached_policies]
     )
     ps = PolicySet(identity=refs, principal_kind="user", account_id=account.account_id)

@@ -278,12 +278,13 @@ class Session:
         """Take back the last change (``None`` when there is none)."""
         if not self.history:
             return None
+        start = time.perf_counter()
         change = self.history.pop()
         self._undone.append(change)
         account, analysis = self._states.pop()
         old = self.analysis
         self.current, self.analysis = account, analysis
-        return diff_findings(old.findings, analysis.findings)
+        return diff_findings(old.findings, analysis.findings, time.perf_counter() - start)
 
     def redo(self) -> Diff | None:
         """Apply again the last change taken back."""

@@ -171,6 +171,8 @@ def statement_owner(account: Account, source: str, ref: StatementRef) -> tuple[s
         return None
     if ref.policy.arn:
         return ref.policy.arn, ref.policy.name
+    if ref.policy.owner:
+        return ref.policy.owner, ref.policy.name
     entity = account.principal(source)
     if entity is None:
         return None
