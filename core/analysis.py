@@ -230,7 +230,12 @@ def _principal_findings(
         hit = (
             view,
             passrole_edges_for(account, view, trusted),
-            method_edges_for(account, view, trusted),
+            method_edges_for(
+                account,
+                view,
+                trusted,
+                keep_existing=lambda arn: arn in views and powers.admin_of(views[arn]) is not None,
+            ),
         )
         cache.by_sig[view.signature] = hit
     rep, pedges, medges = hit

@@ -10,7 +10,7 @@ the roles such resources *could* run as, so their edges are conditional on the r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from string import Template
 
@@ -123,8 +123,13 @@ def method_edges_for(
     view: PrincipalView,
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     methods: Iterable[EscalationMethod] = METHODS,
+    keep_existing: Callable[[str], bool] = lambda arn: True,
 ) -> list[MethodEdge]:
-    """Every method edge from ``view``."""
+    """Every method edge from ``view``.
+
+    ``keep_existing`` says which roles are worth an edge for taking over an existing resource
+    that could run as them (the analysis keeps only admin-equivalent ones).
+    """
     out: list[MethodEdge] = []
     for method in methods:
         existing = _existing_service(method)
@@ -137,7 +142,8 @@ def method_edges_for(
         if not all(d.possible for d in pre):
             continue
         if existing is not None:
-            out.extend(_existing_edges(view, method, pre, trusted.get(existing, [])))
+            roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+            out.extend(_existing_edges(view, method, pre, roles))
             continue
         first = _allow_patterns(view, method.actions[0])
         if not first:
