@@ -93,7 +93,7 @@ def _targets(
                     u.arn,
                     u.name,
                     "user",
-                    {"UserName": u.name, "UserArn": u.arn, "Account": acct, "SelfArn": me},
+                    {"UserName": u.name, "UserArn": u.arn, "Account": acct},
                 )
     elif method.target == "group":
         for g in account.groups:
@@ -101,7 +101,7 @@ def _targets(
                 g.arn,
                 g.name,
                 "group",
-                {"GroupName": g.name, "GroupArn": g.arn, "Account": acct, "SelfArn": me},
+                {"GroupName": g.name, "GroupArn": g.arn, "Account": acct},
             )
     elif method.target == "role":
         for r in account.roles:
@@ -110,12 +110,12 @@ def _targets(
                     r.arn,
                     r.name,
                     "role",
-                    {"RoleName": r.name, "RoleArn": r.arn, "Account": acct, "SelfArn": me},
+                    {"RoleName": r.name, "RoleArn": r.arn, "Account": acct},
                 )
     elif method.target == "policy":
         for p in account.policies:
             if not p.is_aws_managed:
-                yield p.arn, p.name, "policy", {"PolicyArn": p.arn, "Account": acct, "SelfArn": me}
+                yield p.arn, p.name, "policy", {"PolicyArn": p.arn, "Account": acct}
 
 
 def method_edges_for(
@@ -149,13 +149,15 @@ def method_edges_for(
         if not first:
             continue
         assume = method.id == "assume-role"
-        targets = list(_targets(account, view, method))
-        if method.target != "self" and not any(r is None or nr for r, nr in first):
-            index = _target_index(account, method.target, targets)
-            ctx = view.context()
-            patterns = [_substituted(p, ctx) for r, _ in first for p in r or ()]
-            wanted = {arn for arn, *_ in index.matching(patterns)}
-            targets = [t for t in targets if t[0] in wanted]
+        if method.target == "self":
+            targets = list(_targets(account, view, method))
+        else:
+            targets = _all_targets(account, view, method)
+            if not any(r is None or nr for r, nr in first):
+                index = _target_index(account, method.target, targets)
+                ctx = view.context()
+                patterns = [_substituted(p, ctx) for r, _ in first for p in r or ()]
+                targets = index.matching(patterns)
         for arn, name, kind, values in targets:
             if assume and not _trust_could_name(account, arn, view.arn):
                 continue
@@ -165,18 +167,31 @@ def method_edges_for(
     return out
 
 
-_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[tuple[str, str, str]]]] = {}
+_Target = tuple[str, str, str, dict[str, str]]
+_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target]]] = {}
+_TARGET_LISTS: dict[tuple[int, str], tuple[Account, list[_Target]]] = {}
 
 
-def _target_index(
-    account: Account, kind: str, targets: list[tuple[str, str, str, dict[str, str]]]
-) -> ArnIndex[tuple[str, str, str]]:
+def _all_targets(account: Account, view: PrincipalView, method: EscalationMethod) -> list[_Target]:
+    """Every target of the method's kind (built once per account and kind; shared by views)."""
+    key = (id(account), method.target)
+    hit = _TARGET_LISTS.get(key)
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    targets = list(_targets(account, view, method))
+    if len(_TARGET_LISTS) > 1000:
+        _TARGET_LISTS.clear()
+    _TARGET_LISTS[key] = (account, targets)
+    return targets
+
+
+def _target_index(account: Account, kind: str, targets: list[_Target]) -> ArnIndex[_Target]:
     """Every target of a kind by ARN (built once per account and kind)."""
     key = (id(account), kind)
     hit = _TARGETS.get(key)
     if hit is not None and hit[0] is account:
         return hit[1]
-    index = ArnIndex((a, (a, n, k)) for a, n, k, _ in targets)
+    index = ArnIndex((t[0], t) for t in targets)
     if len(_TARGETS) > 1000:
         _TARGETS.clear()
     _TARGETS[key] = (account, index)
