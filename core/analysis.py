@@ -140,6 +140,10 @@ class Cache:
     per_principal: dict[
         tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
     ] = field(default_factory=dict)
+    views: dict[str, PrincipalView] = field(default_factory=dict)
+    view_key: tuple[object, ...] = ()
+    view_account: Account | None = None
+    """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
     """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
 
 
@@ -156,16 +160,31 @@ def _world(account: Account) -> tuple[tuple[object, ...], tuple[object, ...]]:
     return world, trust
 
 
+def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
+    """Views of every principal and group; unchanged ones are reused from the cache."""
+    shared = (id(account.groups), id(account.policies), id(account.scp_levels), account.metadata)
+    reuse = cache.view_key == shared
+    views: dict[str, PrincipalView] = {}
+    for p in account.principals:
+        old = cache.views.get(p.arn) if reuse else None
+        views[p.arn] = old if old is not None and old.entity is p else principal_view(account, p)
+    for g in account.groups:
+        old = cache.views.get(g.arn) if reuse else None
+        views[g.arn] = old if old is not None and old.entity is g else group_view(account, g)
+    cache.views = views
+    cache.view_key = shared
+    cache.view_account = account
+    return views
+
+
 def analyse(
     account: Account, progress: Progress | None = None, cache: Cache | None = None
 ) -> Analysis:
     """Analyse every principal of the account, reusing ``cache`` from an earlier analysis."""
-    views = {p.arn: principal_view(account, p) for p in account.principals}
-    for g in account.groups:
-        views[g.arn] = group_view(account, g)
-    world, trust_key = _world(account)
     if cache is None:
         cache = Cache()
+    views = _views(account, cache)
+    world, trust_key = _world(account)
     if cache.trusted is None or cache.trust_key != trust_key:
         cache.trusted = trusted_roles(account)
         cache.trust_key = trust_key
