@@ -43,7 +43,10 @@ def register(sub: Any) -> None:
         help="exit 1 when findings at this level exist (any = admin or gain)",
     )
     p.add_argument(
-        "--all", action="store_true", help="also list edges whose source is already admin"
+        "--all",
+        action="store_true",
+        help="also list findings marked source_is_admin (admin-equivalent principals are "
+        "listed under admins; their own edges are not enumerated)",
     )
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.set_defaults(func=run)
