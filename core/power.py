@@ -177,6 +177,14 @@ _DOC_CAPS: dict[int, tuple[PolicyDocument, frozenset[Capability]]] = {}
 _INDEX: dict[tuple[int, ...], tuple[object, dict[str, frozenset[str]]]] = {}
 
 
+def _scope_service(scope: str) -> str | None:
+    """The literal service of a resource ARN pattern (``None`` for ``*`` or a wildcard)."""
+    parts = scope.split(":")
+    if len(parts) < 3 or scope == "*" or "*" in parts[2] or "?" in parts[2]:
+        return None
+    return parts[2]
+
+
 def doc_capabilities(doc: PolicyDocument) -> frozenset[Capability]:
     """``(action, scope)`` pairs the document's Allow statements name (cached per document)."""
     hit = _DOC_CAPS.get(id(doc))
@@ -203,7 +211,11 @@ def doc_capabilities(doc: PolicyDocument) -> frozenset[Capability]:
         else:
             names, _ = _covers(st)
         for scope in scopes:
-            out.update((n, scope) for n in names)
+            svc = _scope_service(scope)
+            if svc is None:
+                out.update((n, scope) for n in names)
+            else:  # an ARN of another service names nothing this action acts on
+                out.update((n, scope) for n in names if n.split(":", 1)[0] == svc)
     frozen = frozenset(out)
     _DOC_CAPS[id(doc)] = (doc, frozen)
     return frozen
@@ -288,7 +300,6 @@ def _limits(view: PrincipalView) -> tuple[list[dict[str, frozenset[str]]], list[
 
 
 _TARGET_CAPS: dict[object, tuple[PrincipalView, list[tuple[int, list[Capability]]]]] = {}
-_SOURCE_HAS: dict[object, tuple[PrincipalView, dict[tuple[Capability, bool, bool], bool]]] = {}
 
 
 def _target_caps(target: PrincipalView) -> list[tuple[int, list[Capability]]]:
@@ -318,43 +329,45 @@ def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability
     """What acting as ``target`` adds to ``source``: the target's capabilities the source lacks.
 
     Capabilities from documents both hold are the source's too, unless the source's own
-    boundary or denies remove them; the others are checked against the source's documents.
+    boundary or denies remove them; the others are checked against the source's documents:
+    exact pairs first (set difference), then a broader scope of the source (``*`` or a pattern).
     """
     src_docs = [r.document for r in source.policies.identity]
     src_ids = {id(d) for d in src_docs}
-    src_indexes = [_index((d,)) for d in src_docs]
     limits, denies = _limits(source)
     same_scps = [tuple(id(r.document) for r in lvl) for lvl in source.policies.scp_levels] == [
         tuple(id(r.document) for r in lvl) for lvl in target.policies.scp_levels
     ]
     own_limits = limits if not same_scps else limits[: 1 if source.policies.boundary else 0]
-    memo_hit = _SOURCE_HAS.get(source.signature)
-    if memo_hit is None:
-        if len(_SOURCE_HAS) > 50_000:
-            _SOURCE_HAS.clear()
-        memo_hit = _SOURCE_HAS[source.signature] = (source, {})
-    memo = memo_hit[1]
+    src_indexes: list[dict[str, frozenset[str]]] | None = None
 
-    def source_has(c: Capability, shared: bool) -> bool:
-        known = memo.get((c, shared, same_scps))
-        if known is not None:
-            return known
-        ok = True
-        if (
-            (not shared and not any(covered(ix, c) for ix in src_indexes))
-            or not all(covered(lim, c) for lim in (own_limits if shared else limits))
-            or (denies and _denied(denies, c))
-        ):
-            ok = False
-        memo[(c, shared, same_scps)] = ok
-        return ok
+    def blocked(caps: set[Capability], checks: list[dict[str, frozenset[str]]]) -> set[Capability]:
+        if not checks and not denies:
+            return set()
+        return {
+            c
+            for c in caps
+            if not all(covered(lim, c) for lim in checks) or (denies and _denied(denies, c))
+        }
 
     out: set[Capability] = set()
     for doc_id, caps in _target_caps(target):
-        shared = doc_id in src_ids
-        if shared and not own_limits and not denies:
+        if not caps:
             continue
-        out.update(c for c in caps if not source_has(c, shared))
+        if doc_id in src_ids:
+            out |= blocked(set(caps), own_limits)
+            continue
+        pending = set(caps)
+        for d in src_docs:
+            pending -= doc_capabilities(d)
+            if not pending:
+                break
+        if pending:
+            if src_indexes is None:
+                src_indexes = [_index((d,)) for d in src_docs]
+            pending = {c for c in pending if not any(covered(ix, c) for ix in src_indexes)}
+        out |= pending
+        out |= blocked(set(caps) - pending, limits)
     return frozenset(out)
 
 
@@ -377,7 +390,7 @@ def summarize(caps: frozenset[Capability], limit: int = 6) -> tuple[str, ...]:
         return (max(LEVEL_RANK.get(lv, 0) for lv in levels), sum(len(v) for v in levels.values()))
 
     lines = []
-    for svc in sorted(by, key=weight, reverse=True)[:limit]:
+    for svc in sorted(by, key=lambda v: (*(-x for x in weight(v)), v))[:limit]:
         levels = sorted(by[svc].items(), key=lambda kv: -LEVEL_RANK.get(kv[0], 0))
         line = f"{svc}: " + ", ".join(f"{len(n)} {lv}" for lv, n in levels)
         named = sorted(scopes[svc] - {"*"})
