@@ -16,6 +16,7 @@ from core.edges import to_finding as passrole_finding
 from core.findings import Finding, Reason
 from core.method_edges import MethodEdge, method_edges_for, policy_holders, self_related
 from core.method_edges import to_finding as method_finding
+from core.methods import METHODS
 from core.model import Account, Role, User
 from core.paths import Path, find_paths
 from core.power import (
@@ -242,8 +243,11 @@ def _principal_findings(
     view: PrincipalView,
     cache: Cache,
 ) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
-    if powers.admin_of(view) is not None:
-        return [], ()  # already admin-equivalent: it can do anything, nothing to escalate
+    reason = powers.admin_of(view)
+    if reason is not None:
+        # Already admin-equivalent: its edges are not enumerated. Rewriting its own
+        # permissions is the one escalation it has: report that as its finding.
+        return ([_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []), ()
     hit = cache.by_sig.get(view.signature)
     if hit is None:
         hit = (
@@ -290,6 +294,21 @@ def _principal_findings(
         f = method_finding(view, edge, esc, gained_, is_admin)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
+
+
+def _self_modify_finding(view: PrincipalView, reason: AdminReason) -> Finding:
+    method = next((m for m in METHODS if m.actions[0].lower() == reason.action.lower()), None)
+    kind = method.id if method else reason.action
+    return Finding(
+        kind=kind,
+        source=view.arn,
+        target=reason.resource,
+        title=f"{view.name} can rewrite its own permissions ({reason.action})",
+        escalation="admin",
+        reasons=(Reason("action", f"may {reason.action} on {reason.resource}", reason.refs),),
+        gained=("admin: " + reason.detail,),
+        references=method.references if method else (),
+    )
 
 
 def _method_gain(

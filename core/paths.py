@@ -145,7 +145,19 @@ def find_paths(
                 nxt[f.source] = f
                 queue.append(f.source)
     paths: list[Path] = []
+    self_findings = {
+        f.source: f
+        for f in findings
+        if (r := admins.get(f.source)) is not None
+        and r.kind == "self-modify"
+        and f.target == r.resource
+    }
     for p in account.principals:
+        reason = admins.get(p.arn)
+        if reason is not None and reason.kind == "self-modify" and p.arn in self_findings:
+            f = self_findings[p.arn]
+            paths.append(Path(p.arn, (Hop(p.arn, f.target, f),), reason.detail))
+            continue
         if p.arn in admins or p.arn not in nxt:
             continue
         hops: list[Hop] = []

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Final
 
 from core.catalogue import catalogue
+from core.decision import StatementRef
 from core.evaluator import candidates
 from core.model import Account, PolicyDocument, Role, Statement, User
 from core.patterns import arn_matches
@@ -45,6 +46,11 @@ class AdminReason:
     """``full-access`` or ``self-modify``."""
     detail: str
     statements: tuple[str, ...]
+    action: str = ""
+    """For ``self-modify``: the action that rewrites its own permissions..."""
+    resource: str = ""
+    """...and the resource it acts on (its own ARN, its group, or a policy attached to it)."""
+    refs: tuple[StatementRef, ...] = ()
 
 
 def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
@@ -96,6 +102,9 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
                 "self-modify",
                 f"can {action} on its own {resource.split(':')[-1]}, making itself anything",
                 tuple(s.label for s in d.allowed_by),
+                action,
+                resource,
+                d.allowed_by,
             )
     return None
 
