@@ -255,11 +255,13 @@ def covered(index: dict[str, frozenset[str]], cap: Capability) -> bool:
     return cap[1] != "*" and any(s != "*" and arn_matches(s, cap[1]) for s in scopes)
 
 
-def _hard_denies(view: PrincipalView) -> list[Statement]:
-    """Unconditional Deny statements with a Resource list, from every layer of the view."""
+def _hard_denies(view: PrincipalView, *, scps: bool = True) -> list[Statement]:
+    """Unconditional Deny statements with a Resource list, from every layer of the view
+    (``scps=False``: leave out the SCP levels)."""
+    refs = view.all_refs if scps else [r for r in view.all_refs if r.layer != "scp"]
     return [
         st
-        for ref in view.all_refs
+        for ref in refs
         for st in ref.document.statements
         if st.effect == "Deny" and not st.conditions and st.resources and not st.not_resource
     ]
@@ -348,6 +350,9 @@ def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability
         tuple(id(r.document) for r in lvl) for lvl in target.policies.scp_levels
     ]
     own_limits = limits if not same_scps else limits[: 1 if source.policies.boundary else 0]
+    if same_scps:
+        # The target's capabilities already passed the same SCP denies.
+        denies = _hard_denies(source, scps=False)
     src_indexes: list[dict[str, frozenset[str]]] | None = None
 
     def blocked(caps: set[Capability], checks: list[dict[str, frozenset[str]]]) -> set[Capability]:
