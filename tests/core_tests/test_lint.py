@@ -9,16 +9,24 @@ ACCT = "111122223333"
 
 def snapshot(actions: list[str]) -> dict[str, object]:
     return {
-        "UserDetailList": [{
-            "UserName": "alice",
-            "Arn": f"arn:aws:iam::{ACCT}:user/alice",
-            "UserPolicyList": [{
-                "PolicyName": "typo",
-                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Action": actions, "Resource": "*"}]},
-            }],
-        }],
-        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        "UserDetailList": [
+            {
+                "UserName": "alice",
+                "Arn": f"arn:aws:iam::{ACCT}:user/alice",
+                "UserPolicyList": [
+                    {
+                        "PolicyName": "typo",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+                        },
+                    }
+                ],
+            }
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [],
+        "Policies": [],
     }
 
 

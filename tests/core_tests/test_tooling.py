@@ -22,3 +22,8 @@ def test_ruff_check_passes() -> None:
 def test_mypy_strict_on_core_passes() -> None:
     proc = _run(str(BIN / "mypy"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    proc = _run(str(BIN / "ruff"), "format", "--check", ".")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
