@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
 from core.model import (
@@ -39,6 +39,7 @@ _LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 _PAGE_KEYS = frozenset({*_LISTS, "Marker", "IsTruncated", "ResponseMetadata", EXTENSION_KEY})
 
 Progress = Callable[[str, int, int], None]
+_E = TypeVar("_E", ManagedPolicy, User, Group, Role)
 """``progress(stage, done, total)`` callback for long loads."""
 
 
@@ -162,26 +163,18 @@ def load_pages(
         if progress is not None and (done % 200 == 0 or done == total):
             progress(stage, done, total)
 
-    policies: dict[str, ManagedPolicy] = {}
-    for ctx, path, raw in merged["Policies"]:
-        mp = _managed_policy(ctx, path, raw)
-        policies.setdefault(mp.arn, mp)
-        step("policies")
-    users: dict[str, User] = {}
-    for ctx, path, raw in merged["UserDetailList"]:
-        u = _user(ctx, path, raw)
-        users.setdefault(u.arn, u)
-        step("users")
-    groups: dict[str, Group] = {}
-    for ctx, path, raw in merged["GroupDetailList"]:
-        g = _group(ctx, path, raw)
-        groups.setdefault(g.arn, g)
-        step("groups")
-    roles: dict[str, Role] = {}
-    for ctx, path, raw in merged["RoleDetailList"]:
-        r = _role(ctx, path, raw)
-        roles.setdefault(r.arn, r)
-        step("roles")
+    def build(key: str, parse: Callable[[_Ctx, str, Any], _E], stage: str) -> dict[str, _E]:
+        out: dict[str, _E] = {}
+        for ctx, path, raw in merged[key]:
+            item = parse(ctx, path, raw)
+            out.setdefault(item.arn, item)  # the first page wins, as the API never repeats
+            step(stage)
+        return out
+
+    policies = build("Policies", _managed_policy, "policies")
+    users = build("UserDetailList", _user, "users")
+    groups = build("GroupDetailList", _group, "groups")
+    roles = build("RoleDetailList", _role, "roles")
 
     account_id = ""
     scp_levels: tuple[ScpLevel, ...] = ()
