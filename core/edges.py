@@ -19,8 +19,8 @@ from string import Template
 
 from core.arnindex import ArnIndex
 from core.context import RequestContext
-from core.decision import Decision, PolicyRef, StatementRef
-from core.evaluator import PolicySet, Request, evaluate, matching
+from core.decision import Decision, StatementRef
+from core.evaluator import PolicySet, Request, evaluate
 from core.findings import Finding, Reason
 from core.model import Account, Role
 from core.principals import trust_policy_ref
@@ -189,11 +189,10 @@ def passrole_edges_for(
     services: Iterable[PassRoleService] = SERVICES,
 ) -> list[EdgeCandidate]:
     """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it."""
-    refs = _passrole_refs(view)
-    if not refs:
+    allowed = view.allow_patterns("iam:PassRole")
+    if allowed is None:
         return []
-    every = any(resources is None or not_resource for _, resources, not_resource in refs)
-    patterns = [p for _, resources, _ in refs for p in resources or ()]
+    every, patterns = allowed
     out: list[EdgeCandidate] = []
     for service in services:
         trusting = trusted.get(service.id)
@@ -290,36 +289,6 @@ def _role_index(trusting: list[tuple[Role, TrustResult]]) -> ArnIndex[tuple[Role
         _ROLE_INDEX.clear()
     _ROLE_INDEX[id(trusting)] = (trusting, index)
     return index
-
-
-def _passrole_refs(view: PrincipalView) -> list[tuple[PolicyRef, tuple[str, ...] | None, bool]]:
-    hit = view.memo.get("passrole_refs")
-    if hit is not None:
-        return hit  # type: ignore[return-value]
-    out = [
-        (ref, st.resources, st.not_resource)
-        for ref in view.policies.identity
-        for st in matching(ref.document, "iam:PassRole")
-        if st.effect == "Allow"
-    ]
-    view.memo["passrole_refs"] = out
-    return out
-
-
-def _could_passrole(view: PrincipalView) -> bool:
-    return bool(_passrole_refs(view))
-
-
-def _passrole_prefilter(view: PrincipalView, role_arn: str) -> bool:
-    from core.patterns import arn_matches
-
-    for _, resources, not_resource in _passrole_refs(view):
-        if resources is None or not_resource:
-            return True
-        for p in resources:
-            if "${" in p or arn_matches(p, role_arn):
-                return True
-    return False
 
 
 def trusted_roles(

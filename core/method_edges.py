@@ -15,17 +15,14 @@ from dataclasses import dataclass
 from string import Template
 
 from core.arnindex import ArnIndex
-from core.context import RequestContext
 from core.decision import Decision
 from core.edges import TrustResult
-from core.evaluator import CALLER_CHOSEN, chosen, matching
+from core.evaluator import CALLER_CHOSEN, chosen
 from core.findings import Finding, Reason
 from core.methods import METHODS, EscalationMethod
 from core.model import Account, Group, ManagedPolicy, Role, User
-from core.patterns import arn_matches
 from core.principals import trust_policy_ref
 from core.resolve import Resolved, resolve
-from core.variables import resolve as resolve_variables
 from core.view import PrincipalView
 
 EXISTING_RESOURCE_SERVICE = {
@@ -145,19 +142,17 @@ def method_edges_for(
             roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
             out.extend(_existing_edges(view, method, pre, roles))
             continue
-        first = _allow_patterns(view, method.actions[0])
-        if not first:
+        allowed = view.allow_patterns(method.actions[0])
+        if allowed is None:
             continue
         assume = method.id == "assume-role"
         if method.target == "self":
             targets = list(_targets(account, view, method))
         else:
             targets = _all_targets(account, view, method)
-            if not any(r is None or nr for r, nr in first):
-                index = _target_index(account, method.target, targets)
-                ctx = view.context()
-                patterns = [_substituted(p, ctx) for r, _ in first for p in r or ()]
-                targets = index.matching(patterns)
+            every, patterns = allowed
+            if not every:
+                targets = _target_index(account, method.target, targets).matching(patterns)
         for arn, name, kind, values in targets:
             if assume and not _trust_could_name(account, arn, view.arn):
                 continue
@@ -196,39 +191,6 @@ def _target_index(account: Account, kind: str, targets: list[_Target]) -> ArnInd
         _TARGETS.clear()
     _TARGETS[key] = (account, index)
     return index
-
-
-def _substituted(pattern: str, ctx: RequestContext) -> str:
-    """The pattern with the principal's own variables filled in (``${aws:username}``), for
-    narrowing targets; unknown variables are left as they are (they match a wider range)."""
-    if "${" not in pattern:
-        return pattern
-    parts = resolve_variables(pattern, ctx)
-    if parts is None:
-        return "\x00never"
-    if isinstance(parts, tuple):
-        return "".join(t for t, _ in parts)
-    return pattern
-
-
-def _allow_patterns(view: PrincipalView, action: str) -> list[tuple[tuple[str, ...] | None, bool]]:
-    """Resource patterns of the identity Allow statements that match ``action``."""
-    return [
-        (st.resources, st.not_resource)
-        for ref in view.policies.identity
-        for st in matching(ref.document, action)
-        if st.effect == "Allow"
-    ]
-
-
-def _could_match(patterns: list[tuple[tuple[str, ...] | None, bool]], resource: str) -> bool:
-    """Cheap filter: could one of the Allow statements name ``resource``?"""
-    for resources, not_resource in patterns:
-        if resources is None or not_resource:
-            return True
-        if any("${" in p or arn_matches(p, resource) for p in resources):
-            return True
-    return False
 
 
 def _trust_could_name(account: Account, role_arn: str, principal: str) -> bool:

@@ -18,6 +18,7 @@ from core.principals import (
     principal_context,
     principal_known_absent,
 )
+from core.variables import resolve as resolve_variables
 from core.variables import variable_keys
 
 _PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
@@ -26,6 +27,18 @@ _SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet]] = {}
 """Decisions shared between views (the policy set is kept so statement ids stay unique)."""
 
 _STATEMENT_KEYS: dict[int, tuple[Statement, frozenset[str]]] = {}
+
+
+def _substituted(pattern: str, ctx: RequestContext) -> str:
+    """The pattern with the principal's own variables filled in (``${aws:username}``)."""
+    if "${" not in pattern:
+        return pattern
+    parts = resolve_variables(pattern, ctx)
+    if parts is None:
+        return "\x00never"  # a variable with no value: the pattern matches nothing
+    if isinstance(parts, tuple):
+        return "".join(t for t, _ in parts)
+    return pattern
 
 
 def statement_keys(st: Statement) -> frozenset[str]:
@@ -166,6 +179,37 @@ class PrincipalView:
                 _SHARED.clear()
             _SHARED[skey] = (d, self.policies)
         return d
+
+    def allow_patterns(self, action: str) -> tuple[bool, tuple[str, ...]] | None:
+        """What the identity Allow statements for ``action`` could name, for cheap prefilters.
+
+        ``None`` when no Allow statement matches the action; ``(True, ())`` when one covers
+        every resource (no Resource, or NotResource); else ``(False, patterns)`` with the
+        principal's own policy variables filled in (unknown ones are kept as text, which only
+        widens the literal prefix an index searches).
+        """
+        key = f"allow:{action.lower()}"
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        statements = [
+            st
+            for ref in self.policies.identity
+            for st in matching(ref.document, action)
+            if st.effect == "Allow"
+        ]
+        out: tuple[bool, tuple[str, ...]] | None
+        if not statements:
+            out = None
+        elif any(st.resources is None or st.not_resource for st in statements):
+            out = (True, ())
+        else:
+            ctx = self.context()
+            out = (
+                False,
+                tuple(_substituted(p, ctx) for st in statements for p in st.resources or ()),
+            )
+        self.memo[key] = out
+        return out
 
     def _shared_key(
         self, local: tuple[object, ...], action: str, ctx: RequestContext
