@@ -21,9 +21,7 @@ from core.model import Account, Role, User
 from core.paths import Path, find_paths
 from core.power import (
     AdminReason,
-    Capability,
     admin_reason,
-    capabilities,
     gained,
     summarize,
 )
@@ -51,9 +49,6 @@ class Analysis:
     views: dict[str, PrincipalView] = field(repr=False, default_factory=dict)
     trusted: dict[str, list[tuple[Role, TrustResult]]] = field(repr=False, default_factory=dict)
     cache: Cache | None = field(repr=False, default=None)
-
-    def findings_from(self, arn: str) -> list[Finding]:
-        return [f for f in self.findings if f.source == arn]
 
     def passrole_edges(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "passrole"]
@@ -86,7 +81,6 @@ class _Powers:
     def __init__(self, account: Account) -> None:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
-        self.caps: dict[object, tuple[PrincipalView, frozenset[Capability]]] = {}
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
@@ -95,13 +89,6 @@ class _Powers:
         hit = self.admin.get(key)
         if hit is None:
             hit = self.admin[key] = (view, admin_reason(self.account, view))
-        return hit[1]
-
-    def caps_of(self, view: PrincipalView) -> frozenset[Capability]:
-        key = view.signature
-        hit = self.caps.get(key)
-        if hit is None:
-            hit = self.caps[key] = (view, capabilities(view))
         return hit[1]
 
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, tuple[str, ...]]:

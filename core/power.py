@@ -2,8 +2,10 @@
 
 "Admin" means the principal can do anything, or can make itself anything: it may attach or write
 any policy on itself (or on a group it is in, or edit a managed policy attached to it) and no
-permissions boundary caps it. Capabilities are the catalogue's actions a principal may perform on
-some resource it chooses, grouped by service and access level to say what a role adds.
+permissions boundary caps it. Capabilities are ``(action, resource scope)`` pairs taken from the
+Allow statements of each document (cached per document, so principals sharing documents share the
+work), less what unconditional denies, the boundary and SCP levels remove; the difference between
+two principals' capabilities, grouped by service and access level, says what a role adds.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Final
 
 from core.catalogue import catalogue
 from core.decision import StatementRef
-from core.evaluator import candidates
 from core.model import Account, PolicyDocument, Role, Statement, User
 from core.patterns import arn_matches
 from core.view import PrincipalView
@@ -113,23 +114,6 @@ Capability = tuple[str, str]
 """``(action, resource)``: an action (lowercase) on ``"*"`` (everything) or one resource pattern."""
 
 
-def _scopes(view: PrincipalView) -> list[tuple[str, bool, str]]:
-    """``(action pattern, is NotAction, resource scope)`` of every identity Allow statement."""
-    out: list[tuple[str, bool, str]] = []
-    for ref in view.policies.identity:
-        for st in ref.document.statements:
-            if st.effect != "Allow":
-                continue
-            if st.resources is None or st.not_resource or "*" in st.resources:
-                scopes: tuple[str, ...] = ("*",)
-            else:
-                scopes = st.resources
-            patterns = ("*",) if st.not_action else st.actions
-            for scope in scopes:
-                out.extend((p, st.not_action, scope) for p in patterns)
-    return out
-
-
 _COVERS: dict[int, tuple[Statement, frozenset[str], bool]] = {}
 
 
@@ -150,36 +134,6 @@ def _covers(st: Statement) -> tuple[frozenset[str], bool]:
 def _matches(st: Statement, name: str) -> bool:
     names, negate = _covers(st)
     return (name not in names) if negate else (name in names)
-
-
-class Grouped:
-    """Decides ``(action, resource)`` for a view, once per distinct statement-match pattern."""
-
-    def __init__(self, view: PrincipalView) -> None:
-        self.view = view
-        self.docs = [r.document for r in view.all_refs]
-        self.verdict: dict[tuple[object, ...], bool] = {}
-        self.memo: dict[tuple[str, str], bool] = {}
-        self.cands: dict[str, list[tuple[Statement, ...]]] = {}
-
-    def possible(self, name: str, resource: str) -> bool:
-        hit = self.memo.get((name, resource))
-        if hit is not None:
-            return hit
-        service = name.split(":", 1)[0]
-        cands = self.cands.get(service)
-        if cands is None:
-            cands = self.cands[service] = [candidates(d, f"{service}:*") for d in self.docs]
-        key = (
-            service,
-            resource,
-            *(tuple(id(st) for st in c if _matches(st, name)) for c in cands),
-        )
-        ok = self.verdict.get(key)
-        if ok is None:
-            ok = self.verdict[key] = self.view.decide(name, resource).possible
-        self.memo[(name, resource)] = ok
-        return ok
 
 
 _DOC_CAPS: dict[int, tuple[PolicyDocument, frozenset[Capability]]] = {}
@@ -275,31 +229,6 @@ def _denied(denies: list[Statement], cap: Capability) -> bool:
         if any(p == "*" or (cap[1] != "*" and arn_matches(p, cap[1])) for p in st.resources):
             return True
     return False
-
-
-def capabilities(view: PrincipalView) -> frozenset[Capability]:
-    """What the principal may do: ``(action, resource scope)`` pairs, possibly conditional.
-
-    The union of its identity documents' Allow statements (scope ``"*"`` or each resource
-    pattern), less what an unconditional Deny removes and what the permissions boundary or an
-    SCP level does not cover. Computed from per-document sets, so principals sharing documents
-    share the work. Used to say what a role *adds*; edges themselves come from the evaluator.
-    """
-    caps: set[Capability] = set()
-    for ref in view.policies.identity:
-        caps.update(doc_capabilities(ref.document))
-    limits = []
-    if view.policies.boundary is not None:
-        limits.append(_index((view.policies.boundary.document,)))
-    limits.extend(_index(tuple(r.document for r in level)) for level in view.policies.scp_levels)
-    denies = _hard_denies(view)
-    if not limits and not denies:
-        return frozenset(caps)
-    return frozenset(
-        c
-        for c in caps
-        if all(covered(lim, c) for lim in limits) and not (denies and _denied(denies, c))
-    )
 
 
 def _limits(view: PrincipalView) -> tuple[list[dict[str, frozenset[str]]], list[Statement]]:
@@ -414,8 +343,3 @@ def summarize(caps: frozenset[Capability], limit: int = 6) -> tuple[str, ...]:
     if len(by) > limit:
         lines.append(f"... and {len(by) - limit} more services")
     return tuple(lines)
-
-
-def has_statements_for(view: PrincipalView, action: str) -> bool:
-    """Quick filter: whether any identity statement could concern ``action``."""
-    return any(candidates(r.document, action) for r in view.policies.identity)

@@ -13,7 +13,7 @@ from typing import Any
 
 from core.analysis import Analysis
 from core.findings import Finding
-from core.methods import METHODS, method_by_id
+from core.methods import METHODS
 from core.services import SERVICES
 
 SCHEMA_VERSION = 1
@@ -152,10 +152,3 @@ def to_sarif(analysis: Analysis) -> dict[str, Any]:
             }
         ],
     }
-
-
-def known_rule(rule_id: str) -> bool:
-    """Whether a SARIF rule id names a service row or a method row."""
-    if rule_id.startswith("passrole/"):
-        return any(s.id == rule_id.split("/", 1)[1] for s in SERVICES)
-    return method_by_id(rule_id) is not None

@@ -646,11 +646,6 @@ def _index(sim: Simulation) -> dict[int, PolicyInput]:
     return {id(p.ref): p for p in sim.inputs}
 
 
-def source_of(sim: Simulation, ref: StatementRef) -> PolicyInput | None:
-    """The input a cited statement comes from."""
-    return _index(sim).get(id(ref.policy))
-
-
 def statement_json(inputs: Mapping[int, PolicyInput], ref: StatementRef) -> dict[str, object]:
     """AWS's ``Statement`` shape for one matched statement."""
     src = inputs.get(id(ref.policy))

@@ -299,23 +299,23 @@ class Session:
     def changed_documents(self) -> dict[str, PolicyDocument]:
         """``label → document`` for every policy that differs from the loaded account."""
         out: dict[str, PolicyDocument] = {}
-        for old, new in ((self.base, self.current),):
-            for e_new in new.entities:
-                e_old = old.user(e_new.arn) or old.group(e_new.arn) or old.role(e_new.arn)
-                before = {p.name: p.document for p in (e_old.inline_policies if e_old else ())}
-                for p in e_new.inline_policies:
-                    if before.get(p.name) is not p.document:
-                        out[f"{e_new.kind}-{e_new.name}-{p.name}"] = p.document
-                if (
-                    isinstance(e_new, Role)
-                    and isinstance(e_old, Role)
-                    and (e_old.trust_policy is not e_new.trust_policy)
-                ):
-                    out[f"role-{e_new.name}-trust"] = e_new.trust_policy
-            for mp in new.policies:
-                prev = old.policy(mp.arn)
-                if prev is None or prev.document is not mp.document:
-                    out[f"policy-{mp.name}"] = mp.document
+        old, new = self.base, self.current
+        for e_new in new.entities:
+            e_old = old.user(e_new.arn) or old.group(e_new.arn) or old.role(e_new.arn)
+            before = {p.name: p.document for p in (e_old.inline_policies if e_old else ())}
+            for p in e_new.inline_policies:
+                if before.get(p.name) is not p.document:
+                    out[f"{e_new.kind}-{e_new.name}-{p.name}"] = p.document
+            if (
+                isinstance(e_new, Role)
+                and isinstance(e_old, Role)
+                and (e_old.trust_policy is not e_new.trust_policy)
+            ):
+                out[f"role-{e_new.name}-trust"] = e_new.trust_policy
+        for mp in new.policies:
+            prev = old.policy(mp.arn)
+            if prev is None or prev.document is not mp.document:
+                out[f"policy-{mp.name}"] = mp.document
         return out
 
     def export(self, directory: str | os.PathLike[str]) -> list[Path]:
