@@ -17,8 +17,9 @@ Timings are printed, never asserted.
 ``--analysis synthetic`` (the default above 2,000 principals) skips ``core.analysis.analyse``,
 which takes about a minute at 5,000 users and roles (``--analysis real`` runs it), and
 builds an ``Analysis`` with ``--edges-per-user`` PassRole findings per user citing real
-statements, plus the real trusted roles: the UI work is the same. The what-if latency needs the real engine, so in that mode it is
-measured on the mid-size sample instead (and labelled so).
+statements, plus the real trusted roles: the UI work is the same. The what-if latency needs
+the real engine, so in that mode it is measured on the mid-size sample instead (and labelled
+so).
 
 Usage:
     python bench/tui_bench.py
