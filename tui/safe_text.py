@@ -1,0 +1,104 @@
+"""Display text for untrusted values: never markup, never a raw control sequence, never huge.
+
+A snapshot is often someone else's file and what a user types is arbitrary, so every value that
+reaches the screen (explorer or CLI) goes through here:
+
+- it becomes a :class:`rich.text.Text` (or a plain ``str`` for places that take one with
+  ``markup=False``), so ``[bold]``, ``[/]`` or ``[@click=app.quit]`` in a name are shown as typed,
+  never parsed as Rich or Textual markup;
+- characters that are not printable (C0/C1 controls such as ESC and BEL, bidi overrides,
+  zero-width and other format characters, line separators, lone surrogates) are shown escaped as
+  Python writes them (``\\x1b``, ``\\u202e``), so a name cannot clear or retitle the terminal,
+  write the clipboard (OSC 52) or reorder what the reader sees;
+- values longer than ``limit`` characters are cut, with their full length shown, so a
+  100,000-character name costs no more to lay out than a short one.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+LIMIT = 300
+"""Default number of characters shown of one value (single-line cells, names, titles)."""
+
+LONG_LIMIT = 20_000
+"""Characters shown of a multi-line text (error messages, policy documents)."""
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(ch: str) -> str:
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def escape_controls(value: str, *, newlines: bool = False) -> str:
+    """``value`` with every non-printable character written as an escape (``\\x1b``).
+
+    ``str.isprintable`` decides (false for Unicode categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs
+    other than the space), so bidi overrides (U+202E) and zero-width characters (U+200B) are
+    escaped along with C0/C1 controls (``\\n``, ``\\r``, ``\\t`` by name). With ``newlines``
+    a line feed is kept (multi-line text).
+    """
+    if value.isprintable():
+        return value
+    out = []
+    for ch in value:
+        if ch.isprintable() or (newlines and ch == "\n"):
+            out.append(ch)
+        else:
+            out.append(_escape_char(ch))
+    return "".join(out)
+
+
+def clip(value: str, limit: int = LIMIT) -> str:
+    """``value`` cut to ``limit`` characters, with its full length shown when cut."""
+    if limit <= 0 or len(value) <= limit:
+        return value
+    return f"{value[:limit]}… [{len(value):,} chars]"
+
+
+def safe(value: object, limit: int = LIMIT, *, newlines: bool = False) -> str:
+    """``value`` as a plain display string: cut to ``limit``, control characters escaped.
+
+    The result is still *not* markup-safe: pass it as ``Text`` or with ``markup=False``.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit > 0:
+        # Cut before escaping (cheap on huge values), then append the length note.
+        return escape_controls(text[:limit], newlines=newlines) + f"… [{len(text):,} chars]"
+    return escape_controls(text, newlines=newlines)
+
+
+def safe_text(
+    value: object, style: str = "", *, limit: int = LIMIT, newlines: bool = False
+) -> Text:
+    """``value`` as a :class:`Text` (never parsed as markup), escaped and cut (see :func:`safe`)."""
+    return Text(safe(value, limit, newlines=newlines), style=style)
+
+
+def safe_message(value: object, limit: int = LONG_LIMIT) -> str:
+    """A multi-line message (errors, notifications): newlines kept, the rest escaped and cut."""
+    return safe(value, limit, newlines=True)
+
+
+def join(*parts: object, style: str = "") -> Text:
+    """A :class:`Text` from plain pieces: ``str`` pieces are made safe, ``Text`` kept as is.
+
+    For labels that mix fixed words with data: ``join("What-if for ", user.name)``.
+    """
+    out = Text(style=style)
+    for part in parts:
+        if isinstance(part, Text):
+            out.append_text(part)
+        else:
+            out.append(safe(part))
+    return out
