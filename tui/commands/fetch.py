@@ -40,14 +40,16 @@ def run(args: argparse.Namespace) -> int:
     """Fetch, write, summarise; return the exit code."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from core.aws import fetch_account, write_snapshot
+    from tui.safe_text import join
 
     err = Console(stderr=True)
     out = Console(highlight=False)
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         TextColumn("[dim]{task.fields[pages]} responses, {task.fields[entities]} items"),
         TimeElapsedColumn(),
         console=err,
@@ -72,12 +74,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if result.scp_note:
-        err.print(f"[yellow]note:[/] {result.scp_note}", highlight=False)
+        err.print(join(Text("note:", style="yellow"), " ", result.scp_note), highlight=False)
     out.print(
-        f"account {result.account_id}: {result.count('UserDetailList')} users, "
-        f"{result.count('GroupDetailList')} groups, {result.count('RoleDetailList')} roles, "
-        f"{result.count('Policies')} policies, {len(result.scp_levels)} SCP levels "
-        f"-> {path}",
+        join(
+            f"account {result.account_id}: {result.count('UserDetailList')} users, "
+            f"{result.count('GroupDetailList')} groups, {result.count('RoleDetailList')} roles, "
+            f"{result.count('Policies')} policies, {len(result.scp_levels)} SCP levels -> ",
+            str(path),
+        ),
         soft_wrap=True,
     )
     return EXIT_OK

@@ -10,11 +10,14 @@ import json
 import sys
 from typing import Any
 
+from rich.text import Text
+
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
+from tui.safe_text import LIMIT, join, safe, safe_text
 
 EPILOG = """\
 JSON contract (stable; see README "scan JSON"):
@@ -83,21 +86,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "none": "none"}
+_MARK = {
+    "admin": Text("ADMIN", style="bold red"),
+    "privilege-gain": Text("GAIN", style="yellow"),
+    "none": Text("none"),
+}
 
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
+    """Rich table; every value from the snapshot goes through ``tui.safe_text`` (no markup,
+    control characters escaped, long values cut)."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
     acct = analysis.account
-    console.print(
-        f"[bold]Account {acct.account_id}[/] ({acct.source}): {s['users']} users, "
-        f"{s['roles']} roles, {s['passrole_edges']} PassRole edges, "
+    head = join(Text(f"Account {safe(acct.account_id)}", style="bold"), f" ({acct.source}): ")
+    head.append(
+        f"{s['users']} users, {s['roles']} roles, {s['passrole_edges']} PassRole edges, "
         f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems"
     )
+    console.print(head)
     table = Table(show_lines=False, expand=True)
     for col in ("level", "kind", "source", "target / role", "service", "conditions"):
         table.add_column(col, overflow="fold")
@@ -108,19 +118,23 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
         cond = "; ".join(f.conditions)
         if f.constraints:
             cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-        level = _MARK[f.escalation] + (" [cyan](cond)[/]" if f.conditional else "")
+        level = _MARK[f.escalation].copy()
+        if f.conditional:
+            level.append(" (cond)", style="cyan")
         table.add_row(
             level,
-            f.kind,
-            f.source.split(":", 5)[-1],
-            f.target.split(":", 5)[-1],
-            f.service or "",
-            cond,
+            safe_text(f.kind),
+            safe_text(f.source.split(":", 5)[-1]),
+            safe_text(f.target.split(":", 5)[-1]),
+            safe_text(f.service or ""),
+            safe_text(cond, limit=3 * LIMIT),
         )
     console.print(table)
     if analysis.paths:
-        console.print("[bold]Paths to admin[/] (shortest first)")
+        console.print(Text("Paths to admin", style="bold"), Text("(shortest first)"))
         for p in analysis.paths[:50]:
             hops = " → ".join(f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops)
             mark = " (conditional)" if p.conditional else ""
-            console.print(f"  {p.source.split(':', 5)[-1]} → {hops}{mark}  [{p.admin}]")
+            console.print(
+                join(f"  {safe(p.source.split(':', 5)[-1])} → ", hops, mark, "  [", p.admin, "]")
+            )

@@ -26,7 +26,13 @@ def run_summary(snapshot: str | None) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return 2
-    console.print(f"[bold]Account {account.account_id}[/] from {account.source}")
+    from rich.text import Text
+
+    from tui.safe_text import join, safe
+
+    console.print(
+        join(Text(f"Account {safe(account.account_id)}", style="bold"), " from ", account.source)
+    )
     console.print(
         f"  users {len(account.users)}  groups {len(account.groups)}  "
         f"roles {len(account.roles)}  managed policies {len(account.policies)}  "
