@@ -16,6 +16,9 @@ reaches the screen (explorer or CLI) goes through here:
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.console import Console
 from rich.text import Text
 
 LIMIT = 300
@@ -102,3 +105,19 @@ def join(*parts: object, style: str = "") -> Text:
         else:
             out.append(safe(part))
     return out
+
+
+def console(**kwargs: Any) -> Console:
+    """The CLI's Rich console: markup, emoji codes and highlighting off (every ``str`` printed
+    is literal), and a closed pipe (``scan | head -1``) raises ``BrokenPipeError`` for the CLI
+    to end quietly with its documented code instead of Rich's ``SystemExit(1)``."""
+    kwargs.setdefault("markup", False)
+    kwargs.setdefault("emoji", False)
+    kwargs.setdefault("highlight", False)
+    return _PipeConsole(**kwargs)
+
+
+class _PipeConsole(Console):
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError

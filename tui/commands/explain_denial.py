@@ -293,9 +293,9 @@ def _capabilities(n: int) -> str:
 
 def render(result: DenialExplanation) -> None:
     """Print the explanation with rich."""
-    from rich.console import Console
+    from tui.safe_text import console as make_console
 
-    console = Console(highlight=False)
+    console = make_console()
     for item in renderables(result):
         console.print(item)
 

@@ -38,15 +38,15 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, write, summarise; return the exit code."""
-    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
     from core.aws import fetch_account, write_snapshot
-    from tui.safe_text import join
+    from tui.safe_text import console as make_console
+    from tui.safe_text import join, safe
 
-    err = Console(stderr=True)
-    out = Console(highlight=False)
+    err = make_console(stderr=True)
+    out = make_console()
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}", markup=False),
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             )
         path = write_snapshot(result, args.output)
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return EXIT_ERROR
     if result.scp_note:
         err.print(join(Text("note:", style="yellow"), " ", result.scp_note), highlight=False)

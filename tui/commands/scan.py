@@ -18,6 +18,7 @@ from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
 from tui.safe_text import LIMIT, join, safe, safe_text
+from tui.safe_text import console as make_console
 
 EPILOG = """\
 JSON contract (stable; see README "scan JSON"):
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = load_account(args.snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     analysis = analyse(account)
     if args.format == "table":
@@ -96,10 +97,9 @@ _MARK = {
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
     """Rich table; every value from the snapshot goes through ``tui.safe_text`` (no markup,
     control characters escaped, long values cut)."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
+    console = make_console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
     acct = analysis.account
     head = join(Text(f"Account {safe(acct.account_id)}", style="bold"), f" ({acct.source}): ")

@@ -208,14 +208,14 @@ def render(
     sim: Simulation, results: tuple[SimulationResult, ...], *, table: bool, explain: bool
 ) -> None:
     """Table or plain-text rendering with rich (colour and a symbol per decision)."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
-    index = {id(p.ref): p for p in sim.inputs}
-
     from tui.safe_text import LIMIT, safe, safe_text
+    from tui.safe_text import console as make_console
+
+    console = make_console()
+    index = {id(p.ref): p for p in sim.inputs}
 
     def cite(ref: Any) -> str:
         return safe(_where(index.get(id(ref.policy)), ref.policy.name, ref.statement.label))

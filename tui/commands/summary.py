@@ -18,17 +18,17 @@ def register(sub: Any) -> None:
 
 
 def run_summary(snapshot: str | None) -> int:
-    from rich.console import Console
+    from rich.text import Text
 
-    console = Console()
+    from tui.safe_text import console as make_console
+    from tui.safe_text import join, safe
+
+    console = make_console()
     try:
         account = load_account(snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
-    from rich.text import Text
-
-    from tui.safe_text import join, safe
 
     console.print(
         join(Text(f"Account {safe(account.account_id)}", style="bold"), " from ", account.source)
@@ -39,7 +39,7 @@ def run_summary(snapshot: str | None) -> int:
         f"SCP levels {len(account.scp_levels)}"
     )
     if account.problems:
-        console.print(f"  [yellow]{len(account.problems)} policy problems[/]")
+        console.print(Text(f"  {len(account.problems)} policy problems", style="yellow"))
     return 0
 
 
