@@ -107,6 +107,64 @@ def join(*parts: object, style: str = "") -> Text:
     return out
 
 
+LINE_LIMIT = 1_000
+"""Characters shown of one line of a multi-line text (details, policy documents)."""
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def safe_json(text: str, line_limit: int = 0) -> str:
+    """JSON text with every non-printable character but the line feed written as ``\\uXXXX``.
+
+    Inside a JSON string that escape means the same character, so the document is unchanged
+    for a parser (the policy editor can round-trip it); outside strings valid JSON holds no
+    such character. With ``line_limit``, longer lines are cut (display only).
+    """
+    if not text.replace("\n", "").isprintable():
+        text = "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
+    if line_limit > 0 and len(text) > line_limit:
+        text = "\n".join(clip(line, line_limit) for line in text.split("\n"))
+    return text
+
+
+def sanitize(text: Text, line_limit: int = LINE_LIMIT) -> Text:
+    """A styled :class:`Text` built from untrusted pieces, made safe: control characters
+    escaped and lines longer than ``line_limit`` cut, styles kept on what remains.
+
+    For texts assembled with ``append`` from data (the Details pane); cheap when nothing needs
+    changing.
+    """
+    plain = text.plain
+    if plain.replace("\n", "").isprintable() and all(
+        len(line) <= line_limit for line in plain.split("\n")
+    ):
+        return text
+    bounds = sorted({0, len(plain), *(x for span in text.spans for x in (span.start, span.end))})
+    out = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
+    column = 0
+    for piece in text.divide(bounds[1:-1]):
+        styles = [span.style for span in piece.spans]
+        lines = piece.plain.split("\n")
+        for n, line in enumerate(lines):
+            if n:
+                out.append("\n")
+                column = 0
+            room = max(0, line_limit - column)
+            shown = safe(line, room) if room else (f"… [{len(line):,} chars]" if line else "")
+            column += len(line)
+            start = len(out)
+            out.append(shown)
+            for style in styles:
+                out.stylize(style, start, len(out))
+    return out
+
+
 def console(**kwargs: Any) -> Console:
     """The CLI's Rich console: markup, emoji codes and highlighting off (every ``str`` printed
     is literal), and a closed pipe (``scan | head -1``) raises ``BrokenPipeError`` for the CLI

@@ -6,7 +6,11 @@ import argparse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the explorer on ``args.snapshot`` or on a live account (``args.profile``...)."""
+    """Open the explorer on ``args.snapshot`` or on a live account (``args.profile``...).
+
+    Returns 0 after a normal quit, 2 when it quit with nothing loaded (the load failed), and
+    Textual's non-zero code when an exception ended it.
+    """
     from tui.app import IamExploreApp
 
     app = IamExploreApp(
@@ -16,4 +20,8 @@ def run(args: argparse.Namespace) -> int:
         endpoint_url=getattr(args, "endpoint_url", None),
     )
     result = app.run()
+    if app.return_code:  # ended by an exception (Textual sets 1)
+        return int(app.return_code)
+    if app.ended_on_error:  # quit while the load error was shown
+        return 2
     return int(result or 0)
