@@ -625,6 +625,13 @@ class IamExploreApp(Guarded, App[int]):
                 "account: save snapshot", "Write the live account to a file", self.save_snapshot
             )
 
+    def action_command_palette(self) -> None:
+        """``ctrl+p``: Textual's palette, with its PageUp crash worked around."""
+        from tui.guard import SafeCommandPalette
+
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
+
     def action_show_problems(self) -> None:
         self.run_command("problems")
 

@@ -6,14 +6,16 @@ message dispatch of the explorer's own screens and widgets, so an unexpected exc
 an error panel (:meth:`tui.app.IamExploreApp.report_error`) and the loop goes on.
 :class:`SafeModal` is the base of every dialog: ``dismiss`` acts once, so a key pressed twice
 quickly (double Enter) cannot pop the screen underneath and leave a blank screen
-(``ScreenStackError``).
+(``ScreenStackError``). :class:`SafeCommandPalette` works around a Textual crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import ModalScreen
 
@@ -55,3 +57,22 @@ class SafeModal(Guarded, ModalScreen[R], Generic[R]):
             return AwaitComplete()
         self._dismissed = True
         return super().dismiss(result)
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's command palette without its PageUp/PageDown crash.
+
+    Workaround for a Textual bug (seen with textual 8.2): ``OptionList._move_page`` looks the
+    highlighted option up in its line cache, which is empty while the list has no size (the
+    palette hides it until results arrive, and a resize clears it), so PageUp or PageDown
+    typed while the palette is still searching raises ``KeyError``. The same traceback is
+    reported downstream in kagan-sh/kagan-legacy#31 ("KeyError crash in action_page
+    OptionsList"); no Textualize/textual issue for it was found. Paging then does nothing.
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        if action not in ("page_up", "page_down"):
+            super()._action_command_list(action)
+            return
+        with contextlib.suppress(KeyError):  # the list is not laid out yet: nothing to page
+            super()._action_command_list(action)
