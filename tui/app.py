@@ -134,6 +134,7 @@ class IamExploreApp(Guarded, App[int]):
         self._whatif_busy = False
         self.last_diff_seconds: float | None = None
         """Re-analysis time of the last what-if change (benchmarks)."""
+        self._ended_on_error: bool | None = None
         self.recovered_errors: list[Exception] = []
         """Unexpected exceptions shown as an error panel instead of ending the app (tests)."""
 
@@ -301,10 +302,17 @@ class IamExploreApp(Guarded, App[int]):
     @property
     def ended_on_error(self) -> bool:
         """Nothing is loaded and the load error is on screen (the exit code is then 2)."""
+        if self._ended_on_error is not None:
+            return self._ended_on_error
         try:
             return self.index is None and bool(self.main.error)
         except (KeyError, IndexError):
             return False
+
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        self._ended_on_error = None
+        self._ended_on_error = self.ended_on_error  # screens are gone once the app has exited
+        super().exit(result, return_code, message)
 
     # -- errors: the one Worker.StateChanged handler ----------------------------------------
 
