@@ -14,7 +14,14 @@ from core.decision import PolicyRef, StatementRef
 from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_roles
 from core.edges import to_finding as passrole_finding
 from core.findings import Finding, Reason
-from core.method_edges import MethodEdge, method_edges_for, policy_holders, self_related
+from core.method_edges import (
+    SHARED_METHODS,
+    MethodEdge,
+    assume_role_edges,
+    method_edges_for,
+    policy_holders,
+    self_related,
+)
 from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
@@ -244,11 +251,15 @@ def _principal_findings(
                 account,
                 view,
                 trusted,
+                SHARED_METHODS,
                 keep_existing=lambda arn: arn in views and powers.admin_of(views[arn]) is not None,
             ),
         )
         cache.by_sig[view.signature] = hit
-    rep, pedges, medges = hit
+    rep, pedges, shared = hit
+    # Trust policies name principals: assume-role edges are the principal's own.
+    own = assume_role_edges(account, view)
+    medges = [*shared, *own]
     is_admin = powers.admin_of(view) is not None
     out: list[Finding] = []
     deps: dict[str, object] = {}
@@ -279,7 +290,7 @@ def _principal_findings(
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
         f = method_finding(view, edge, esc, gained_, is_admin)
-        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
 
 

@@ -447,8 +447,12 @@ def evaluate(
         granted = identity_ok
     else:
         direct = resource.direct
-        if policies.principal_kind == "role":
-            direct = direct & limits  # a boundary limits grants to a role ARN
+        if policies.principal_kind == "role" or resource_must_allow:
+            # A boundary limits grants to a role ARN; for a role trust policy it limits a
+            # user named in it too ("If a permissions boundary is set for the user, then it
+            # must allow the sts:AssumeRole action": IAM User Guide, "Update a role trust
+            # policy").
+            direct = direct & limits
         if resource_must_allow or not same_account:
             granted = (
                 resource.allow & (direct | identity_ok)
