@@ -25,7 +25,7 @@ from core.method_edges import (
 from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
-from core.paths import Path, find_paths
+from core.paths import Path, admin_distances, find_paths, reaches_admin
 from core.power import (
     AdminReason,
     admin_reason,
@@ -342,5 +342,10 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
+    dist = admin_distances(findings, admins, holders)
+    findings = [
+        replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
+        for f in findings
+    ]
     paths = find_paths(account, findings, admins, holders)
     return Analysis(account, findings, admins, paths, views, trusted)

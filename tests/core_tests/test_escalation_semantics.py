@@ -114,3 +114,81 @@ def test_rewritten_trust_names_the_caller_so_no_assume_permission_is_needed() ->
     )
     (f,) = findings(a, "update-assume-role-policy", U)
     assert f.escalation == "admin"
+
+
+# --- 6. A hop that leads to admin says so ----------------------------------------------------
+
+
+def test_first_hop_of_a_chain_carries_reaches_admin_and_keeps_its_own_label() -> None:
+    a = account(
+        users=[user("u")],
+        roles=[
+            role("a", trust(U)),
+            role("admin", trust(arn("role", "a")), inline("all", ADMIN_DOC)),
+        ],
+    )
+    (first,) = findings(a, "assume-role", U)
+    assert first.escalation == "none"  # role a itself adds nothing
+    assert first.reaches_admin == (2, False)
+    assert first.to_json()["reaches_admin"] == {"hops": 2, "conditional": False}
+    (second,) = findings(a, "assume-role", arn("role", "a"))
+    assert second.escalation == "admin" and second.reaches_admin == (1, False)
+
+
+def test_a_hop_to_a_dead_end_has_no_reaches_admin() -> None:
+    a = account(users=[user("u")], roles=[role("a", trust(U), inline("r", doc(allow("s3:*"))))])
+    (f,) = findings(a, "assume-role", U)
+    assert f.escalation == "privilege-gain" and f.reaches_admin is None
+    assert f.to_json()["reaches_admin"] is None
+
+
+# --- 7. Zero-length paths keep their conditions ----------------------------------------------
+
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_conditional_self_modification_path_keeps_the_condition() -> None:
+    # Conditions on keys the caller does not control (MFA) leave the finding conditional
+    # (IAM User Guide, "AWS global condition context keys": aws:MultiFactorAuthPresent).
+    a = account(
+        users=[user("u", inline("p", doc(allow("iam:PutUserPolicy", U, **MFA))))],
+    )
+    assert U not in a.admins  # conditional: not admin-equivalent outright
+    (f,) = findings(a, "put-user-policy", U)
+    assert f.escalation == "admin" and f.conditional
+    p = path_of(a, U)
+    assert p is not None and p.length == 0
+    assert p.conditional and p.terminal == f
+    assert p.conditions == f.conditions
+    assert any("MultiFactorAuthPresent" in c for c in p.to_json()["conditions"])  # type: ignore[union-attr]
+
+
+# --- 8. Shortest paths prefer certainty ------------------------------------------------------
+
+
+def test_unconditional_path_wins_over_a_conditional_one_of_equal_length() -> None:
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(
+                        allow("iam:PassRole", arn("role", "ec2admin")),
+                        allow(["ec2:RunInstances", "codebuild:StartBuild"]),
+                    ),
+                ),
+            )
+        ],
+        roles=[
+            role("cbadmin", trust(service="codebuild.amazonaws.com"), inline("a", ADMIN_DOC)),
+            role(
+                "ec2admin", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True
+            ),
+        ],
+    )
+    kinds = {f.kind for f in findings(a, source=U)}
+    assert {"passrole", "codebuild-start-build"} <= kinds
+    p = path_of(a, U)
+    assert p is not None and p.length == 1
+    assert (p.hops[0].finding.kind, p.conditional) == ("passrole", False)
