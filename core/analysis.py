@@ -89,6 +89,7 @@ class _Powers:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
+        self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         # Self-modification is checked on the principal's own ARN: key by ARN as well.
@@ -271,9 +272,12 @@ def _principal_findings(
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
         f = passrole_finding(view, cand, esc, gained_, is_admin)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+    groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
         if edge.target == view.arn and edge.method.outcome != "policy-write":
             continue
+        if edge.method.outcome == "join-group" and edge.target_name in groups:
+            continue  # already a member
         if edge.target in views:
             deps[edge.target] = views[edge.target].signature
         if edge.existing:
@@ -323,10 +327,42 @@ def _method_gain(
                 return "privilege-gain", ("up to its permissions boundary",)
             return "admin", ("can give itself any permission",)
         return "none", ()  # escalates only via a path that also reaches the target
+    if outcome == "join-group":
+        return _join_gain(account, powers, view, edge.target)
     target = views.get(edge.target)
     if target is None:
         return "none", ()
     return powers.gain(view, target)
+
+
+def _join_gain(
+    account: Account, powers: _Powers, view: PrincipalView, group_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What joining a group gives the caller: judged on the caller as a member of it.
+
+    Only users can be members ("An IAM user group is a collection of IAM users": IAM User
+    Guide, "IAM user groups"), so a role gains nothing by itself. A user that becomes a member
+    of a group whose members are admin-equivalent (the group grants ``iam:*``, say, which lets
+    a member rewrite its own permissions) is admin, as its own boundary allows.
+    """
+    user = view.entity
+    group = account.group(group_arn)
+    if not isinstance(user, User) or group is None:
+        return "none", ()
+    key = (view.signature, view.arn, group.arn)
+    hit = powers.joins.get(key)
+    if hit is not None:
+        return hit
+    member = principal_view(account, replace(user, groups=(*user.groups, group.name)))
+    reason = admin_reason(account, member)
+    out: tuple[str, tuple[str, ...]]
+    if reason is not None:
+        out = ("admin", (f"admin: as a member of {group.name}, {reason.detail}",))
+    else:
+        extra = gained(view, member)
+        out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+    powers.joins[key] = out
+    return out
 
 
 def _finish(

@@ -176,9 +176,13 @@ def _edges(
     edges: list[_Edge] = []
     for fs in moves.values():
         for f in fs:
-            if f.escalation == "admin" and f.target not in admins:
-                # The move itself makes the source admin (joining a group whose members are
-                # admin-equivalent): the path ends with it.
+            if _outcome(f) == "join-group":
+                # Groups have no moves of their own: joining one ends the path exactly when
+                # the caller, as a member, is admin-equivalent (its label says so; a member's
+                # own boundary can cap an admin group).
+                if f.escalation == "admin":
+                    edges.append(_Edge(f.source, ADMIN, f, 1))
+            elif f.escalation == "admin" and f.target not in admins:
                 edges.append(_Edge(f.source, ADMIN, f, 1))
             else:
                 edges.append(_Edge(f.source, f.target, f, 1))
@@ -271,8 +275,8 @@ def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     if f.escalation == "admin":
         return 1, f.conditional
     c = d.cost.get(f.target)
-    if c is None or (_outcome(f) == "join-group" and _USER not in f.source):
-        return None
+    if c is None or _outcome(f) == "join-group":
+        return None  # a group has no moves: joining it is admin exactly when labelled so
     return c[0] + 1, f.conditional or c[1] > 0
 
 

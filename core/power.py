@@ -17,7 +17,7 @@ from typing import Final
 
 from core.catalogue import catalogue
 from core.decision import StatementRef
-from core.model import Account, PolicyDocument, Role, Statement, User
+from core.model import Account, Group, PolicyDocument, Role, Statement, User
 from core.patterns import arn_matches
 from core.view import PrincipalView
 
@@ -55,22 +55,30 @@ class AdminReason:
 
 
 def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
-    """(action, resource) pairs that let the principal rewrite its own permissions."""
+    """(action, resource) pairs that let the principal rewrite its own permissions.
+
+    For a group view: what lets any member rewrite the group's permissions (the group itself,
+    or a customer policy attached to it).
+    """
     entity = view.entity
     pairs: list[tuple[str, str]] = []
-    if isinstance(entity, Role):
+    if isinstance(entity, Group):
+        pairs += [("iam:AttachGroupPolicy", entity.arn), ("iam:PutGroupPolicy", entity.arn)]
+        attached = entity.attached_policies
+    elif isinstance(entity, Role):
         pairs += [("iam:AttachRolePolicy", entity.arn), ("iam:PutRolePolicy", entity.arn)]
         attached = entity.attached_policies
     elif isinstance(entity, User):
         pairs += [("iam:AttachUserPolicy", entity.arn), ("iam:PutUserPolicy", entity.arn)]
+        attached = entity.attached_policies
         for g in entity.groups:
             group = account.group(g)
             if group is not None:
                 pairs += [("iam:AttachGroupPolicy", group.arn), ("iam:PutGroupPolicy", group.arn)]
-        attached = entity.attached_policies
+                attached = (*attached, *group.attached_policies)
     else:
         return pairs
-    for arn in attached:
+    for arn in dict.fromkeys(attached):
         mp = account.policy(arn)
         if mp is not None and not mp.is_aws_managed:
             pairs.append(("iam:CreatePolicyVersion", arn))
@@ -99,9 +107,10 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
             continue  # cheap, shared: it cannot do this to anything
         d = view.decide(action, resource)
         if d.allowed:
+            who = "its members can" if isinstance(view.entity, Group) else "can"
             return AdminReason(
                 "self-modify",
-                f"can {action} on its own {resource.split(':')[-1]}, making itself anything",
+                f"{who} {action} on its own {resource.split(':')[-1]}, making itself anything",
                 tuple(s.label for s in d.allowed_by),
                 action,
                 resource,

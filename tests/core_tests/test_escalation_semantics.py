@@ -10,6 +10,7 @@ from tests.core_tests.accounts import (
     deny,
     doc,
     findings,
+    group,
     inline,
     path_of,
     policy,
@@ -192,3 +193,101 @@ def test_unconditional_path_wins_over_a_conditional_one_of_equal_length() -> Non
     p = path_of(a, U)
     assert p is not None and p.length == 1
     assert (p.hops[0].finding.kind, p.conditional) == ("passrole", False)
+
+
+# --- 2. Roles cannot be members of groups ----------------------------------------------------
+# IAM User Guide, "IAM user groups": "An IAM user group is a collection of IAM users." and
+# "User groups can't be nested. They can contain only users, not other user groups."
+ADD = doc(allow("iam:AddUserToGroup", arn("group", "admins")))
+ADMINS = group("admins", inline("all", ADMIN_DOC))
+
+
+def test_a_role_with_add_user_to_group_escalates_nothing_by_itself() -> None:
+    r = arn("role", "r")
+    a = account(
+        roles=[role("r", trust(service="ec2.amazonaws.com"), inline("p", ADD))], groups=[ADMINS]
+    )
+    (f,) = findings(a, "add-user-to-group", r)
+    assert f.escalation == "none" and f.reaches_admin is None
+    assert r not in a.admins and path_of(a, r) is None
+
+
+def test_a_user_adds_itself_one_hop() -> None:
+    a = account(users=[user("u", inline("p", ADD))], groups=[ADMINS])
+    (f,) = findings(a, "add-user-to-group", U)
+    assert f.escalation == "admin"
+    p = path_of(a, U)
+    assert p is not None and p.length == 1 and p.hops[0].target == arn("group", "admins")
+
+
+def test_a_role_that_can_get_a_users_credentials_adds_that_user_two_hops() -> None:
+    r = arn("role", "r")
+    can = doc(
+        allow("iam:AddUserToGroup", arn("group", "admins")),
+        allow("iam:CreateAccessKey", arn("user", "v")),
+    )
+    a = account(
+        users=[user("u"), user("v")],
+        roles=[role("r", trust(U), inline("p", can))],
+        groups=[ADMINS],
+    )
+    p = path_of(a, r)
+    assert p is not None
+    assert [(h.source, h.target, h.finding.kind) for h in p.hops] == [
+        (r, arn("user", "v"), "create-access-key"),
+        (arn("user", "v"), arn("group", "admins"), "add-user-to-group"),
+    ]
+    assert path_of(a, U) is not None and path_of(a, U).length == 3  # type: ignore[union-attr]
+
+
+def test_a_user_already_in_the_group_has_no_join_finding() -> None:
+    a = account(users=[user("u", inline("p", ADD), groups=("admins",))], groups=[ADMINS])
+    assert not findings(a, "add-user-to-group", U)
+
+
+# --- 5. Labels agree with themselves ---------------------------------------------------------
+
+
+def test_joining_a_group_whose_members_can_rewrite_themselves_is_admin() -> None:
+    # A member of a group that grants iam:* may attach any policy to itself: admin-equivalent.
+    iam_group = group("iam-ops", inline("iam", doc(allow("iam:*"))))
+    add = doc(allow("iam:AddUserToGroup", arn("group", "iam-ops")))
+    a = account(users=[user("u", inline("p", add))], groups=[iam_group])
+    assert a.admins[arn("group", "iam-ops")].kind == "self-modify"
+    (f,) = findings(a, "add-user-to-group", U)
+    assert f.escalation == "admin"
+    p = path_of(a, U)
+    assert p is not None and p.length == 1 and not p.conditional
+
+
+def test_joining_is_judged_on_the_member_so_its_boundary_still_caps_it() -> None:
+    # Policy evaluation logic: an identity-based allow must also be allowed by the boundary.
+    pb = arn("policy", "pb")
+    add = doc(allow("iam:AddUserToGroup", arn("group", "admins")))
+    a = account(
+        users=[user("u", inline("p", add), boundary=pb)],
+        groups=[ADMINS],
+        policies=[policy("pb", doc(allow(["iam:AddUserToGroup", "s3:GetObject"])))],
+    )
+    (f,) = findings(a, "add-user-to-group", U)
+    assert f.escalation == "privilege-gain" and f.reaches_admin is None
+    assert path_of(a, U) is None
+
+
+def test_passing_a_role_that_can_make_itself_admin_is_admin() -> None:
+    self_admin = doc(allow("iam:PutRolePolicy", arn("role", "worker")))
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow("iam:PassRole", arn("role", "worker")), allow("lambda:*")),
+                ),
+            )
+        ],
+        roles=[role("worker", trust(service="lambda.amazonaws.com"), inline("w", self_admin))],
+    )
+    (f,) = findings(a, "passrole", U)
+    assert f.escalation == "admin"
+    assert a.admins[arn("role", "worker")].kind == "self-modify"
