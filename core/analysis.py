@@ -15,6 +15,7 @@ from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_r
 from core.edges import to_finding as passrole_finding
 from core.findings import Finding, Reason
 from core.method_edges import (
+    SET_DEFAULT_VERSION,
     SHARED_METHODS,
     MethodEdge,
     assume_role_edges,
@@ -29,8 +30,10 @@ from core.paths import Path, admin_distances, find_paths, reaches_admin
 from core.power import (
     AdminReason,
     admin_reason,
+    better_versions,
     gained,
     summarize,
+    with_version,
 )
 from core.view import PrincipalView, group_view, principal_view
 
@@ -321,6 +324,8 @@ def _method_gain(
     edge: MethodEdge,
 ) -> tuple[str, tuple[str, ...]]:
     outcome = edge.method.outcome
+    if edge.method.id == SET_DEFAULT_VERSION:
+        return _version_gain(account, view, edge.target)
     if outcome == "policy-write":
         if self_related(account, view.entity, edge.target):
             if view.policies.boundary is not None and "boundary" not in edge.method.id:
@@ -333,6 +338,37 @@ def _method_gain(
     if target is None:
         return "none", ()
     return powers.gain(view, target)
+
+
+def _version_gain(
+    account: Account, view: PrincipalView, policy_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What making a better non-default version the default gives (IAM API reference,
+    SetDefaultPolicyVersion: the default version is the operative one).
+
+    For a policy the caller holds: judged on the caller with that version (its boundary and
+    SCPs apply). For another holder's policy: ``none`` for the caller, with an ``admin:`` line
+    when the version grants every sensitive action by itself (paths then use it).
+    """
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    if not found:
+        return "none", ()
+    if not any(r.arn == policy_arn for r in view.policies.identity):
+        admin = next((v for v, a in found if a), None)
+        if admin is not None:
+            return "none", (f"admin: version {admin.version_id} grants every sensitive action",)
+        return "none", ()
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for version, _ in found:
+        swapped = with_version(view, policy_arn, version)
+        reason = admin_reason(account, swapped)
+        if reason is not None:
+            return "admin", (f"admin: with version {version.version_id}, {reason.detail}",)
+        extra = gained(view, swapped)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
 
 
 def _join_gain(

@@ -11,7 +11,7 @@ the roles such resources *could* run as, so their edges are conditional on the r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from string import Template
 
 from core.arnindex import ArnIndex
@@ -22,6 +22,7 @@ from core.findings import Finding, Reason
 from core.methods import METHODS, EscalationMethod, method_by_id
 from core.model import Account, Group, ManagedPolicy, Role, User
 from core.policy import parse_policy
+from core.power import better_versions
 from core.principals import trust_policy_ref
 from core.resolve import Resolved, resolve
 from core.view import PrincipalView
@@ -157,9 +158,45 @@ def method_edges_for(
             if not every:
                 targets = _target_index(account, method.target, targets).matching(patterns)
         for arn, name, kind, values in targets:
+            better: tuple[Reason, ...] = ()
+            if method.id == SET_DEFAULT_VERSION:
+                better = _better_version_reason(account, arn)
+                if not better:
+                    continue  # no non-default version grants more than the default
             edge = _target_edge(account, view, method, arn, name, kind, values)
             if edge is not None:
-                out.append(edge)
+                out.append(replace(edge, reasons=(*edge.reasons, *better)))
+    return out
+
+
+SET_DEFAULT_VERSION = "set-default-policy-version"
+
+_BETTER: dict[int, tuple[Account, dict[str, tuple[Reason, ...]]]] = {}
+
+
+def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, ...]:
+    """A reason naming the non-default versions that grant more than the default (cached)."""
+    hit = _BETTER.get(id(account))
+    if hit is None or hit[0] is not account:
+        if len(_BETTER) > 100:
+            _BETTER.clear()
+        hit = _BETTER[id(account)] = (account, {})
+    cached = hit[1].get(policy_arn)
+    if cached is not None:
+        return cached
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    out: tuple[Reason, ...] = ()
+    if policy is not None and found:
+        names = ", ".join(v.version_id + (" (admin)" if admin else "") for v, admin in found)
+        out = (
+            Reason(
+                "prerequisite",
+                f"non-default version {names} of {policy.name} grants more than the default "
+                f"{policy.default_version_id}",
+            ),
+        )
+    hit[1][policy_arn] = out
     return out
 
 

@@ -201,7 +201,8 @@ def _edges(
         reach = reach_cache.get(f.source)
         if reach is None:
             reach = reach_cache[f.source] = _reach(f.source, moves)
-        if any(t in reach for t in holders.get(f.target, [f.target])):
+        # Its own permissions are judged by the finding's label (a boundary may cap them).
+        if any(t in reach and t != f.source for t in holders.get(f.target, [f.target])):
             edges.append(_Edge(f.source, ADMIN, f, 0))
     return edges
 

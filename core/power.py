@@ -11,13 +11,24 @@ two principals' capabilities, grouped by service and access level, says what a r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
 from core.catalogue import catalogue
-from core.decision import StatementRef
-from core.model import Account, Group, PolicyDocument, Role, Statement, User
+from core.decision import PolicyRef, StatementRef
+from core.evaluator import PolicySet
+from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
+from core.model import (
+    Account,
+    Group,
+    ManagedPolicy,
+    PolicyDocument,
+    PolicyVersion,
+    Role,
+    Statement,
+    User,
+)
 from core.patterns import arn_matches
 from core.view import PrincipalView
 
@@ -117,6 +128,52 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
                 d.allowed_by,
             )
     return None
+
+
+def with_version(view: PrincipalView, policy_arn: str, version: PolicyVersion) -> PrincipalView:
+    """The principal as it would be if ``version`` were the default of ``policy_arn``."""
+    refs = tuple(
+        replace(r, document=version.document) if r.arn == policy_arn else r
+        for r in view.policies.identity
+    )
+    return replace(
+        view,
+        policies=replace(view.policies, identity=refs),
+        signature=(*view.signature, "version", policy_arn, version.version_id),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def document_view(account: Account, name: str, document: PolicyDocument) -> PrincipalView:
+    """A view holding one document alone (what a policy version grants by itself)."""
+    ref = PolicyRef(name=name, document=document, via="policy version")
+    return PrincipalView(
+        arn=name,
+        name=name,
+        kind="policy",
+        policies=PolicySet(identity=(ref,), principal_kind="user", account_id=account.account_id),
+        base=dict(DIRECT_CALL_FACTS),
+        absent=DIRECT_CALL_ABSENT,
+        signature=("document", id(document)),
+        region_sensitive=False,
+    )
+
+
+def better_versions(account: Account, policy: ManagedPolicy) -> list[tuple[PolicyVersion, bool]]:
+    """Non-default versions that grant more than the default, each with whether it grants
+    every sensitive action probed by itself (``iam:SetDefaultPolicyVersion`` escalates only
+    when such a version exists; the export lists every version)."""
+    default = document_view(account, f"{policy.arn} default", policy.document)
+    out = []
+    for v in policy.versions:
+        if v.is_default or v.document is policy.document:
+            continue
+        other = document_view(account, f"{policy.arn} {v.version_id}", v.document)
+        if gained(default, other):
+            out.append((v, admin_reason(account, other) is not None))
+    return out
 
 
 Capability = tuple[str, str]

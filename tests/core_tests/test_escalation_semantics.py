@@ -291,3 +291,70 @@ def test_passing_a_role_that_can_make_itself_admin_is_admin() -> None:
     (f,) = findings(a, "passrole", U)
     assert f.escalation == "admin"
     assert a.admins[arn("role", "worker")].kind == "self-modify"
+
+
+# --- 3. SetDefaultPolicyVersion needs a better version to set --------------------------------
+# IAM API reference, SetDefaultPolicyVersion: "Sets the specified version of the specified
+# policy as the policy's default (operative) version."
+SETDEF = doc(allow("iam:SetDefaultPolicyVersion"))
+POL = arn("policy", "tools")
+
+
+def test_single_version_policy_gives_no_set_default_finding() -> None:
+    a = account(
+        users=[user("u", inline("p", SETDEF), attached=(POL,))],
+        policies=[policy("tools", doc(allow("s3:GetObject")))],
+    )
+    assert not findings(a, "set-default-policy-version")
+    assert path_of(a, U) is None
+
+
+def test_older_version_that_grants_everything_makes_the_holder_admin() -> None:
+    a = account(
+        users=[user("u", inline("p", SETDEF), attached=(POL,))],
+        policies=[policy("tools", ADMIN_DOC, doc(allow("s3:GetObject")), default=2)],
+    )
+    (f,) = findings(a, "set-default-policy-version", U)
+    assert f.target == POL and f.escalation == "admin"
+    assert any("v1 (admin)" in r.text for r in f.reasons)
+    p = path_of(a, U)
+    assert p is not None and p.length == 0 and p.terminal == f
+
+
+def test_older_version_that_grants_a_little_more_is_a_privilege_gain() -> None:
+    a = account(
+        users=[user("u", inline("p", SETDEF), attached=(POL,))],
+        policies=[
+            policy(
+                "tools",
+                doc(allow(["s3:GetObject", "s3:PutObject"])),
+                doc(allow("s3:GetObject")),
+                default=2,
+            )
+        ],
+    )
+    (f,) = findings(a, "set-default-policy-version", U)
+    assert f.escalation == "privilege-gain"
+    assert path_of(a, U) is None
+
+
+def test_older_version_that_grants_less_is_not_a_finding() -> None:
+    a = account(
+        users=[user("u", inline("p", SETDEF), attached=(POL,))],
+        policies=[
+            policy("tools", doc(allow("s3:GetObject")), doc(allow("s3:*")), default=2),
+        ],
+    )
+    assert not findings(a, "set-default-policy-version")
+
+
+def test_better_version_of_a_policy_held_by_a_role_it_can_assume_is_a_path() -> None:
+    a = account(
+        users=[user("u", inline("p", SETDEF))],
+        roles=[role("r", trust(U), attached=(POL,))],
+        policies=[policy("tools", ADMIN_DOC, doc(allow("s3:GetObject")), default=2)],
+    )
+    (f,) = findings(a, "set-default-policy-version", U)
+    assert f.escalation == "none"  # not its own policy
+    p = path_of(a, U)
+    assert p is not None and p.terminal == f and not p.conditional
