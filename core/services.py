@@ -37,6 +37,24 @@ class ActionSet:
 
     actions: tuple[str, ...]
     how: str
+    needs: str = ""
+    """What the way needs that the snapshot does not show (an existing instance, function,
+    stack...): the edge is then conditional on it, like the existing-resource methods."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleKey:
+    """A request key that a launch passing a role necessarily sets, and to what.
+
+    ``value`` is ``profile`` (the ARN of the instance profile holding the role) or ``role``
+    (the role's ARN). A deny on that key cannot be avoided by the launch (Service
+    Authorization Reference: ``ec2:InstanceProfile`` "Filters access by the ARN of an instance
+    profile"; ``cloudformation:RoleArn`` "Filters access by the ARN of an IAM service role").
+    """
+
+    actions: tuple[str, ...]
+    key: str
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +73,7 @@ class PassRoleService:
         credential_access: how the attacker gets the role's credentials or acts as it.
         references: public pages documenting the escalation.
         regional: whether the launch actions are regional (``aws:RequestedRegion`` applies).
+        role_keys: request keys that a launch with the passed role necessarily sets.
     """
 
     id: str
@@ -67,6 +86,7 @@ class PassRoleService:
     credential_access: str = ""
     references: tuple[Reference, ...] = ()
     regional: bool = True
+    role_keys: tuple[RoleKey, ...] = ()
 
 
 # --- reference helpers (module-level constants; no I/O) -------------------------------------
@@ -149,14 +169,24 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("ec2:AssociateIamInstanceProfile",),
                 "attach the instance profile to an existing instance you can run code on",
+                needs="an existing EC2 instance you can run code on",
             ),
             _A(
                 ("ec2:ReplaceIamInstanceProfileAssociation",),
                 "swap an existing instance's profile for the role's, then use that instance",
+                needs="an existing EC2 instance you can run code on",
             ),
         ),
         associated_resource_arn="arn:aws:ec2:${Region}:${Account}:instance/*",
         requires_instance_profile=True,
+        role_keys=(
+            RoleKey(("ec2:RunInstances",), "ec2:InstanceProfile", "profile"),
+            RoleKey(
+                ("ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"),
+                "ec2:NewInstanceProfile",
+                "profile",
+            ),
+        ),
         credential_access=(
             "user data or a shell on the instance reads the role's credentials from IMDS "
             "(169.254.169.254/latest/meta-data/iam/security-credentials/)"
@@ -194,6 +224,7 @@ SERVICES: tuple[PassRoleService, ...] = (
                 ("lambda:UpdateFunctionConfiguration",),
                 "point an existing function at the role (and a layer you control); it runs on "
                 "its next invocation",
+                needs="an existing Lambda function",
             ),
         ),
         associated_resource_arn=None,
@@ -222,6 +253,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("cloudformation:UpdateStack",),
                 "update a stack with --role-arn set to the role and a template you control",
+                needs="an existing CloudFormation stack",
             ),
             _A(
                 ("cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"),
@@ -235,9 +267,23 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("cloudformation:UpdateStackSet",),
                 "update a stack set's template and administration role",
+                needs="an existing CloudFormation stack set",
             ),
         ),
         associated_resource_arn=None,
+        role_keys=(
+            RoleKey(
+                (
+                    "cloudformation:CreateStack",
+                    "cloudformation:UpdateStack",
+                    "cloudformation:CreateChangeSet",
+                    "cloudformation:CreateStackSet",
+                    "cloudformation:UpdateStackSet",
+                ),
+                "cloudformation:RoleArn",
+                "role",
+            ),
+        ),
         credential_access=(
             "the template creates IAM resources (admin user, access key, policy attachment) "
             "with the role's permissions; outputs can return the created secrets"
@@ -274,10 +320,12 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("glue:UpdateJob", "glue:StartJobRun"),
                 "point an existing job at the role and your script, then run it",
+                needs="an existing Glue job",
             ),
             _A(
                 ("glue:UpdateJob", "glue:CreateTrigger"),
                 "point an existing job at the role, then trigger it",
+                needs="an existing Glue job",
             ),
             _A(
                 ("glue:CreateSession", "glue:RunStatement"),
@@ -315,10 +363,12 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("codebuild:UpdateProject", "codebuild:StartBuild"),
                 "switch an existing project to the role and your buildspec, then build",
+                needs="an existing CodeBuild project",
             ),
             _A(
                 ("codebuild:UpdateProject", "codebuild:StartBuildBatch"),
                 "switch an existing project to the role, then start a batch build",
+                needs="an existing CodeBuild project",
             ),
             _A(
                 (
@@ -330,6 +380,13 @@ SERVICES: tuple[PassRoleService, ...] = (
             ),
         ),
         associated_resource_arn=None,
+        role_keys=(
+            RoleKey(
+                ("codebuild:CreateProject", "codebuild:UpdateProject"),
+                "codebuild:serviceRole",
+                "role",
+            ),
+        ),
         credential_access="buildspec commands run as the role (container credentials endpoint)",
         references=(
             pathfinding("codebuild-001"),
@@ -393,6 +450,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("ecs:RegisterTaskDefinition", "ecs:StartTask"),
                 "register a task definition with the role, start it on a container instance",
+                needs="an existing ECS container instance",
             ),
             _A(
                 ("ecs:RegisterTaskDefinition", "ecs:CreateService"),
@@ -401,10 +459,12 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("ecs:RunTask",),
                 "run an existing task definition, overriding taskRoleArn and the command",
+                needs="an existing ECS task definition",
             ),
             _A(
                 ("ecs:StartTask",),
                 "start an existing task definition with task role and command overrides",
+                needs="an existing ECS task definition and container instance",
             ),
         ),
         associated_resource_arn=None,
@@ -471,6 +531,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("states:UpdateStateMachine",),
                 "switch an existing state machine to the role and add a malicious state",
+                needs="an existing Step Functions state machine",
             ),
         ),
         associated_resource_arn=None,
@@ -490,6 +551,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("apprunner:UpdateService",),
                 "switch an existing service's instance role to the role and redeploy",
+                needs="an existing App Runner service",
             ),
         ),
         associated_resource_arn=None,
@@ -616,6 +678,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("scheduler:UpdateSchedule",),
                 "switch an existing schedule to the role and a universal target you choose",
+                needs="an existing EventBridge Scheduler schedule",
             ),
         ),
         associated_resource_arn=None,
@@ -764,6 +827,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("cognito-identity:SetIdentityPoolRoles",),
                 "make the role the (unauthenticated) role of an identity pool you can use",
+                needs="an existing Cognito identity pool",
             ),
             _A(
                 ("cognito-identity:CreateIdentityPool", "cognito-identity:SetIdentityPoolRoles"),
@@ -875,6 +939,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("deadline:UpdateQueue", "deadline:AssumeQueueRoleForUser"),
                 "repoint an existing queue at the role, then vend its credentials",
+                needs="an existing Deadline Cloud queue",
             ),
             _A(
                 (

@@ -358,3 +358,102 @@ def test_better_version_of_a_policy_held_by_a_role_it_can_assume_is_a_path() -> 
     assert f.escalation == "none"  # not its own policy
     p = path_of(a, U)
     assert p is not None and p.terminal == f and not p.conditional
+
+
+# --- 9. Launches with a role always carry what the role brings -------------------------------
+# Service Authorization Reference, Amazon EC2: ec2:InstanceProfile "Filters access by the ARN of
+# an instance profile" (RunInstances); AWS CloudFormation: cloudformation:RoleArn "Filters
+# access by the ARN of an IAM service role" (CreateStack). A launch that passes the role sets
+# them, so a deny on them is not something the caller can avoid.
+
+
+def _ec2_account(*extra: dict[str, object]) -> object:
+    return account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow(["iam:PassRole", "ec2:RunInstances"]), *extra),  # type: ignore[arg-type]
+                ),
+            )
+        ],
+        roles=[
+            role("web", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True)
+        ],
+    )
+
+
+def test_deny_on_every_instance_profile_removes_the_ec2_edge() -> None:
+    every = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/*"},
+    )
+    a = _ec2_account(every)
+    assert not findings(a, "passrole", U)
+    from core.edges import why_not
+    from core.services import service_by_id
+
+    svc = service_by_id("ec2")
+    r = a.account.role("web")
+    assert svc is not None and r is not None
+    assert any("ec2:InstanceProfile" in w for w in why_not(a.account, a.views[U], r, svc))
+
+
+def test_deny_on_another_profile_leaves_the_edge_without_an_avoid_constraint() -> None:
+    other = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/admin-*"},
+    )
+    a = _ec2_account(other)
+    (f,) = findings(a, "passrole", U)
+    assert not f.conditional
+    assert not any("avoid" in c for c in f.constraints)
+
+
+def test_cloudformation_role_arn_deny_matches_the_passed_role_only() -> None:
+    cfn = doc(
+        allow(["iam:PassRole", "cloudformation:CreateStack"]),
+        deny(
+            "cloudformation:CreateStack",
+            ArnLike={"cloudformation:RoleArn": arn("role", "admin-*")},
+        ),
+    )
+    cf = trust(service="cloudformation.amazonaws.com")
+    a = account(
+        users=[user("u", inline("p", cfn))],
+        roles=[
+            role("admin-stack", cf, inline("a", ADMIN_DOC)),
+            role("ops-stack", cf, inline("a", ADMIN_DOC)),
+        ],
+    )
+    assert {f.target for f in findings(a, "passrole", U)} == {arn("role", "ops-stack")}
+
+
+# --- 10. Existing-resource methods are conditional --------------------------------------------
+# EC2 User Guide, "Attach an IAM role to an instance": AssociateIamInstanceProfile acts on a
+# running instance; the snapshot lists no instances, so the edge needs one the caller can run
+# code on, like the other existing-resource methods.
+
+
+def _associate(actions: list[str]) -> object:
+    return account(
+        users=[user("u", inline("p", doc(allow(["iam:PassRole", *actions]))))],
+        roles=[
+            role("web", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True)
+        ],
+    )
+
+
+def test_associate_instance_profile_alone_is_conditional_on_an_instance() -> None:
+    for action in ("ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"):
+        (f,) = findings(_associate([action]), "passrole", U)  # type: ignore[arg-type]
+        assert f.conditional, action
+        assert any("existing EC2 instance" in c for c in f.conditions)
+
+
+def test_run_instances_next_to_it_keeps_the_edge_unconditional() -> None:
+    a = _associate(["ec2:AssociateIamInstanceProfile", "ec2:RunInstances"])
+    (f,) = findings(a, "passrole", U)  # type: ignore[arg-type]
+    assert not f.conditional
+    assert any(r.text == "may ec2:RunInstances" for r in f.reasons)

@@ -271,3 +271,17 @@ def test_method_by_id() -> None:
 
 def test_reference_is_shared() -> None:
     assert all(isinstance(r, Reference) for m in METHODS for r in m.references)
+
+
+@pytest.mark.parametrize("service", [s for s in SERVICES if s.role_keys], ids=_service_id)
+def test_role_keys_are_keys_of_their_launch_actions(service: PassRoleService) -> None:
+    """Each key a launch with the role sets is one the catalogue lists for that action."""
+    from core.catalogue import catalogue
+
+    launch = {a for s in service.action_sets for a in s.actions}
+    for rk in service.role_keys:
+        assert rk.value in ("profile", "role")
+        for action in rk.actions:
+            assert action in launch, action
+            info = catalogue().action(action)
+            assert info is not None and rk.key in info.condition_keys, (action, rk.key)
