@@ -31,9 +31,12 @@ from core.power import (
     AdminReason,
     admin_reason,
     better_versions,
+    denying_policies,
     gained,
     summarize,
     with_version,
+    without_boundary,
+    without_policy,
 )
 from core.view import PrincipalView, group_view, principal_view
 
@@ -277,8 +280,11 @@ def _principal_findings(
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
-        if edge.target == view.arn and edge.method.outcome != "policy-write":
+        outcome = edge.method.outcome
+        if edge.target == view.arn and outcome in ("become-user", "become-role", "join-group"):
             continue
+        if outcome == "policy-remove" and edge.target != view.arn:
+            continue  # removing another principal's Deny: judged only on the caller itself
         if edge.method.outcome == "join-group" and edge.target_name in groups:
             continue  # already a member
         if edge.target in views:
@@ -296,6 +302,12 @@ def _principal_findings(
         esc, gained_ = (
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
+        if (
+            outcome in ("policy-remove", "policy-write")
+            and esc == "none"
+            and (edge.target == view.arn)
+        ):
+            continue  # nothing of its own to lift: no Deny, no boundary, no better version
         f = method_finding(view, edge, esc, gained_, is_admin)
         out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
@@ -326,9 +338,17 @@ def _method_gain(
     outcome = edge.method.outcome
     if edge.method.id == SET_DEFAULT_VERSION:
         return _version_gain(account, view, edge.target)
+    if outcome == "policy-remove":
+        return _remove_gain(account, view, inline=edge.method.id.startswith("delete-"))
+    if outcome == "service-grant":
+        return "privilege-gain", (f"what the service grants, if {edge.method.needs}",)
+    if "permissions-boundary" in edge.method.id:
+        if edge.target != view.arn:
+            return "none", ()  # escalates only via a path that also reaches the target
+        return _lift_boundary_gain(account, view)
     if outcome == "policy-write":
         if self_related(account, view.entity, edge.target):
-            if view.policies.boundary is not None and "boundary" not in edge.method.id:
+            if view.policies.boundary is not None:
                 return "privilege-gain", ("up to its permissions boundary",)
             return "admin", ("can give itself any permission",)
         return "none", ()  # escalates only via a path that also reaches the target
@@ -366,6 +386,37 @@ def _version_gain(
         if reason is not None:
             return "admin", (f"admin: with version {version.version_id}, {reason.detail}",)
         extra = gained(view, swapped)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
+
+
+def _lift_boundary_gain(account: Account, view: PrincipalView) -> tuple[str, tuple[str, ...]]:
+    """Removing (or replacing with a permissive one) its own permissions boundary: what its
+    identity policies allow then. Without a boundary there is nothing to lift (IAM User Guide,
+    "Permissions boundaries for IAM entities": the boundary only limits)."""
+    if view.policies.boundary is None:
+        return "none", ()
+    freed = without_boundary(view)
+    reason = admin_reason(account, freed)
+    if reason is not None:
+        return "admin", (f"admin: without its boundary, {reason.detail}",)
+    extra = gained(view, freed)
+    return ("privilege-gain", summarize(extra)) if extra else ("none", ())
+
+
+def _remove_gain(
+    account: Account, view: PrincipalView, *, inline: bool
+) -> tuple[str, tuple[str, ...]]:
+    """What removing one of its own policies with a Deny gives the caller ("an explicit deny
+    in any of these policies overrides the allow": removing it lets the allows apply)."""
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for ref in denying_policies(view, inline=inline):
+        freed = without_policy(view, ref)
+        reason = admin_reason(account, freed)
+        if reason is not None:
+            return "admin", (f"admin: without {ref.name}, {reason.detail}",)
+        extra = gained(view, freed)
         if extra and best[0] == "none":
             best = ("privilege-gain", summarize(extra))
     return best

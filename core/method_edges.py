@@ -375,6 +375,9 @@ def _target_edge(
     resolved = _merge(resolve(d) for _, d in decisions)
     if not resolved.possible:
         return None
+    if method.needs:
+        # IAM data alone cannot decide it (key or password state, a service's availability).
+        resolved = Resolved(True, True, (*resolved.conditions, method.needs), resolved.constraints)
     reasons = tuple(
         Reason("action", f"may {action} on {resource if i == 0 else arn}", d.allowed_by)
         for i, (action, d) in enumerate(decisions)

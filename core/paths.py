@@ -191,7 +191,7 @@ def _edges(
     reach_cache: dict[str, set[str]] = {}
     for f in findings:
         m = method_by_id(f.kind)
-        if m is None or m.outcome != "policy-write" or f.source_is_admin:
+        if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
             continue
         if f.escalation == "admin":
             edges.append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions

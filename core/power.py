@@ -113,6 +113,18 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
             return None
         if not lift.allowed:
             return None
+        # It can remove the cap: judge what it is without it.
+        freed = admin_reason(account, without_boundary(view))
+        if freed is None:
+            return None
+        return AdminReason(
+            "self-modify",
+            f"can {lift.action} on itself, then {freed.detail}",
+            tuple(s.label for s in lift.allowed_by),
+            lift.action,
+            entity.arn,
+            lift.allowed_by,
+        )
     for action, resource in _self_arns(account, view):
         if not view.decide(action).possible:
             continue  # cheap, shared: it cannot do this to anything
@@ -144,6 +156,45 @@ def with_version(view: PrincipalView, policy_arn: str, version: PolicyVersion) -
         _base_ctx=None,
         memo={},
     )
+
+
+def without_policy(view: PrincipalView, ref: PolicyRef) -> PrincipalView:
+    """The principal as it would be without one of its identity policies."""
+    refs = tuple(r for r in view.policies.identity if r is not ref)
+    return replace(
+        view,
+        policies=replace(view.policies, identity=refs),
+        signature=(*view.signature, "without", ref.arn or ref.name, ref.via),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def without_boundary(view: PrincipalView) -> PrincipalView:
+    """The principal with its permissions boundary removed (or replaced by one allowing all)."""
+    return replace(
+        view,
+        policies=replace(view.policies, boundary=None),
+        signature=(*view.signature, "no-boundary"),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def denying_policies(view: PrincipalView, *, inline: bool) -> list[PolicyRef]:
+    """The principal's own inline (or directly attached managed) policies with a Deny."""
+    entity = view.entity
+    if entity is None:
+        return []
+    own = f"attached to {view.kind} {view.name}"
+    return [
+        r
+        for r in view.policies.identity
+        if any(st.effect == "Deny" for st in r.document.statements)
+        and ((r.arn is None and r.owner == entity.arn) if inline else r.via == own)
+    ]
 
 
 def document_view(account: Account, name: str, document: PolicyDocument) -> PrincipalView:

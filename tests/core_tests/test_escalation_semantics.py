@@ -457,3 +457,89 @@ def test_run_instances_next_to_it_keeps_the_edge_unconditional() -> None:
     (f,) = findings(a, "passrole", U)  # type: ignore[arg-type]
     assert not f.conditional
     assert any(r.text == "may ec2:RunInstances" for r in f.reasons)
+
+
+# --- 16. Every known path, conditional on what IAM data does not show ------------------------
+
+
+def test_create_access_key_is_conditional_on_the_key_limit() -> None:
+    # IAM User Guide, "Manage access keys for IAM users": a user can have at most two access
+    # keys; the snapshot does not show how many it has.
+    a = account(
+        users=[user("u", inline("p", doc(allow("iam:CreateAccessKey")))), user("admin")],
+        groups=[],
+    )
+    a2 = account(
+        users=[
+            user("u", inline("p", doc(allow("iam:CreateAccessKey", arn("user", "boss"))))),
+            user("boss", inline("all", ADMIN_DOC)),
+        ]
+    )
+    assert not findings(a, "create-access-key", U) or all(
+        f.conditional for f in findings(a, "create-access-key", U)
+    )
+    (f,) = findings(a2, "create-access-key", U)
+    assert f.escalation == "admin" and f.conditional
+    assert any("fewer than two access keys" in c for c in f.conditions)
+    p = path_of(a2, U)
+    assert p is not None and p.conditional
+
+
+def test_removing_an_own_deny_policy_is_an_escalation() -> None:
+    # Policy evaluation logic: "An explicit deny in any of these policies overrides the allow";
+    # deleting the denying inline policy lets the allow apply.
+    a = account(
+        users=[
+            user(
+                "u",
+                inline("all", ADMIN_DOC),
+                inline(
+                    "guard",
+                    doc(deny(["iam:CreateUser", "iam:Put*", "iam:Attach*", "kms:*"])),
+                ),
+            )
+        ]
+    )
+    assert U not in a.admins
+    (f,) = findings(a, "delete-user-policy", U)
+    assert f.escalation == "admin"
+    p = path_of(a, U)
+    assert p is not None and p.terminal is not None and p.terminal.kind == "delete-user-policy"
+
+
+def test_delete_policy_without_a_deny_to_remove_is_not_a_finding() -> None:
+    a = account(users=[user("u", inline("p", doc(allow(["iam:DeleteUserPolicy", "s3:*"]))))])
+    assert not findings(a, "delete-user-policy")
+
+
+def test_user_data_rewrite_of_an_existing_instance_is_conditional_on_it() -> None:
+    # pathfinding.cloud ec2-002: ModifyInstanceAttribute (userData) + StopInstances +
+    # StartInstances on an instance whose profile holds the role; no iam:PassRole needed.
+    a = account(
+        users=[user("u", inline("p", doc(allow("ec2:*"))))],
+        roles=[
+            role("web", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True)
+        ],
+    )
+    assert not findings(a, "passrole", U)
+    (f,) = findings(a, "ec2-modify-instance-attribute", U)
+    assert f.escalation == "admin" and f.conditional
+    assert any("running as web exists" in c for c in f.conditions)
+
+
+def test_deleting_a_boundary_only_escalates_when_there_is_one() -> None:
+    # IAM User Guide, "Permissions boundaries for IAM entities": the boundary sets the maximum
+    # permissions; with none there is nothing to remove.
+    lift = inline("p", doc(allow(["iam:DeleteUserPermissionsBoundary", "s3:*"], U)))
+    none = account(users=[user("u", lift)])
+    assert not findings(none, "delete-user-permissions-boundary")
+    pb = arn("policy", "pb")
+    capped = account(
+        users=[user("u", lift, inline("all", ADMIN_DOC), boundary=pb)],
+        policies=[policy("pb", doc(allow(["s3:*", "iam:DeleteUserPermissionsBoundary"])))],
+    )
+    # AdministratorAccess capped by a boundary that also allows deleting it: admin-equivalent.
+    reason = capped.admins[U]
+    assert (reason.kind, reason.action) == ("self-modify", "iam:DeleteUserPermissionsBoundary")
+    (f,) = findings(capped, "delete-user-permissions-boundary", U)
+    assert f.escalation == "admin"
