@@ -41,6 +41,13 @@ Rules, and the choices made where the documentation is silent:
   unknown is an unknown alternative (Kleene OR), so the clause is ``UNKNOWN`` unless another
   value already decides it. An unknown operator evaluates to ``UNKNOWN`` (the loader reports
   it: AWS rejects the policy, "Invalid Condition type").
+- Time keys during analysis (``RequestContext.now`` set, key unknown): ``aws:CurrentTime``,
+  ``aws:EpochTime`` and ``aws:TokenIssueTime`` of a future request with new credentials are an
+  instant from the analysis time on. A clause that comes out the same for every such instant is
+  decided (``DateLessThan`` a past date never holds, ``DateGreaterThan`` a past date always
+  holds); one that changes (a date still to come) stays ``UNKNOWN``. Date comparisons only change
+  at the policy's own instants, so evaluating at the analysis time and at and just after each
+  later policy instant covers every case.
 - ``Bool`` compares ``true``/``false`` ignoring case; ``BinaryEquals`` compares the decoded
   bytes of base64 policy and request values; ``IpAddress`` takes IPv4 and IPv6 CIDR (a bare
   address is /32 or /128); ``Date*`` reads ISO 8601 (a date alone is midnight UTC, no offset
@@ -471,8 +478,49 @@ def _cached_parts(
     return compile_parts(parts)
 
 
+TIME_KEYS: Final = frozenset({"aws:currenttime", "aws:epochtime", "aws:tokenissuetime"})
+"""Keys whose value is the time of the request (or of its credentials' issue)."""
+
+
+def _time_value(key: str, instant: float) -> str:
+    if key == "aws:epochtime":
+        return str(int(instant))
+    return datetime.fromtimestamp(instant, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _over_time(key: str, values: tuple[str, ...], inner: _Evaluator) -> _Evaluator:
+    """``inner`` for a time key: unknown values range over the instants from ``ctx.now`` on."""
+    marks: list[float] = []
+    for v in values:
+        when = _instant(v)
+        if when is not None:
+            marks.append(when.timestamp())
+
+    def evaluate(ctx: RequestContext) -> Tri:
+        if ctx.now is None or ctx.lookup(key) is not UNKNOWN:
+            return inner(ctx)
+        start = float(int(ctx.now))
+        instants = [start, *(t + d for t in marks if t >= start for d in (0.0, 1.0))]
+        seen: set[Tri] = set()
+        for t in instants:
+            seen.add(inner(ctx.with_values({key: _time_value(key, t)})))
+            if len(seen) > 1:
+                return Tri.UNKNOWN
+        return seen.pop()
+
+    return evaluate
+
+
 @lru_cache(maxsize=32768)
 def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
+    inner = _compile_base(clause, variables)
+    key = clause.key.lower()
+    if key in TIME_KEYS:
+        return _over_time(key, tuple(_text(v) for v in clause.values), inner)
+    return inner
+
+
+def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
     op = _parse_operator(clause.operator)
     if op is None:
         return _unknown_operator
