@@ -515,7 +515,8 @@ def _over_time(key: str, values: tuple[str, ...], inner: _Evaluator) -> _Evaluat
 def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
     inner = _compile_base(clause, variables)
     key = clause.key.lower()
-    if key in TIME_KEYS:
+    if key in TIME_KEYS and clause.operator != _NULL:
+        # (Null on aws:TokenIssueTime asks whether the credentials are temporary: not a time.)
         return _over_time(key, tuple(_text(v) for v in clause.values), inner)
     return inner
 

@@ -318,7 +318,10 @@ def _names_role_by_condition(st: Statement, principal: str) -> bool:
     ``aws:PrincipalArn`` (whose value for a session is the role's ARN)."""
     if not (_is_role_arn(principal) or _session_role_arn(principal)):
         return False
-    return any(c.key.lower() == "aws:principalarn" for c in st.conditions)
+    return any(
+        c.key.lower() == "aws:principalarn" and "Not" not in c.operator and c.operator != "Null"
+        for c in st.conditions
+    )
 
 
 @dataclass

@@ -14,6 +14,7 @@ from core.model import Account, Group, Role, Statement, Tag, User
 from core.principals import (
     _inline,
     _managed,
+    own_account,
     policy_set,
     principal_context,
     principal_known_absent,
@@ -312,7 +313,7 @@ def group_view(account: Account, group: Group, now: float | None = None) -> Prin
         [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
         + [_managed(account, a, via) for a in group.attached_policies]
     )
-    ps = PolicySet(identity=refs, principal_kind="user", account_id=account.account_id)
+    ps = PolicySet(identity=refs, principal_kind="user", account_id=own_account(account, group.arn))
     return PrincipalView(
         arn=group.arn,
         name=group.name,

@@ -289,3 +289,62 @@ def test_instance_profiles__missing_list_is_unknown_and_the_edge_says_it_assumed
     assert any("assumed an instance profile holds role Admin" in r.text for r in edge.reasons)
     # an empty list means none: without iam:CreateInstanceProfile there is no EC2 edge
     assert edges(analyse(empty, at=AT), "dev") == []
+
+
+def test_managed__bundle_ships_inside_the_core_package() -> None:
+    # The wheel packages "core" whole (pyproject: [tool.hatch.build.targets.wheel] packages), and
+    # the loader reads the file through importlib.resources, as an editable install does too.
+    import tomllib
+    from importlib import resources
+    from pathlib import Path
+
+    from core.managed import BUNDLE_FILE, bundle_date
+
+    assert resources.files("core").joinpath("data", BUNDLE_FILE).is_file()
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    assert "core" in config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+    assert not any(
+        line.strip() and Path("core/data", BUNDLE_FILE).match(line.strip())
+        for line in (root / ".gitignore").read_text().splitlines()
+    )
+    assert bundle_date() == BUNDLE_DATE
+
+
+def test_time__null_on_token_issue_time_is_about_temporary_credentials_not_time() -> None:
+    # Null "true": long-term credentials only; a user may use either kind, so it stays open.
+    account = load_data(_with_condition("Allow", "Null", "aws:TokenIssueTime", "true"))
+    [edge] = edges(analyse(account, at=AT), "dev")
+    assert edge.conditional
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "value", "expected"),
+    [
+        ("DateLessThan", "aws:CurrentTime", "2020-01-01T00:00:00Z", "FALSE"),
+        ("DateGreaterThan", "aws:CurrentTime", "2020-01-01T00:00:00Z", "TRUE"),
+        ("DateLessThanEquals", "aws:TokenIssueTime", "2026-12-01T08:59:59Z", "FALSE"),
+        ("DateGreaterThanEquals", "aws:TokenIssueTime", "2026-12-01T09:00:00Z", "TRUE"),
+        ("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z", "UNKNOWN"),
+        ("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z", "UNKNOWN"),
+        ("DateEquals", "aws:CurrentTime", "2020-01-01T00:00:00Z", "FALSE"),
+        ("DateNotEquals", "aws:CurrentTime", "2020-01-01T00:00:00Z", "TRUE"),
+        ("NumericLessThan", "aws:EpochTime", "1577836800", "FALSE"),
+        ("NumericGreaterThan", "aws:EpochTime", "1577836800", "TRUE"),
+        ("DateLessThanIfExists", "aws:CurrentTime", "2020-01-01", "FALSE"),
+    ],
+)
+def test_time__clause_over_every_instant_from_the_analysis_time(
+    operator: str, key: str, value: str, expected: str
+) -> None:
+    from core.conditions import evaluate_clause
+    from core.context import RequestContext
+    from core.model import ConditionClause
+    from core.tri import Tri
+
+    clause = ConditionClause(operator, key, (value,))
+    at = RequestContext.of({}, unknown_by_default=True, now=AT.timestamp())
+    assert evaluate_clause(clause, at, variables=True) is Tri[expected]
+    # without an analysis time the key is simply unknown
+    unknown = RequestContext.of({}, unknown_by_default=True)
+    assert evaluate_clause(clause, unknown, variables=True) is Tri.UNKNOWN

@@ -287,3 +287,19 @@ def test_role_grants__grant_naming_a_user_arn_is_not_limited_by_its_boundary() -
         resource_policy=_grant({"AWS": ALICE}),
     )
     assert got == "allowed"
+
+
+def test_role_grants__a_negated_principal_arn_condition_names_nobody() -> None:
+    # "*" with ArnNotEquals aws:PrincipalArn <someone else> grants to the session as "*" does.
+    grant = _grant("*", Condition={"ArnNotEquals": {"aws:PrincipalArn": ALICE}})
+    got = run(
+        [],
+        action="s3:GetObject",
+        resource=OBJ,
+        principal=SESSION,
+        kind="session",
+        boundary=NO_S3,
+        resource_policy=grant,
+        ctx={"aws:PrincipalArn": WORKER},
+    )
+    assert got == "allowed"
