@@ -150,6 +150,7 @@ def to_sarif(analysis: Analysis) -> dict[str, Any]:
                     }
                 },
                 "results": results,
+                "properties": {"analysed_at": analysis.analysed_at},
             }
         ],
     }

@@ -58,6 +58,9 @@ def test_scan_at_is_recorded_and_a_bad_time_is_a_usage_error(
     path = str(sample_path("classic-story-fixed"))
     assert main(["scan", path, "--format", "json", "--at", "2027-01-02"]) == 0
     assert json.loads(capsys.readouterr().out)["analysed_at"] == "2027-01-02T00:00:00Z"
+    assert main(["scan", path, "--format", "sarif", "--at", "2027-01-02T10:00:00+01:00"]) == 0
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["runs"][0]["properties"]["analysed_at"] == "2027-01-02T09:00:00Z"
     with pytest.raises(SystemExit) as exc:
         main(["scan", path, "--at", "next tuesday"])
     assert exc.value.code == 2
