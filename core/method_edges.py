@@ -23,7 +23,7 @@ from core.methods import METHODS, EscalationMethod, method_by_id
 from core.model import Account, Group, ManagedPolicy, Role, User
 from core.policy import parse_policy
 from core.power import better_versions
-from core.principals import trust_policy_ref
+from core.principals import own_account, trust_policy_ref
 from core.resolve import Resolved, resolve
 from core.view import PrincipalView
 
@@ -142,7 +142,7 @@ def method_edges_for(
             continue
         if existing is not None:
             roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
-            out.extend(_existing_edges(view, method, pre, roles))
+            out.extend(_existing_edges(account, view, method, pre, roles))
             continue
         if method.id == ASSUME_ROLE:
             out.extend(assume_role_edges(account, view))
@@ -211,8 +211,9 @@ SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id 
 class _TrustIndex:
     named: dict[str, tuple[Role, ...]]
     """Principal ARN → roles whose trust policy names it in an Allow statement."""
-    account: tuple[Role, ...]
-    """Roles whose trust names the account (the caller's identity policy must allow too)."""
+    account: dict[str, tuple[Role, ...]]
+    """Account id → roles whose trust names that account (the caller's identity policy must
+    allow too)."""
     anyone: tuple[Role, ...]
     """Roles whose trust allows ``"*"`` or uses ``NotPrincipal``: decided for every caller."""
 
@@ -225,9 +226,8 @@ def _trust_index(account: Account) -> _TrustIndex:
     hit = _TRUST.get(id(account))
     if hit is not None and hit[0] is account:
         return hit[1]
-    acct = account.account_id
     named: dict[str, list[Role]] = {}
-    by_account: list[Role] = []
+    by_account: dict[str, list[Role]] = {}
     anyone: list[Role] = []
     for role in account.roles:
         if role.is_service_linked:
@@ -239,21 +239,33 @@ def _trust_index(account: Account) -> _TrustIndex:
                 anyone.append(role)
                 continue
             for value in st.principal.aws:
-                if value in (acct, f"arn:aws:iam::{acct}:root"):
-                    by_account.append(role)
+                acct = _account_of(value)
+                if acct is not None:
+                    by_account.setdefault(acct, []).append(role)
                 elif value == "*":
                     anyone.append(role)
                 else:
                     named.setdefault(value, []).append(role)
     index = _TrustIndex(
         {k: tuple(dict.fromkeys(v)) for k, v in named.items()},
-        tuple(dict.fromkeys(by_account)),
+        {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()},
         tuple(dict.fromkeys(anyone)),
     )
     if len(_TRUST) > 100:
         _TRUST.clear()
     _TRUST[id(account)] = (account, index)
     return index
+
+
+def _account_of(value: str) -> str | None:
+    """The account a trust ``Principal`` value names as a whole (``123456789012`` or
+    ``arn:aws:iam::123456789012:root``), else ``None``."""
+    if len(value) == 12 and value.isdigit():
+        return value
+    parts = value.split(":")
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root":
+        return parts[4]
+    return None
 
 
 def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]:
@@ -272,7 +284,7 @@ def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]
     roles = list(index.named.get(view.arn, ()))
     roles.extend(index.anyone)
     if view.allow_patterns("sts:AssumeRole") is not None:
-        roles.extend(index.account)
+        roles.extend(index.account.get(own_account(account, view.arn), ()))
     out = []
     acct = account.account_id
     for role in dict.fromkeys(roles):
@@ -393,6 +405,7 @@ def _resource_for(action: str, first_resource: str) -> str:
 
 
 def _existing_edges(
+    account: Account,
     view: PrincipalView,
     method: EscalationMethod,
     decisions: list[Decision],
@@ -404,8 +417,10 @@ def _existing_edges(
     kind = method.resource_arn.split(":")[2]
     out = []
     for role, _ in roles:
-        if kind == "ec2" and not role.instance_profiles:
+        if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
+        if own_account(account, role.arn) != own_account(account, view.arn):
+            continue  # another account's instances, functions, stacks: not the caller's to use
         cond = f"a {kind} resource running as {role.name} exists"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
         reasons = tuple(
