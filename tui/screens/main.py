@@ -28,7 +28,7 @@ from tui.keymap import bindings
 from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
-from tui.widgets.index import EdgeIndex, edge_label, service_by_id, short
+from tui.widgets.index import EdgeIndex, edge_label, reach_mark, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
 
@@ -107,6 +107,7 @@ class MainScreen(Guarded, Screen[None]):
                     [
                         ("esc", "esc", 7),
                         ("cond", "cond", 6),
+                        ("reach", "→admin", 7),
                         ("source", "source", 16),
                         ("target", "role / target", 18),
                         ("via", "service / method", 14),
@@ -362,15 +363,18 @@ class MainScreen(Guarded, Screen[None]):
         def cells() -> tuple[object, ...]:
             mark = Text(diff, style=pal.added if status == "added" else pal.removed)
             return (
-                pal.escalation(f),
+                pal.escalation(f, reach=False),
                 pal.conditional(f),
+                pal.reach(f),
                 safe_text(short(f.source)),
                 safe_text(short(f.role or f.target)),
                 safe_text(via),
                 mark,
             )
 
-        text = f"{edge_label(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        text = (
+            f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        )
         if f.conditional:
             text += " cond"
         return Row(key, cells, text.lower())

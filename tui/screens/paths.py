@@ -62,6 +62,11 @@ class PathsScreen(SafeModal[Finding | None]):
         for i, h in enumerate(path.hops, start=1):
             cond = "  ? cond" if h.finding.conditional else ""
             lines.append(f"  {i}. {safe(h.finding.title)} [{safe(h.finding.kind)}]{cond}")
+        if path.terminal is not None:
+            cond = "  ? cond" if path.terminal.conditional else ""
+            lines.append(f"  then {safe(path.terminal.title)} [{safe(path.terminal.kind)}]{cond}")
+        for c in path.conditions:
+            lines.append(f"  if {safe(c)}")
         lines.append(f"  ⇒ admin: {safe(path.admin)}")
         self.query_one("#paths-detail", Static).update(Text("\n".join(lines)))
 
