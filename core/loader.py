@@ -132,9 +132,13 @@ def _stat(path: Path) -> os.stat_result:
         raise LoadError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     """The file's bytes within the size limit; devices and sockets are refused, and a FIFO
-    without a writer reads as empty instead of blocking."""
+    without a writer reads as empty instead of blocking (any input file, not only snapshots).
+
+    Raises:
+        LoadError: one line naming the file.
+    """
     file = str(path)
     limit = max_snapshot_bytes()
     info = _stat(path)
@@ -177,21 +181,33 @@ def _parse_json(raw: bytes, file: str) -> Any:
 
 
 def _read_json(path: Path) -> Any:
-    return _parse_json(_read_bytes(path), str(path))
+    return _parse_json(read_bytes(path), str(path))
 
 
 def read_stdin() -> Any:
     """The JSON on standard input (``-``), within the size limit."""
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
+    return _parse_json(read_stdin_bytes(), "<stdin>")
+
+
+def read_stdin_bytes() -> bytes:
+    """Standard input's bytes within the size limit (a character device such as /dev/zero is
+    refused, a terminal is read to end-of-file)."""
+    if sys.stdin is None:
         raise LoadError("standard input is not available", file="<stdin>")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes (replaced in tests, embedded use)
+        limit = max_snapshot_bytes()
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise _too_big("<stdin>", limit)
+        return text.encode("utf-8", "surrogatepass")
     try:
         mode = os.fstat(stream.fileno()).st_mode
     except (OSError, ValueError, AttributeError):
         mode = 0
     if stat.S_ISCHR(mode) and not stream.isatty():
         raise LoadError("is a character device, not a snapshot (such as /dev/zero)", file="<stdin>")
-    return _parse_json(_read_limited(stream, "<stdin>", max_snapshot_bytes()), "<stdin>")
+    return _read_limited(stream, "<stdin>", max_snapshot_bytes())
 
 
 def _file_account(data: Any) -> str | None:

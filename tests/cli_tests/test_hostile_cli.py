@@ -274,3 +274,14 @@ def test_simulate_refuses_huge_requests_in_one_line(capsys: pytest.CaptureFixtur
         "--max-results", "90",
     )  # fmt: skip
     assert code == 0 and len(json.loads(out)["EvaluationResults"]) == 90
+
+
+def test_explain_denial_message_file_does_not_hang(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    classic = str(sample_path("classic-story"))
+    code, _, err = run(capsys, "explain-denial", "/dev/zero", "--snapshot", classic)
+    assert code == 2 and "/dev/zero: is a character device" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("{}"))
+    code, _, err = run(capsys, "explain-denial", "-", "--snapshot", "-")
+    assert code == 2 and "not both" in err

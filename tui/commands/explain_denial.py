@@ -110,17 +110,23 @@ def _read_message(args: argparse.Namespace, profile: str | None) -> str:
                 "file)"
             )
         return decode_live(args.encoded, profile, args)
+    from core.loader import read_bytes, read_stdin_bytes
+
     if args.message in (None, "-"):
         if sys.stdin is None or (args.message is None and sys.stdin.isatty()):
             raise IamExploreError("no message: pass MESSAGE_FILE, - (stdin) or --encoded")
-        return sys.stdin.read()
-    path = Path(args.message)
+        if args.snapshot == "-":
+            raise IamExploreError(
+                "standard input can carry the message or the snapshot (--snapshot -), not both"
+            )
+        raw, where = read_stdin_bytes(), "<stdin>"
+    else:
+        # Size-limited, and never blocks on a FIFO or reads /dev/zero forever.
+        raw, where = read_bytes(Path(args.message)), args.message
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise IamExploreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise IamExploreError(f"{path}: not a UTF-8 text file") from None
+        raise IamExploreError(f"{where}: not a UTF-8 text file") from None
 
 
 def decode_live(encoded: str, profile: str, args: argparse.Namespace) -> str:
