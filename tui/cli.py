@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from core.errors import IamExploreError
 
-COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary")
+COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary", "diff", "export")
 """Modules under ``tui.commands``; a missing one is skipped so the CLI always starts."""
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
