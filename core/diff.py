@@ -21,6 +21,7 @@ from core.errors import IamExploreError
 from core.findings import Finding
 from core.model import Account, Role
 from core.paths import Path
+from core.whatif import Diff as WhatIfDiff
 
 SCHEMA_VERSION = 1
 RANK = {"none": 0, "privilege-gain": 1, "admin": 2}
@@ -181,6 +182,17 @@ class AnalysisDiff:
     """(``added``/``removed``, entity ARN, policy ARN, ``attached``/``boundary``)."""
     memberships: tuple[tuple[str, str, str], ...]
     """(``added``/``removed``, user ARN, group name)."""
+
+    def marks(self) -> WhatIfDiff:
+        """As a what-if diff (the explorer's +NEW / -GONE marks): a relabelled finding is
+        gone with its old label and new with its new one."""
+        added = tuple(
+            c.after for c in self.findings if c.after is not None and c.status != "removed"
+        )
+        removed = tuple(
+            c.before for c in self.findings if c.before is not None and c.status != "added"
+        )
+        return WhatIfDiff(added, removed, 0.0)
 
     def of(self, status: Status) -> list[FindingChange]:
         return [c for c in self.findings if c.status == status]

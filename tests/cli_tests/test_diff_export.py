@@ -223,3 +223,22 @@ def test_sarif_artifact_is_the_snapshot_path_as_given(
     main(["scan", "snaps/current.json", "--format", "sarif"])
     (r,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "snaps/current.json"
+
+
+def test_explorer_compare_option_opens_new_with_old_as_baseline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tui.app
+
+    seen: dict[str, object] = {}
+
+    class FakeApp:
+        def __init__(self, snapshot: object, **kw: object) -> None:
+            seen.update(kw, snapshot=snapshot)
+
+        def run(self) -> int:
+            return 0
+
+    monkeypatch.setattr(tui.app, "IamExploreApp", FakeApp)
+    assert main([OLD, "--compare", NEW]) == 0
+    assert seen["snapshot"] == NEW and str(seen["baseline"]) == OLD

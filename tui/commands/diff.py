@@ -79,8 +79,16 @@ def run(args: argparse.Namespace) -> int:
     return 1 if d.failing(args.fail_on) else 0
 
 
-_LEVEL = {"admin": ("ADMIN", "bold red"), "privilege-gain": ("GAIN", "yellow"), "none": ("none", "")}
-_STATUS = {"added": ("NEW", "bold green"), "removed": ("GONE", "dim"), "changed": ("CHANGED", "cyan")}
+_LEVEL = {
+    "admin": ("ADMIN", "bold red"),
+    "privilege-gain": ("GAIN", "yellow"),
+    "none": ("none", ""),
+}
+_STATUS = {
+    "added": ("NEW", "bold green"),
+    "removed": ("GONE", "dim"),
+    "changed": ("CHANGED", "cyan"),
+}
 
 
 def _short(arn: str | None) -> str:
