@@ -183,6 +183,8 @@ def build_graph(
     if not paths_only:
         for ent in acct.entities:
             wanted[ent.arn] = kinds[ent.arn]
+    for arn in sorted(sources):
+        wanted.setdefault(arn, kinds.get(arn, "resource"))
     for e in edges:
         for end in (e.source, e.target):
             if end not in wanted:

@@ -13,6 +13,7 @@ The output validates against the OASIS SARIF 2.1.0 JSON schema (a test checks it
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FsPath
 from typing import Any
@@ -25,6 +26,7 @@ from core.services import SERVICES
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/iam-explore/iam-explore"
 FINGERPRINT = "iamExploreFinding/v1"
+_ARN = re.compile(r'"(arn:[^"]*)"')
 LEVEL = {"admin": "error", "privilege-gain": "warning", "none": "note"}
 
 
@@ -102,8 +104,8 @@ def arn_lines(source: str, arns: Iterable[str]) -> dict[str, int]:
             for n, line in enumerate(fh, 1):
                 if '"arn:' not in line:
                     continue
-                for arn in wanted - found.keys():
-                    if f'"{arn}"' in line:
+                for arn in _ARN.findall(line):
+                    if arn in wanted and arn not in found:
                         found[arn] = n
                 if len(found) == len(wanted):
                     break
