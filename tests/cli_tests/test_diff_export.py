@@ -242,3 +242,17 @@ def test_explorer_compare_option_opens_new_with_old_as_baseline(
     monkeypatch.setattr(tui.app, "IamExploreApp", FakeApp)
     assert main([OLD, "--compare", NEW]) == 0
     assert seen["snapshot"] == NEW and str(seen["baseline"]) == OLD
+
+
+def test_readme_diff_example_is_the_real_output(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## `diff`") :]
+    shown = section[
+        section.index("```text\n") + 8 : section.index("```\n", section.index("```text"))
+    ]
+    monkeypatch.chdir(root)
+    main(["diff", "sample_accounts/classic-story.json", "sample_accounts/classic-story-fixed.json"])
+    assert capsys.readouterr().out == shown
