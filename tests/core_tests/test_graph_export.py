@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -243,3 +244,27 @@ def test_hostile_names_are_escaped_in_every_format(tmp_path: Path) -> None:
         run = subprocess.run(["dot", "-Tjson"], input=to_dot(g), capture_output=True, text=True)
         assert run.returncode == 0 and len(json.loads(run.stdout)["objects"]) == 2
     assert not list(_opengraph_validator().iter_errors(to_opengraph(g)))
+
+
+@pytest.mark.skipif(
+    not os.environ.get("NEO4J_URI"),
+    reason="no Neo4j reachable (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to load the Cypher)",
+)
+def test_cypher_loads_into_neo4j_and_the_readme_query_finds_the_path() -> None:
+    neo4j = pytest.importorskip("neo4j", reason="the neo4j driver is not installed")
+    g = build_graph(_analysis("classic-story-fixed"))
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+    readme = README.read_text(encoding="utf-8")
+    query = readme[readme.index("MATCH p = shortestPath(") :].split("\n", 1)[0].rstrip(";")
+    with (
+        neo4j.GraphDatabase.driver(os.environ["NEO4J_URI"], auth=auth) as driver,
+        driver.session() as session,
+    ):
+        session.run("MATCH (n:AWSNode) DETACH DELETE n").consume()
+        for line in to_cypher(g).splitlines():
+            if line and not line.startswith("//"):
+                session.run(line.rstrip(";")).consume()
+        record = session.run(query).single()
+    assert record is not None
+    path = record["p"]
+    assert [n["name"] for n in path.nodes] == ["test-user", "EC2-roles-for-XYZ"]
