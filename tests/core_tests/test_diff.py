@@ -167,3 +167,61 @@ def test_fingerprint_is_stable_across_runs_and_snapshots() -> None:
     b = _analysis("classic-story-fixed").passrole_edges()[0]
     assert a is not b and fingerprint(a) == fingerprint(b)
     assert finding_id(a) == f"passrole|{USER}|{ROLE}|ec2.amazonaws.com"
+
+
+def test_group_membership_attachment_and_new_user_are_marked() -> None:
+    old_raw = generated(users=6)
+    launch = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": _arn("role", "admin-0")},
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"},
+        ],
+    }
+    old_raw["GroupDetailList"].append(
+        {
+            "GroupName": "launchers",
+            "Arn": _arn("group", "launchers"),
+            "Path": "/",
+            "GroupPolicyList": [{"PolicyName": "launch", "PolicyDocument": launch}],
+            "AttachedManagedPolicies": [],
+        }
+    )
+    parn = _arn("policy", "launch-admin")
+    old_raw["Policies"].append(
+        {
+            "PolicyName": "launch-admin",
+            "Arn": parn,
+            "Path": "/",
+            "DefaultVersionId": "v1",
+            "PolicyVersionList": [
+                {"VersionId": "v1", "IsDefaultVersion": True, "Document": launch}
+            ],
+        }
+    )
+    new_raw = copy.deepcopy(old_raw)
+    users = new_raw["UserDetailList"]
+    users[1]["GroupList"].append("launchers")  # joins the group
+    users[2]["AttachedManagedPolicies"].append({"PolicyName": "launch-admin", "PolicyArn": parn})
+    newcomer = copy.deepcopy(users[3])
+    newcomer.update(UserName="dev-new", Arn=_arn("user", "dev-new"), GroupList=["launchers"])
+    users.append(newcomer)
+    d = diff_analyses(
+        analyse(load_data(old_raw, source="old.json")),
+        analyse(load_data(new_raw, source="new.json")),
+    )
+    assert d.users.added == (_arn("user", "dev-new"),) and not d.users.removed
+    assert ("added", _arn("user", "dev-002"), parn, "attached") in d.attachments
+    assert ("added", _arn("user", "dev-001"), "launchers") in d.memberships
+    marks = {
+        c.finding.source.rsplit("/", 1)[-1]: {
+            s.changed for s in c.statements if s.step == "passrole"
+        }
+        for c in d.of("added")
+        if c.finding.kind == "passrole"
+    }
+    assert marks == {
+        "dev-001": {"new member of group launchers"},
+        "dev-002": {"newly attached"},
+        "dev-new": {"new member of group launchers"},
+    }
