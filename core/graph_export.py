@@ -41,8 +41,9 @@ NODE_KINDS: dict[str, tuple[str, ...]] = {
 NEO4J_NODE_LABEL = "AWSNode"
 """Extra Neo4j label on every node, for the ``id`` uniqueness constraint and lookups."""
 TRUST_EDGE = "AWSTrustsService"
-SOURCE_KIND = "AWSIAM"
-"""OpenGraph ``metadata.source_kind``."""
+SOURCE_KIND = "AWSBase"
+"""OpenGraph ``metadata.source_kind``: BloodHound adds it to every node's kinds (like ``Base``
+for AD and ``AZBase`` for Azure), so nodes keep at most 3 kinds."""
 
 
 def edge_kind(kind: str) -> str:
@@ -415,6 +416,8 @@ def to_opengraph(g: Graph) -> dict[str, Any]:
             "properties": _og_props(
                 {
                     "name": n.name,
+                    "displayname": n.name,
+                    "objectid": n.id,
                     "arn": n.id,
                     "kind": n.kind,
                     "account_id": g.account_id,

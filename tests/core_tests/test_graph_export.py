@@ -143,6 +143,9 @@ def test_opengraph_validates_against_bloodhound_schemas(name: str) -> None:
     for n in data["graph"]["nodes"]:
         assert all(k == k.lower() for k in n["properties"])  # BloodHound: lowercase names
         assert n["kinds"][0].startswith("AWS")
+        # BloodHound adds metadata.source_kind to every node's kinds: still within maxItems 3.
+        assert len([*n["kinds"], data["metadata"]["source_kind"]]) <= 3
+        assert n["properties"]["objectid"] == n["id"]
 
 
 def test_opengraph_schema_rejects_what_bloodhound_rejects() -> None:
