@@ -200,7 +200,8 @@ class IamExploreApp(App[int]):
             from core.diff import diff_analyses
 
             progress.prefix = "comparing "
-            compared = diff_analyses(analyse(load_account(self.baseline)), analysis)
+            old = analyse(load_account(self.baseline, progress=progress), progress=progress)
+            compared = diff_analyses(old, analysis)
         seconds = time.perf_counter() - start
         message = AccountLoaded(account, analysis, session, live, seconds)
         message.index = index  # type: ignore[attr-defined]

@@ -256,3 +256,8 @@ def test_readme_diff_example_is_the_real_output(
     monkeypatch.chdir(root)
     main(["diff", "sample_accounts/classic-story.json", "sample_accounts/classic-story-fixed.json"])
     assert capsys.readouterr().out == shown
+
+
+def test_explorer_compare_without_old_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _out(capsys, "--compare", NEW)
+    assert code == 2 and "iam-explore OLD --compare NEW" in err

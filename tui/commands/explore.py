@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-from core.samples import sample_path
+import sys
 
 
 def run(args: argparse.Namespace) -> int:
@@ -14,9 +13,16 @@ def run(args: argparse.Namespace) -> int:
 
     compare = getattr(args, "compare", None)
     snapshot = getattr(args, "snapshot", None)
+    if compare and not snapshot:
+        print(
+            "iam-explore: --compare NEW needs the earlier snapshot first: "
+            "iam-explore OLD --compare NEW",
+            file=sys.stderr,
+        )
+        return 2
     app = IamExploreApp(
         compare if compare else snapshot,
-        baseline=(snapshot or sample_path()) if compare else None,
+        baseline=snapshot if compare else None,
         profile=getattr(args, "profile", None),
         region=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
