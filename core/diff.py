@@ -424,6 +424,7 @@ def to_json(d: AnalysisDiff) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "account_id": d.new.account.account_id,
+        "analysed_at": d.new.analysed_at,
         "old": {"source": d.old.account.source},
         "new": {"source": d.new.account.source},
         "summary": d.summary(),

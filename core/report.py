@@ -46,6 +46,7 @@ def to_json(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[
         "schema_version": SCHEMA_VERSION,
         "account_id": acct.account_id,
         "source": acct.source,
+        "analysed_at": analysis.analysed_at,
         "summary": summary(analysis),
         "problems": [
             {

@@ -178,7 +178,11 @@ def scan_log(analysis: Any) -> dict[str, Any]:
     findings = [f for f in analysis.findings if not f.source_is_admin]
     source = analysis.account.source
     lines = arn_lines(source, {f.source for f in findings})
-    return log([result(f, source, lines) for f in findings], findings)
+    return log(
+        [result(f, source, lines) for f in findings],
+        findings,
+        {"analysed_at": analysis.analysed_at},
+    )
 
 
 def diff_log(d: Any) -> dict[str, Any]:
@@ -203,5 +207,9 @@ def diff_log(d: Any) -> dict[str, Any]:
     return log(
         results,
         [c.finding for c in shown],
-        {"baseline": d.old.account.source, "summary": d.summary()},
+        {
+            "baseline": d.old.account.source,
+            "analysed_at": d.new.analysed_at,
+            "summary": d.summary(),
+        },
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from core.analysis import analyse
@@ -17,6 +18,7 @@ from core.errors import IamExploreError
 from core.graph_export import clean
 from core.loader import load_account
 from core.sarif import diff_log
+from tui.commands.scan import parse_at
 
 EPILOG = """\
 JSON contract (stable; see README "diff JSON"):
@@ -50,14 +52,22 @@ def register(sub: Any) -> None:
         default="never",
         help="exit 1 when NEW adds escalations at this level (default: never)",
     )
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        type=parse_at,
+        help="evaluate time condition keys of both snapshots against this time (default: now)",
+    )
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        old = analyse(load_account(args.old))
-        new = analyse(load_account(args.new))
+        # One analysis time for both, so that only the snapshots differ.
+        at = args.at or datetime.now(UTC)
+        old = analyse(load_account(args.old), at=at)
+        new = analyse(load_account(args.new), at=at)
         d = diff_analyses(old, new)
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)

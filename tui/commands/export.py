@@ -19,6 +19,7 @@ from core.errors import IamExploreError
 from core.graph_export import FORMATS, build_graph, render
 from core.loader import load_account
 from core.samples import sample_path
+from tui.commands.scan import parse_at
 
 EPILOG = """\
 Node kinds (OpenGraph kinds, Neo4j labels): AWSUser, AWSRole (both also AWSPrincipal), AWSGroup,
@@ -60,6 +61,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also the edges of principals that are already admin-equivalent",
     )
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        type=parse_at,
+        help="evaluate aws:CurrentTime and the other time keys against this time (default: now)",
+    )
     p.set_defaults(func=run)
 
 
@@ -72,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        analysis = analyse(load_account(args.snapshot or sample_path()))
+        analysis = analyse(load_account(args.snapshot or sample_path()), at=args.at)
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return 2
