@@ -261,3 +261,10 @@ def test_readme_diff_example_is_the_real_output(
 def test_explorer_compare_without_old_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _out(capsys, "--compare", NEW)
     assert code == 2 and "iam-explore OLD --compare NEW" in err
+
+
+def test_diff_at_records_one_analysis_time(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _out(capsys, "diff", OLD, NEW, "--format", "json", "--at", "2026-12-01")
+    assert code == 0 and json.loads(out)["analysed_at"] == "2026-12-01T00:00:00Z"
+    _, out, _ = _out(capsys, "diff", OLD, NEW, "--format", "sarif", "--at", "2026-12-01T08:00:00Z")
+    assert json.loads(out)["runs"][0]["properties"]["analysed_at"] == "2026-12-01T08:00:00Z"
