@@ -26,7 +26,6 @@ from core.whatif import Diff as WhatIfDiff
 SCHEMA_VERSION = 1
 RANK = {"none": 0, "privilege-gain": 1, "admin": 2}
 Status = Literal["added", "removed", "changed"]
-FailOn = Literal["new-admin", "new-any", "never"]
 
 
 def finding_id(f: Finding) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FsPath
 from typing import Any
+from urllib.parse import quote
 
 from core.diff import fingerprint
 from core.findings import Finding
@@ -90,7 +91,7 @@ def artifact_uri(source: str) -> str:
     path = FsPath(source)
     if path.is_absolute():
         return path.as_uri()
-    return path.as_posix()
+    return quote(path.as_posix(), safe="/")
 
 
 def arn_lines(source: str, arns: Iterable[str]) -> dict[str, int]:
