@@ -112,6 +112,8 @@ class IamExploreApp(App[int]):
         super().__init__()
         self.baseline = Path(baseline) if baseline is not None else None
         """``--compare``: the earlier snapshot whose differences are marked (core.diff)."""
+        self.diff_label = "what-if"
+        """What the +NEW / -GONE marks are relative to (details pane)."""
         self.live_mode = snapshot is None and (profile is not None or endpoint_url is not None)
         self.snapshot = Path(snapshot) if snapshot is not None else sample_path()
         self.profile = profile
@@ -235,6 +237,7 @@ class IamExploreApp(App[int]):
         if compared is None:
             main.show_analysis(index)
         else:
+            self.diff_label = f"since {self.baseline.name if self.baseline else 'OLD'}"
             main.show_diff(compared.marks(), index)
             s = compared.summary()
             self.notify(
@@ -447,6 +450,7 @@ class IamExploreApp(App[int]):
             self.notify(f"nothing to {message.verb}", timeout=2)
             return
         self.index = message.index  # type: ignore[attr-defined]
+        self.diff_label = "what-if"
         self.main.show_diff(message.diff, self.index)
         diff = message.diff
         self.last_diff_seconds = diff.seconds

@@ -17,6 +17,10 @@ async def test_compare_marks_the_new_admin_edge_of_the_classic_story() -> None:
         assert edge_rows(app) == [
             ("test-user can pass EC2-roles-for-XYZ to Amazon EC2", "admin", "added")
         ]
+        await pilot.press("4")  # the Edges pane: its first row goes to the details
+        await settle(app, pilot)
+        text = "\n".join(str(w.render()) for w in app.main.details.query("Static"))
+        assert "+NEW (since classic-story.json)" in text
 
 
 async def test_compare_the_other_way_lists_the_edge_as_gone() -> None:
