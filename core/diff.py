@@ -119,6 +119,8 @@ class FindingChange:
     before: Finding | None
     after: Finding | None
     statements: tuple[MarkedStatement, ...] = ()
+    note: str = ""
+    """Why a finding is gone when it is not that the edge closed (the source became admin)."""
 
     @property
     def finding(self) -> Finding:
@@ -144,6 +146,7 @@ class PathChange:
     status: Status
     before: Path | None
     after: Path | None
+    note: str = ""
 
     @property
     def source(self) -> str:
@@ -181,6 +184,13 @@ class AnalysisDiff:
     """(``added``/``removed``, entity ARN, policy ARN, ``attached``/``boundary``)."""
     memberships: tuple[tuple[str, str, str], ...]
     """(``added``/``removed``, user ARN, group name)."""
+    admins: EntityChanges = EntityChanges()
+    """Principals and groups that became (``added``) or stopped being admin-equivalent."""
+
+    @property
+    def new_admin_principals(self) -> list[str]:
+        """Users and roles that are admin-equivalent in NEW and were not in OLD."""
+        return [a for a in self.admins.added if ":group/" not in a]
 
     def marks(self) -> WhatIfDiff:
         """As a what-if diff (the explorer's +NEW / -GONE marks): a relabelled finding is
@@ -208,19 +218,23 @@ class AnalysisDiff:
             or self.memberships
             or any(
                 e.added or e.removed or e.changed
-                for e in (self.users, self.groups, self.roles, self.policies)
+                for e in (self.users, self.groups, self.roles, self.policies, self.admins)
             )
         )
 
     def failing(self, level: str) -> bool:
         """Whether ``--fail-on LEVEL`` matches (``new-admin``, ``new-any``, ``never``)."""
         if level == "new-admin":
-            return any(c.worse and c.finding.escalation == "admin" for c in self.findings) or any(
-                c.worse for c in self.paths
+            return (
+                any(c.worse and c.finding.escalation == "admin" for c in self.findings)
+                or any(c.worse for c in self.paths)
+                or bool(self.new_admin_principals)
             )
         if level == "new-any":
-            return any(c.worse and c.finding.escalation != "none" for c in self.findings) or any(
-                c.worse for c in self.paths
+            return (
+                any(c.worse and c.finding.escalation != "none" for c in self.findings)
+                or any(c.worse for c in self.paths)
+                or bool(self.new_admin_principals)
             )
         return False
 
@@ -238,6 +252,8 @@ class AnalysisDiff:
             "paths_added": len(self.paths_of("added")),
             "paths_removed": len(self.paths_of("removed")),
             "paths_changed": len(self.paths_of("changed")),
+            "admins_added": len(self.admins.added),
+            "admins_removed": len(self.admins.removed),
             "principals_added": len(self.users.added) + len(self.roles.added),
             "principals_removed": len(self.users.removed) + len(self.roles.removed),
             "policies_added": len(self.policies.added),
@@ -326,7 +342,12 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
             changes.append(FindingChange("added", None, f, mark(f)))
         elif (prev.escalation, prev.conditional) != (f.escalation, f.conditional):
             changes.append(FindingChange("changed", prev, f, mark(f)))
-    changes += [FindingChange("removed", f, None) for k, f in before.items() if k not in after]
+    now_admin = "source is now admin-equivalent (its edges are not listed)"
+    changes += [
+        FindingChange("removed", f, None, note=now_admin if f.source in new.admins else "")
+        for k, f in before.items()
+        if k not in after
+    ]
     order = {"added": 0, "changed": 1, "removed": 2}
     changes.sort(
         key=lambda c: (order[c.status], -RANK[c.finding.escalation], finding_id(c.finding))
@@ -340,7 +361,11 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
         for s, p in p_new.items()
         if s in p_old and _route(p_old[s]) != _route(p)
     ]
-    path_changes += [PathChange("removed", p, None) for s, p in p_old.items() if s not in p_new]
+    path_changes += [
+        PathChange("removed", p, None, note=now_admin if s in new.admins else "")
+        for s, p in p_old.items()
+        if s not in p_new
+    ]
     path_changes.sort(key=lambda c: (order[c.status], c.source))
 
     return AnalysisDiff(
@@ -354,6 +379,7 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
         policies=policies,
         attachments=attachments,
         memberships=memberships,
+        admins=_entity_changes(old.admins, new.admins),
     )
 
 
@@ -404,6 +430,8 @@ def to_json(d: AnalysisDiff) -> dict[str, Any]:
         if c.status != "removed":
             out["worse"] = c.worse
             out["statements"] = [s.to_json() for s in c.statements]
+        else:
+            out["note"] = c.note or None
         return out
 
     def path(c: PathChange) -> dict[str, Any]:
@@ -412,6 +440,7 @@ def to_json(d: AnalysisDiff) -> dict[str, Any]:
             "source": c.source,
             "before": _path_json(c.before) if c.before else None,
             "after": _path_json(c.after) if c.after else None,
+            "note": c.note or None,
         }
 
     def ents(e: EntityChanges, with_changed: bool = False) -> dict[str, list[str]]:
@@ -437,4 +466,14 @@ def to_json(d: AnalysisDiff) -> dict[str, Any]:
             {"status": s, "entity": e, "policy": p, "how": how} for s, e, p, how in d.attachments
         ],
         "memberships": [{"status": s, "user": u, "group": g} for s, u, g in d.memberships],
+        "admins": {
+            "added": [
+                {"principal": a, "how": d.new.admins[a].kind, "detail": d.new.admins[a].detail}
+                for a in d.admins.added
+            ],
+            "removed": [
+                {"principal": a, "how": d.old.admins[a].kind, "detail": d.old.admins[a].detail}
+                for a in d.admins.removed
+            ],
+        },
     }

@@ -12,6 +12,7 @@ The output validates against the OASIS SARIF 2.1.0 JSON schema (a test checks it
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,15 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/iam-explore/iam-explore"
 FINGERPRINT = "iamExploreFinding/v1"
 _ARN = re.compile(r'"(arn:[^"]*)"')
+ADMIN_RULE: dict[str, Any] = {
+    "id": "admin-equivalent",
+    "name": "AdminEquivalentPrincipal",
+    "shortDescription": {"text": "A principal became admin-equivalent"},
+    "fullDescription": {
+        "text": "The principal can perform every sensitive action probed, or can rewrite its "
+        "own permissions (diff only)."
+    },
+}
 LEVEL = {"admin": "error", "privilege-gain": "warning", "none": "note"}
 
 
@@ -205,7 +215,32 @@ def diff_log(d: Any) -> dict[str, Any]:
         changed = sorted({s.ref.policy.name for s in c.statements if s.changed})
         if changed:
             r["message"]["text"] += " (changed: " + ", ".join(changed) + ")"
-    return log(
+    admins = d.new_admin_principals
+    lines = arn_lines(source, admins)
+    for arn in admins:
+        reason = d.new.admins[arn]
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(source)}}
+        if arn in lines:
+            physical["region"] = {"startLine": lines[arn]}
+        results.append(
+            {
+                "ruleId": ADMIN_RULE["id"],
+                "level": "error",
+                "message": {"text": f"{arn} is now admin-equivalent: {reason.detail}"},
+                "locations": [
+                    {
+                        "physicalLocation": physical,
+                        "logicalLocations": [{"fullyQualifiedName": arn, "kind": "principal"}],
+                    }
+                ],
+                "partialFingerprints": {
+                    FINGERPRINT: hashlib.sha256(f"admin-equivalent|{arn}".encode()).hexdigest()[:32]
+                },
+                "baselineState": "new",
+                "properties": {"principal": arn, "how": reason.kind, "detail": reason.detail},
+            }
+        )
+    out = log(
         results,
         [c.finding for c in shown],
         {
@@ -214,3 +249,5 @@ def diff_log(d: Any) -> dict[str, Any]:
             "summary": d.summary(),
         },
     )
+    out["runs"][0]["tool"]["driver"]["rules"].append(dict(ADMIN_RULE))
+    return out

@@ -268,3 +268,34 @@ def test_diff_at_records_one_analysis_time(capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and json.loads(out)["analysed_at"] == "2026-12-01T00:00:00Z"
     _, out, _ = _out(capsys, "diff", OLD, NEW, "--format", "sarif", "--at", "2026-12-01T08:00:00Z")
     assert json.loads(out)["runs"][0]["properties"]["analysed_at"] == "2026-12-01T08:00:00Z"
+
+
+def test_diff_sarif_reports_a_principal_made_admin(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    sarif_validator: jsonschema.protocols.Validator,
+) -> None:
+    old_raw = generated()
+    new_raw = json.loads(json.dumps(old_raw))
+    new_raw["UserDetailList"][0]["AttachedManagedPolicies"].append(
+        {
+            "PolicyName": "AdministratorAccess",
+            "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess",
+        }
+    )
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(old_raw))
+    new.write_text(json.dumps(new_raw, indent=2))
+    code, out, _ = _out(
+        capsys, "diff", str(old), str(new), "--format", "sarif", "--fail-on", "new-admin"
+    )
+    log = json.loads(out)
+    sarif_validator.validate(log)
+    assert code == 1
+    (r,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "admin-equivalent"]
+    assert r["properties"]["principal"].endswith(":user/dev-000")
+    assert "admin-equivalent" in {x["id"] for x in log["runs"][0]["tool"]["driver"]["rules"]}
+    line = new.read_text().splitlines()[
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] - 1
+    ]
+    assert r["properties"]["principal"] in line

@@ -225,3 +225,33 @@ def test_group_membership_attachment_and_new_user_are_marked() -> None:
         "dev-002": {"newly attached"},
         "dev-new": {"new member of group launchers"},
     }
+
+
+def test_a_user_made_admin_is_a_new_admin_not_a_closed_edge() -> None:
+    """The source of a finding becoming admin-equivalent removes its findings (they are not
+    listed for admins): the diff says why and still fails on new admin."""
+    old_raw = generated(passrole_admin=((4, 0),))
+    new_raw = copy.deepcopy(old_raw)
+    new_raw["UserDetailList"][4]["UserPolicyList"].append(
+        {
+            "PolicyName": "break-glass",
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            },
+        }
+    )
+    d = diff_analyses(
+        analyse(load_data(old_raw, source="old.json")),
+        analyse(load_data(new_raw, source="new.json")),
+    )
+    dev4 = _arn("user", "dev-004")
+    assert d.admins.added == (dev4,) and d.new_admin_principals == [dev4]
+    gone = d.of("removed")
+    assert gone and all(c.finding.source == dev4 and "now admin" in c.note for c in gone)
+    assert [(p.status, p.source) for p in d.paths] == [("removed", dev4)]
+    assert "now admin" in d.paths[0].note
+    assert d.failing("new-admin") and d.failing("new-any")
+    data = to_json(d)
+    assert data["admins"]["added"][0]["principal"] == dev4
+    assert data["summary"]["admins_added"] == 1

@@ -124,6 +124,8 @@ def _finding_lines(c: FindingChange) -> list[Any]:
     if f.service:
         line.append(f" via {clean(f.service)}")
     lines = [line]
+    if c.note:
+        lines.append(Text(f"           ({c.note})", style="dim"))
     if f.conditional and c.status != "removed":
         lines.append(Text("           if " + clean("; ".join(f.conditions)), style="cyan"))
     for s in c.statements:
@@ -153,7 +155,8 @@ def render_table(d: AnalysisDiff) -> str:
                 f"{s['new_privilege_gain']} gain), {s['findings_changed']} changed, "
                 f"{s['findings_removed']} gone · paths to admin: {s['paths_added']} new, "
                 f"{s['paths_changed']} changed, {s['paths_removed']} gone\n"
-                f"  principals: +{s['principals_added']} -{s['principals_removed']} · "
+                f"  admin-equivalent: +{s['admins_added']} -{s['admins_removed']} · "
+                f"principals: +{s['principals_added']} -{s['principals_removed']} · "
                 f"policies: +{s['policies_added']} -{s['policies_removed']} "
                 f"~{s['policies_changed']} changed"
             )
@@ -178,8 +181,18 @@ def render_table(d: AnalysisDiff) -> str:
                 if p.conditional:
                     t.append(" (conditional)", style="cyan")
                 t.append(f"  [{clean(p.admin)}]", style="dim")
+                if pc.note:
+                    t.append(f" ({pc.note})", style="dim")
                 console.print(t)
         rows = [
+            ("admin", sign, f"{_short(a)} ({clean(who[a].detail)})")
+            for sign, xs, who in (
+                ("+", d.admins.added, d.new.admins),
+                ("-", d.admins.removed, d.old.admins),
+            )
+            for a in xs
+        ]
+        rows += [
             (kind, sign, x)
             for kind, e in (("user", d.users), ("group", d.groups), ("role", d.roles))
             for sign, xs in (("+", e.added), ("-", e.removed))
@@ -202,5 +215,6 @@ def render_table(d: AnalysisDiff) -> str:
         if rows:
             console.print(Text("\nPrincipals and policies", style="bold"))
             for kind, sign, x in rows:
-                console.print(Text(f"  {sign} {kind:<8} {_short(x) if ':' in x else clean(x)}"))
+                shown = x if kind == "admin" else _short(x) if ":" in x else clean(x)
+                console.print(Text(f"  {sign} {kind:<8} {shown}"))
     return cap.get()
