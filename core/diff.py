@@ -343,8 +343,15 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
         elif (prev.escalation, prev.conditional) != (f.escalation, f.conditional):
             changes.append(FindingChange("changed", prev, f, mark(f)))
     now_admin = "source is now admin-equivalent (its edges are not listed)"
+    gone = {p.arn for p in a.principals} - {p.arn for p in b.principals}
+
+    def why(source: str) -> str:
+        if source in new.admins:
+            return now_admin
+        return "source principal removed" if source in gone else ""
+
     changes += [
-        FindingChange("removed", f, None, note=now_admin if f.source in new.admins else "")
+        FindingChange("removed", f, None, note=why(f.source))
         for k, f in before.items()
         if k not in after
     ]
@@ -362,9 +369,7 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
         if s in p_old and _route(p_old[s]) != _route(p)
     ]
     path_changes += [
-        PathChange("removed", p, None, note=now_admin if s in new.admins else "")
-        for s, p in p_old.items()
-        if s not in p_new
+        PathChange("removed", p, None, note=why(s)) for s, p in p_old.items() if s not in p_new
     ]
     path_changes.sort(key=lambda c: (order[c.status], c.source))
 

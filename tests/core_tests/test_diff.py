@@ -255,3 +255,20 @@ def test_a_user_made_admin_is_a_new_admin_not_a_closed_edge() -> None:
     data = to_json(d)
     assert data["admins"]["added"][0]["principal"] == dev4
     assert data["summary"]["admins_added"] == 1
+
+
+def test_a_removed_user_is_listed_and_its_findings_say_so() -> None:
+    old_raw = generated(passrole_admin=((4, 0),))
+    new_raw = copy.deepcopy(old_raw)
+    del new_raw["UserDetailList"][4]
+    d = diff_analyses(
+        analyse(load_data(old_raw, source="old.json")),
+        analyse(load_data(new_raw, source="new.json")),
+    )
+    dev4 = _arn("user", "dev-004")
+    assert d.users.removed == (dev4,)
+    assert [(c.status, c.finding.source, c.note) for c in d.findings] == [
+        ("removed", dev4, "source principal removed")
+    ]
+    assert [(p.status, p.note) for p in d.paths] == [("removed", "source principal removed")]
+    assert not d.failing("new-any")
