@@ -91,11 +91,8 @@ def test_diff_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         ("passrole", "AllowPassEC2Role", "new policy")
     ]
     (p,) = data["paths"]
-    assert (
-        p["status"] == "added"
-        and p["before"] is None
-        and p["after"]["hops"][0]["finding"] == f["id"]
-    )
+    assert p["status"] == "changed" and p["after"]["hops"][0]["finding"] == f["id"]
+    assert p["before"]["conditional"] is True and p["after"]["conditional"] is False
 
 
 def test_diff_sarif_validates_and_lists_the_new_finding(
@@ -221,8 +218,11 @@ def test_sarif_artifact_is_the_snapshot_path_as_given(
     (tmp_path / "snaps" / "current.json").write_text(Path(NEW).read_text())
     monkeypatch.chdir(tmp_path)
     main(["scan", "snaps/current.json", "--format", "sarif"])
-    (r,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
-    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "snaps/current.json"
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert results
+    for r in results:
+        uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri == "snaps/current.json"
 
 
 def test_explorer_compare_option_opens_new_with_old_as_baseline(

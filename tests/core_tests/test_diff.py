@@ -37,7 +37,13 @@ def test_classic_story_fix_adds_one_admin_passrole_finding_and_path() -> None:
     marked = {(s.step, s.ref.policy.name): s.changed for s in c.statements}
     assert marked[("passrole", "AllowPassEC2Role")] == "new policy"
     assert marked[("launch", "AmazonEC2FullAccess")] == ""
-    assert [p.status for p in d.paths] == ["added"] and d.paths[0].source == USER
+    # test-user already had a conditional path (taking over an instance that may run as the
+    # role); the fix adds an unconditional one: the path changes and is worse.
+    (p,) = d.paths
+    assert (p.status, p.source, p.worse) == ("changed", USER, True)
+    assert p.before is not None and p.after is not None
+    assert p.before.conditional and not p.after.conditional
+    assert p.after.hops[0].finding.kind == "passrole"
     assert d.policies.added == (f"{USER}#AllowPassEC2Role",)
     assert not d.users.added and not d.roles.added
     assert d.failing("new-admin") and d.failing("new-any") and not d.failing("never")
@@ -46,7 +52,7 @@ def test_classic_story_fix_adds_one_admin_passrole_finding_and_path() -> None:
 def test_reverse_diff_reports_the_finding_and_path_gone_and_does_not_fail() -> None:
     d = diff_analyses(_analysis("classic-story-fixed"), _analysis("classic-story"))
     assert [c.status for c in d.findings] == ["removed"]
-    assert [c.status for c in d.paths] == ["removed"]
+    assert [(c.status, c.worse) for c in d.paths] == [("changed", False)]
     assert d.policies.removed == (f"{USER}#AllowPassEC2Role",)
     assert not d.failing("new-admin") and not d.failing("new-any")
 

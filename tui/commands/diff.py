@@ -17,6 +17,7 @@ from core.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
 from core.errors import IamExploreError
 from core.graph_export import clean
 from core.loader import load_account
+from core.paths import Path
 from core.sarif import diff_log
 from tui.commands.scan import parse_at
 
@@ -136,6 +137,17 @@ def _finding_lines(c: FindingChange) -> list[Any]:
     return lines
 
 
+def _route(p: Path) -> Any:
+    from rich.text import Text
+
+    hops = " → ".join(f"{clean(h.finding.kind)}:{_short(h.target)}" for h in p.hops)
+    t = Text(f"{_short(p.source)} → {hops}")
+    if p.conditional:
+        t.append(" (conditional)", style="cyan")
+    t.append(f"  [{clean(p.admin)}]", style="dim")
+    return t
+
+
 def render_table(d: AnalysisDiff) -> str:
     """The human-readable diff (plain text when not on a terminal)."""
     from rich.console import Console
@@ -174,16 +186,16 @@ def render_table(d: AnalysisDiff) -> str:
                 status, style = _STATUS[pc.status]
                 p = pc.after or pc.before
                 assert p is not None
-                hops = " → ".join(f"{clean(h.finding.kind)}:{_short(h.target)}" for h in p.hops)
                 t = Text("  ")
                 t.append(f"{status:<8}", style=style)
-                t.append(f"{_short(p.source)} → {hops}")
-                if p.conditional:
-                    t.append(" (conditional)", style="cyan")
-                t.append(f"  [{clean(p.admin)}]", style="dim")
+                t.append_text(_route(p))
                 if pc.note:
                     t.append(f" ({pc.note})", style="dim")
                 console.print(t)
+                if pc.status == "changed" and pc.before is not None:
+                    was = Text("           was ", style="dim")
+                    was.append_text(_route(pc.before))
+                    console.print(was)
         rows = [
             ("admin", sign, f"{_short(a)} ({clean(who[a].detail)})")
             for sign, xs, who in (
