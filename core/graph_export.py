@@ -196,7 +196,11 @@ def build_graph(
     on_path_nodes = {x for e in edges if e.on_path for x in (e.source, e.target)} | sources
     admin_how = {a: r.detail for a, r in analysis.admins.items()}
     for p in analysis.paths:
+        # The last node is admin when it is a principal (or group); a path that ends on a
+        # policy (create-policy-version on one's own policy) says how its *source* is admin.
         end = p.hops[-1].target if p.hops else p.source
+        if kinds.get(end) not in ("user", "role", "group"):
+            end = p.source
         admin_how.setdefault(end, p.admin)
     nodes = [
         Node(

@@ -271,3 +271,14 @@ def test_cypher_loads_into_neo4j_and_the_readme_query_finds_the_path() -> None:
     assert record is not None
     path = record["p"]
     assert [n["name"] for n in path.nodes] == ["test-user", "EC2-roles-for-XYZ"]
+
+
+def test_admin_marks_principals_not_policies() -> None:
+    """A path ending in create-policy-version on one's own policy makes the source admin;
+    the policy node is not an admin principal."""
+    a = _analysis("midsize-company")
+    g = build_graph(a, paths_only=True)
+    assert all(n.kind in ("user", "role", "group") for n in g.nodes if n.admin)
+    ends = {p.hops[-1].target for p in a.paths if p.hops}
+    policies = [n for n in g.nodes if n.kind == "policy"]
+    assert policies and {n.id for n in policies} <= ends
