@@ -130,13 +130,13 @@ class FindingChange:
 
     @property
     def worse(self) -> bool:
-        """New, or more escalation than before, or no longer conditional."""
+        """New, or more escalation than before, or as much and no longer conditional."""
         if self.status == "removed" or self.after is None:
             return False
         if self.before is None:
             return True
-        a, b = self.after, self.before
-        return RANK[a.escalation] > RANK[b.escalation] or (b.conditional and not a.conditional)
+        a, b = RANK[self.after.escalation], RANK[self.before.escalation]
+        return a > b or (a == b and self.before.conditional and not self.after.conditional)
 
 
 @dataclass(frozen=True, slots=True)

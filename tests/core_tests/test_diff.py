@@ -278,3 +278,24 @@ def test_a_removed_user_is_listed_and_its_findings_say_so() -> None:
     ]
     assert [(p.status, p.note) for p in d.paths] == [("removed", "source principal removed")]
     assert not d.failing("new-any")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "worse"),
+    [
+        (("privilege-gain", False), ("admin", True), True),  # more escalation, even if cond
+        (("admin", True), ("admin", False), True),  # same, no longer conditional
+        (("admin", True), ("privilege-gain", False), False),  # less escalation
+        (("admin", False), ("admin", True), False),  # now needs conditions
+    ],
+)
+def test_worse_means_more_escalation_or_as_much_without_conditions(
+    before: tuple[str, bool], after: tuple[str, bool], worse: bool
+) -> None:
+    from core.diff import FindingChange
+    from core.findings import Finding
+
+    def f(esc: str, cond: bool) -> Finding:
+        return Finding("k", "s", "t", "x", escalation=esc, conditional=cond)  # type: ignore[arg-type]
+
+    assert FindingChange("changed", f(*before), f(*after)).worse is worse
