@@ -299,3 +299,19 @@ def test_diff_sarif_reports_a_principal_made_admin(
         r["locations"][0]["physicalLocation"]["region"]["startLine"] - 1
     ]
     assert r["properties"]["principal"] in line
+
+
+def test_unwritable_output_is_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = str(tmp_path / "missing-dir" / "out.json")
+    for args in (
+        ["diff", OLD, NEW, "-o", target],
+        ["export", NEW, "--format", "dot", "-o", target],
+    ):
+        code, _, err = _out(capsys, *args)
+        assert code == 2 and err.count("\n") == 1 and "cannot write" in err
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = _out(capsys, "export", NEW, "--format", "csv", "-o", str(blocker))
+    assert code == 2 and "cannot write" in err
