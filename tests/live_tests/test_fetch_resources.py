@@ -1,0 +1,208 @@
+"""``iam-explore fetch --resources`` against the local moto server: the inventory, read-only.
+
+moto serves EC2, Lambda, CodeBuild, CloudFormation, SageMaker, ECS and Step Functions; it does
+not implement ``ssm:DescribeInstanceInformation`` nor App Runner at all, so those two come out
+``unknown`` (never an empty "none"), which the tests below show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import core.aws
+from core.aws import is_read_only
+from core.loader import load_account
+from tui.cli import main
+from tui.commands.fetch import parse_regions
+
+from .conftest import MotoServer
+from .resources_account import EU, US, ResourceAccount, build_resource_account
+
+ACCOUNT = "345678901234"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(moto_server: MotoServer) -> Iterator[ResourceAccount]:
+    """The resource account, in its own moto account for this module only."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTO_ACCOUNT_ID", ACCOUNT)
+        mp.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
+        # moto answers the APIs it lacks with HTTP 500: do not back off ten times on each.
+        mp.setattr(core.aws, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
+        yield build_resource_account(moto_server.url)
+
+
+@pytest.fixture(scope="module")
+def fetched(
+    built: ResourceAccount, moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[str], str, str]:
+    path = tmp_path_factory.mktemp("resources") / "snapshot.json"
+    moto_server.start_recording()
+    code, out, err = run(
+        "fetch",
+        "--endpoint-url",
+        moto_server.url,
+        "--resources",
+        "--regions",
+        f"{EU},{US}",
+        "-o",
+        str(path),
+    )
+    operations = moto_server.stop_recording()
+    assert code == 0, err
+    return path, operations, out, err
+
+
+@pytest.fixture(scope="module")
+def inventory(fetched: tuple[Path, list[str], str, str]) -> dict[str, Any]:
+    data = json.loads(fetched[0].read_text())
+    resources: dict[str, Any] = data["IamExplore"]["Resources"]
+    return resources
+
+
+def test_regions_are_the_ones_asked_for(inventory: dict[str, Any]) -> None:
+    assert list(inventory["Regions"]) == [EU, US]
+    assert inventory["AllRegions"] is False
+
+
+def test_instances_with_profile_state_platform(
+    inventory: dict[str, Any], built: ResourceAccount
+) -> None:
+    eu = inventory["Regions"][EU]
+    by_id = {i["InstanceId"]: i for i in eu["Ec2Instances"]}
+    assert set(by_id) == {built.instance_id, built.other_instance}
+    mine = by_id[built.instance_id]
+    assert mine["IamInstanceProfile"] == f"arn:aws:iam::{ACCOUNT}:instance-profile/ops-admin"
+    assert mine["State"] == "running"
+    assert mine["Platform"] == "linux"
+    assert mine["Tags"] == [{"Key": "env", "Value": "prod"}]
+    assert by_id[built.other_instance]["IamInstanceProfile"] is None
+    assert inventory["Regions"][US]["Ec2Instances"] == []
+
+
+def test_functions_projects_stacks_notebooks_with_roles(
+    inventory: dict[str, Any], built: ResourceAccount
+) -> None:
+    eu, us = inventory["Regions"][EU], inventory["Regions"][US]
+    (fn,) = eu["LambdaFunctions"]
+    assert (fn["FunctionArn"], fn["Role"]) == (built.function_arn, built.roles["fn-admin"])
+    assert fn["Aliases"] == [{"Name": "live", "FunctionVersion": "$LATEST"}]
+    assert fn["Tags"] == [{"Key": "team", "Value": "data"}]
+    (project,) = eu["CodeBuildProjects"]
+    assert (project["Arn"], project["ServiceRole"]) == (built.project_arn, built.roles["cb-admin"])
+    (stack,) = us["CloudFormationStacks"]
+    assert (stack["StackId"], stack["RoleARN"]) == (built.stack_id, built.roles["cfn-admin"])
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    (notebook,) = us["SageMakerNotebookInstances"]
+    assert notebook["NotebookInstanceArn"] == built.notebook_arn
+    assert notebook["RoleArn"] == built.roles["sm-admin"]
+    assert eu["LambdaFunctions"] and not us["LambdaFunctions"]
+
+
+def test_ecs_and_step_functions(inventory: dict[str, Any], built: ResourceAccount) -> None:
+    eu, us = inventory["Regions"][EU], inventory["Regions"][US]
+    assert [c["ClusterName"] for c in eu["EcsClusters"]] == ["prod"]
+    (service,) = eu["EcsServices"]
+    assert service["ServiceArn"] == built.service_arn
+    assert service["TaskDefinition"] == built.task_definition_arn
+    # moto 5.2.5 drops enableExecuteCommand from CreateService: the fetch reports what it read.
+    assert service["EnableExecuteCommand"] is False
+    (td,) = eu["EcsTaskDefinitions"]
+    assert (td["TaskDefinitionArn"], td["TaskRoleArn"]) == (
+        built.task_definition_arn,
+        built.roles["task-admin"],
+    )
+    (machine,) = us["StateMachines"]
+    assert (machine["StateMachineArn"], machine["RoleArn"]) == (
+        built.state_machine_arn,
+        built.roles["sfn-role"],
+    )
+
+
+def test_what_moto_lacks_is_unknown_never_none(inventory: dict[str, Any]) -> None:
+    """No ssm:DescribeInstanceInformation and no App Runner in moto: unknown, with why."""
+    for region in (EU, US):
+        r = inventory["Regions"][region]
+        assert r["Services"]["ssm"] == "unknown"
+        assert r["Services"]["apprunner"] == "unknown"
+        assert "DescribeInstanceInformation" in r["Notes"]["ssm"]
+        assert "apprunner:ListServices" in r["Notes"]["apprunner"]
+        assert "AppRunnerServices" not in r  # no list at all, not an empty one
+        assert all(i["SsmManaged"] is None for i in r["Ec2Instances"])
+        for service in ("ec2", "lambda", "codebuild", "cloudformation", "sagemaker", "ecs"):
+            assert r["Services"][service] == "ok", (region, service)
+
+
+def test_only_read_operations_were_sent(fetched: tuple[Path, list[str], str, str]) -> None:
+    ops = fetched[1]
+    assert {
+        "ec2:DescribeInstances",
+        "lambda:ListFunctions",
+        "lambda:ListAliases",
+        "codebuild:BatchGetProjects",
+        "cloudformation:DescribeStacks",
+        "sagemaker:DescribeNotebookInstance",
+        "ecs:DescribeServices",
+        "states:DescribeStateMachine",
+    } <= set(ops)
+    assert "?" not in {op.split(":", 1)[1] for op in ops}, ops
+    assert all(is_read_only(op.split(":", 1)[1]) for op in ops), ops
+
+
+def test_summary_and_notes(fetched: tuple[Path, list[str], str, str]) -> None:
+    _, _, out, err = fetched
+    last = out.strip().splitlines()[-1]  # the in-process moto server prints to stdout too
+    assert last.startswith(f"account {ACCOUNT}: 1 users, 0 groups, 7 roles, ")
+    assert ", 10 resources -> " in last
+    assert f"{EU}: " in err and "unknown: ssm (" in err
+
+
+def test_inventory_loads_into_the_model(
+    fetched: tuple[Path, list[str], str, str], built: ResourceAccount
+) -> None:
+    account = load_account(fetched[0])
+    inv = account.inventory
+    assert inv is not None
+    kinds = {(r.kind, r.region) for r in inv.resources()}
+    assert ("ec2-instance", EU) in kinds
+    assert ("lambda-function", EU) in kinds
+    assert ("cloudformation-stack", US) in kinds
+    instance = next(r for r in inv.resources("ec2-instance") if r.name == built.instance_id)
+    assert instance.arn == f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/{built.instance_id}"
+    assert instance.ssm_managed is None
+    assert inv.covered("lambda") == (EU, US)
+    assert inv.covered("ssm") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, None),
+        ("all", "all"),
+        ("ALL", "all"),
+        ("eu-west-1, us-east-1", ["eu-west-1", "us-east-1"]),
+        ("ap-southeast-2", ["ap-southeast-2"]),
+    ],
+)
+def test_parse_regions(text: str | None, expected: object) -> None:
+    assert parse_regions(text) == expected
+
+
+def test_bad_region_is_a_one_line_error(tmp_path: Path) -> None:
+    code, _, err = run("fetch", "--resources", "--regions", "eu-west-1,mars", "-o", str(tmp_path))
+    assert code == 2
+    assert err.strip() == 'iam-explore: --regions: "mars" is not a region name (e.g. eu-west-1)'
