@@ -50,6 +50,7 @@ class Finding:
         constraints: choices the caller must make (regions, resource names, tags).
         gained: what the target adds, grouped by service and access level.
         source_is_admin: the source is already admin-equivalent (not an escalation).
+        resources: ARNs of the existing resources taken over (from the inventory).
     """
 
     kind: str
@@ -67,6 +68,7 @@ class Finding:
     gained: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
+    resources: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str, str | None]:
@@ -87,6 +89,7 @@ class Finding:
             "constraints": list(self.constraints),
             "gained": list(self.gained),
             "source_is_admin": self.source_is_admin,
+            "resources": list(self.resources),
             "references": [{"title": r.title, "url": r.url} for r in self.references],
             "reasons": [r.to_json() for r in self.reasons],
         }
