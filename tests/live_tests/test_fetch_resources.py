@@ -206,3 +206,104 @@ def test_bad_region_is_a_one_line_error(tmp_path: Path) -> None:
     code, _, err = run("fetch", "--resources", "--regions", "eu-west-1,mars", "-o", str(tmp_path))
     assert code == 2
     assert err.strip() == 'iam-explore: --regions: "mars" is not a region name (e.g. eu-west-1)'
+
+
+# -- fetch, then scan: findings name the instance and the function --------------------------
+
+
+def scan_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    capsys.readouterr()
+    main(["scan", str(path), "--format", "json"])
+    report: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return report
+
+
+def test_fetch_then_scan_names_the_instance_and_the_function(
+    fetched: tuple[Path, list[str], str, str],
+    built: ResourceAccount,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same account without its inventory: conditional; with it: this instance, function."""
+    data = json.loads(fetched[0].read_text())
+    del data["IamExplore"]["Resources"]
+    bare = tmp_path / "without-resources.json"
+    bare.write_text(json.dumps(data))
+    dev = f"arn:aws:iam::{ACCOUNT}:user/dev"
+
+    def findings(path: Path) -> dict[tuple[str, str | None], dict[str, Any]]:
+        return {(f["kind"], f["role"]): f for f in scan_json(path, capsys)["findings"]
+                if f["source"] == dev}  # fmt: skip
+
+    before, after = findings(bare), findings(fetched[0])
+    connect = ("ec2-instance-connect-send-ssh-public-key", built.roles["ops-admin"])
+    update = ("lambda-update-function-code", built.roles["fn-admin"])
+    for key in (connect, update):
+        assert before[key]["conditional"] and before[key]["resources"] == []
+        assert not after[key]["conditional"], after[key]
+        assert after[key]["escalation"] == "admin"
+    instance_arn = f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/{built.instance_id}"
+    assert after[connect]["resources"] == [instance_arn]
+    assert f"on {built.instance_id} in {EU}" in after[connect]["title"]
+    assert any(
+        r["text"] == f"ec2-instance {built.instance_id} in {EU} runs as role ops-admin "
+        "via profile ops-admin"
+        for r in after[connect]["reasons"]
+    )
+    assert after[update]["resources"] == [built.function_arn]
+    assert f"on nightly-report in {EU}" in after[update]["title"]
+    # SSM status is unknown (moto lacks the API): the instance is named, the condition stays.
+    ssm = after[("ssm-send-command", built.roles["ops-admin"])]
+    assert ssm["resources"] == [instance_arn] and ssm["conditional"]
+    assert "managed node of Systems Manager (not known)" in ssm["conditions"][-1]
+
+
+# -- partial access ---------------------------------------------------------------------------
+
+
+def test_denied_services_are_unknown_and_the_fetch_succeeds(
+    moto_server: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller allowed IAM, EC2 and CloudFormation reads only: the rest is unknown, denied."""
+    import boto3
+
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "456789012345")
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
+    monkeypatch.setattr(core.aws, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
+    iam = boto3.client("iam", endpoint_url=moto_server.url, region_name=US)
+    iam.create_user(UserName="auditor")
+    allowed = ["sts:GetCallerIdentity", "iam:Get*", "iam:List*", "ec2:Describe*",
+               "cloudformation:Describe*", "organizations:Describe*"]  # fmt: skip
+    iam.put_user_policy(
+        UserName="auditor",
+        PolicyName="partial",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": "*"}],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    monkeypatch.delenv("AWS_SESSION_TOKEN")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    path = tmp_path / "partial.json"
+    moto_server.set_auth(True)
+    try:
+        code, _, err = run(
+            "fetch", "--endpoint-url", moto_server.url, "--resources", "--regions", EU,
+            "-o", str(path),
+        )  # fmt: skip
+    finally:
+        moto_server.set_auth(False)
+    assert code == 0, err
+    region = json.loads(path.read_text())["IamExplore"]["Resources"]["Regions"][EU]
+    assert region["Services"]["ec2"] == "ok"
+    assert region["Services"]["cloudformation"] == "ok"
+    for service in ("lambda", "codebuild", "sagemaker", "ecs", "states"):
+        assert region["Services"][service] == "unknown", service
+        assert region["Notes"][service].startswith("access denied: "), region["Notes"]
+        assert not any(k for k in region if k.startswith(("Lambda", "CodeBuild", "Ecs")))
+    assert "lambda:ListFunctions" in region["Notes"]["lambda"]
