@@ -2621,7 +2621,15 @@ def main(argv: list[str] | None = None) -> int:
                 for k in ("UserDetailList", "RoleDetailList", "GroupDetailList")
                 for x in data[k]
             } | {p["Arn"] for p in data["Policies"]}
-            for sect in ("passrole_edges", "absent_edges", "other_findings", "admin_paths"):
+            for sect in (
+                "passrole_edges",
+                "absent_edges",
+                "other_findings",
+                "admin_paths",
+                "existing_resource_findings",
+                "absent_existing_findings",
+                "existing_resource_paths",
+            ):
                 for item in e.get(sect, []):
                     for k in ("source", "role", "target"):
                         if k in item and item[k] not in known:
