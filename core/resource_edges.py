@@ -201,6 +201,25 @@ def resource_role(account: Account, inventory: Inventory, r: Resource) -> str:
     return runs_as(r, profile_roles(account), account.account_id)
 
 
+_RUNNING: dict[int, tuple[Account, dict[tuple[str, str], list[Resource]]]] = {}
+
+
+def _running(account: Account, inventory: Inventory) -> dict[tuple[str, str], list[Resource]]:
+    """(kind, role ARN) → the resources of that kind running as the role (once per account)."""
+    hit = _RUNNING.get(id(account))
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    out: dict[tuple[str, str], list[Resource]] = {}
+    for r in inventory.resources():
+        arn = resource_role(account, inventory, r)
+        if arn:
+            out.setdefault((r.kind, arn), []).append(r)
+    if len(_RUNNING) > 100:
+        _RUNNING.clear()
+    _RUNNING[id(account)] = (account, out)
+    return out
+
+
 def _check_arn(r: Resource) -> str:
     """The ARN the method is authorized on (ECS Exec: the cluster; task ids change)."""
     if r.kind == "ecs-service":
@@ -245,20 +264,17 @@ def resource_reach(
     wanted = {r.arn: r for r in roles}
     by_role: dict[str, list[tuple[Resource, Resolved, list[Decision], str | None]]] = {}
     covered = set(inventory.covered(takeover.service))
-    for r in inventory.resources(*takeover.kinds):
-        if r.region not in covered:
-            continue
-        arn = resource_role(account, inventory, r)
-        if arn not in wanted:
-            continue
-        usable = takeover.usable(r)
-        if usable == SKIP:
-            continue
-        decisions = _decide(view, actions, r)
-        resolved = _merge(resolve(d) for d in decisions)
-        if not resolved.possible:
-            continue
-        by_role.setdefault(arn, []).append((r, resolved, decisions, usable))
+    running = _running(account, inventory)
+    for arn in wanted:
+        for kind in takeover.kinds:
+            for r in running.get((kind, arn), ()):
+                usable = takeover.usable(r)
+                if r.region not in covered or usable == SKIP:
+                    continue
+                decisions = _decide(view, actions, r)
+                resolved = _merge(resolve(d) for d in decisions)
+                if resolved.possible:
+                    by_role.setdefault(arn, []).append((r, resolved, decisions, usable))
     gaps = inventory.gaps(takeover.service)
     out: list[Reach] = []
     for arn, role in wanted.items():
@@ -305,6 +321,10 @@ def _describe(r: Resource, role: Role) -> str:
     via = f" via profile {r.profile.rsplit('/', 1)[-1]}" if r.profile else ""
     if r.kind == "ecs-service":
         via = f" via task definition {r.detail('TaskDefinition').rsplit('/', 1)[-1]}"
+    if r.aliases:
+        # New code lands in $LATEST; an alias on a published version runs it only once a new
+        # version is published and the alias moved (Lambda Developer Guide, "Aliases").
+        via += "; aliases " + ", ".join(f"{name} → {version}" for name, version in r.aliases)
     return f"{r.kind} {r.label} runs as role {role.name}{via}"
 
 
@@ -335,8 +355,6 @@ def resources_by_role(account: Account) -> Mapping[str, tuple[Resource, ...]]:
     if inventory is None:
         return {}
     out: dict[str, list[Resource]] = {}
-    for r in inventory.resources():
-        arn = resource_role(account, inventory, r)
-        if arn:
-            out.setdefault(arn, []).append(r)
+    for (_, arn), resources in _running(account, inventory).items():
+        out.setdefault(arn, []).extend(resources)
     return {k: tuple(v) for k, v in out.items()}

@@ -307,3 +307,41 @@ def test_denied_services_are_unknown_and_the_fetch_succeeds(
         assert region["Notes"][service].startswith("access denied: "), region["Notes"]
         assert not any(k for k in region if k.startswith(("Lambda", "CodeBuild", "Ecs")))
     assert "lambda:ListFunctions" in region["Notes"]["lambda"]
+
+
+# -- every enabled region, cancellation ---------------------------------------------------------
+
+
+def test_all_regions_reads_every_enabled_region(
+    built: ResourceAccount, moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--regions all`` = the regions ec2:DescribeRegions lists as enabled (EC2 only here,
+    to keep the test short), and the inventory then says it covers them all."""
+    import boto3
+
+    monkeypatch.setattr(core.aws, "RESOURCE_READERS", {"ec2": core.aws.RESOURCE_READERS["ec2"]})
+    enabled = sorted(
+        r["RegionName"]
+        for r in boto3.client("ec2", endpoint_url=moto_server.url, region_name=US)
+        .describe_regions()["Regions"]
+    )  # fmt: skip
+    seen: list[tuple[str, str, str]] = []
+    out = core.aws.fetch_resources(
+        endpoint_url=moto_server.url, regions="all", progress=lambda *a: seen.append(a)
+    )
+    assert out["AllRegions"] is True
+    assert list(out["Regions"]) == enabled and len(enabled) > 10
+    assert {(region, "ec2", "ok") for region in enabled} <= set(seen)
+    assert [i["InstanceId"] for i in out["Regions"][EU]["Ec2Instances"]] == [
+        built.instance_id,
+        built.other_instance,
+    ]
+
+
+def test_cancel_stops_the_resource_fetch(built: ResourceAccount, moto_server: MotoServer) -> None:
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(core.aws.FetchCancelled):
+        core.aws.fetch_resources(endpoint_url=moto_server.url, regions=[EU], cancel=cancel)
