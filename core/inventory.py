@@ -271,6 +271,19 @@ class Inventory:
         return tuple(out)
 
 
+def arn_label(arn: str) -> str:
+    """``i-0abc in eu-west-1`` from a resource ARN (stacks: their name, not their id)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return arn
+    resource = parts[5]
+    if resource.startswith("stack/"):
+        name = resource.split("/")[1]
+    else:
+        name = resource.replace(":", "/").rsplit("/", 1)[-1]
+    return f"{name} in {parts[3]}" if parts[3] else name
+
+
 def role_name(role: str | None) -> str:
     """The role's name from an ARN (``arn:aws:iam::1:role/path/name``) or a bare name."""
     if not role:

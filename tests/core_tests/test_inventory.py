@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from core.errors import LoadError
-from core.inventory import runs_as
+from core.inventory import arn_label, runs_as
 from core.loader import load_data
 from core.model import Tag
 
@@ -158,3 +158,20 @@ def test_bad_resources_are_located(mutate: Any, where: str, message: str) -> Non
     assert info.value.path == where
     assert info.value.file == "snap.json"
     assert message in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("arn", "label"),
+    [
+        (f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0abc", "i-0abc in eu-west-1"),
+        (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:nightly", "nightly in us-east-1"),
+        (
+            f"arn:aws:cloudformation:us-east-1:{ACCOUNT}:stack/core/6b00edbe-1649",
+            "core in us-east-1",
+        ),
+        (f"arn:aws:ecs:eu-west-1:{ACCOUNT}:service/platform/api", "api in eu-west-1"),
+        ("not-an-arn", "not-an-arn"),
+    ],
+)
+def test_arn_label(arn: str, label: str) -> None:
+    assert arn_label(arn) == label

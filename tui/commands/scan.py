@@ -12,6 +12,7 @@ from typing import Any
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.inventory import arn_label
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
@@ -113,7 +114,8 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level,
             f.kind,
             f.source.split(":", 5)[-1],
-            f.target.split(":", 5)[-1],
+            f.target.split(":", 5)[-1]
+            + ("".join(f"\non {arn_label(r)}" for r in f.resources[:3]) if f.resources else ""),
             f.service or "",
             cond,
         )
