@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from core.catalogue import catalogue
 from core.decision import Decision
 from core.evaluator import CALLER_CHOSEN
 from core.findings import Reason
@@ -49,6 +50,10 @@ def _instance_state(r: Resource) -> str | None:
     if r.state in ("stopped", "stopping"):
         return f"{r.label} is started again (it is {r.state})"
     return None
+
+
+def _not_terminated(r: Resource) -> str | None:
+    return SKIP if r.state in ("terminated", "shutting-down") else None
 
 
 def _instance_for_connect(r: Resource) -> str | None:
@@ -129,6 +134,17 @@ TAKEOVERS: dict[str, Takeover] = {
         ("apprunner-service",),
         "apprunner",
         _states(("RUNNING",), ("DELETED", "CREATE_FAILED", "DELETE_FAILED")),
+    ),
+    # Methods that stop, change and restart the resource themselves: any live one will do.
+    "lambda-update-function-configuration": Takeover(("lambda-function",), "lambda"),
+    "ec2-modify-instance-attribute": Takeover(("ec2-instance",), "ec2", _not_terminated),
+    "ec2-create-launch-template-version": Takeover(
+        ("launch-template",), "ec2", lambda r: f"an instance is launched from {r.label}"
+    ),
+    "sagemaker-notebook-lifecycle-config": Takeover(
+        ("sagemaker-notebook",),
+        "sagemaker",
+        _states(("InService", "Stopped"), ("Failed", "Deleting")),
     ),
 }
 """Method id → how it uses the inventory. Methods not listed (no inventoried kind) keep the
@@ -227,10 +243,37 @@ def _check_arn(r: Resource) -> str:
     return r.arn
 
 
+RESOURCE_TYPES: dict[str, str] = {
+    "ec2-instance": "instance",
+    "launch-template": "launch-template",
+    "lambda-function": "function",
+    "codebuild-project": "project",
+    "cloudformation-stack": "stack",
+    "sagemaker-notebook": "notebook-instance",
+    "glue-dev-endpoint": "devendpoint",
+    "ecs-service": "cluster",
+    "apprunner-service": "service",
+}
+"""Inventory kind → the resource type (Service Authorization Reference) its checked ARN names."""
+
+
+def _acts_on(action: str, r: Resource, first: bool) -> bool:
+    """Whether ``action`` is authorized on the resource itself (else on one the caller picks).
+
+    The first action always is; a later one when the Service Authorization Reference lists the
+    resource's type for it (``cloudformation:ExecuteChangeSet`` on the stack, but
+    ``sagemaker:CreateNotebookInstanceLifecycleConfig`` on a new lifecycle configuration).
+    """
+    if first:
+        return True
+    info = catalogue().action(action)
+    kind = RESOURCE_TYPES.get(r.kind, "")
+    return info is not None and kind in info.resource_types
+
+
 def _decide(view: PrincipalView, actions: tuple[str, ...], r: Resource) -> list[Decision]:
-    first = actions[0].split(":", 1)[0].lower()
     out = []
-    for action in actions:
+    for i, action in enumerate(actions):
         prefix = action.split(":", 1)[0].lower()
         extra: dict[str, object] = {"aws:RequestedRegion": r.region}
         owner = r.arn.split(":")[2] if r.arn.count(":") > 2 else ""
@@ -238,7 +281,7 @@ def _decide(view: PrincipalView, actions: tuple[str, ...], r: Resource) -> list[
             key = RESOURCE_TAG_KEYS.get(service)
             if key and r.tags is not None:
                 extra.update({f"{key}{t.key}": t.value for t in r.tags})
-        resource = _check_arn(r) if prefix == first else CALLER_CHOSEN
+        resource = _check_arn(r) if _acts_on(action, r, i == 0) else CALLER_CHOSEN
         out.append(view.decide(action, resource, extra, resource_tags=r.tags))
     return out
 

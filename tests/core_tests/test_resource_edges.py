@@ -26,11 +26,12 @@ EU, US = "eu-west-1", "us-east-1"
 INSTANCE = f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/i-0abc"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ops-admin"
 FN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/fn-admin"
+CFN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/cfn-admin"
 ADMIN = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
 }
-ALL_OK = {s: "ok" for s in ("ec2", "ssm", "lambda")}
+ALL_OK = {s: "ok" for s in ("ec2", "ssm", "lambda", "cloudformation")}
 
 
 def trust(service: str) -> dict[str, Any]:
@@ -101,6 +102,12 @@ def account(statements: list[dict[str, Any]], regions: dict[str, Any] | None) ->
                 "RoleName": "fn-admin",
                 "Arn": FN_ROLE,
                 "AssumeRolePolicyDocument": trust("lambda.amazonaws.com"),
+                "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": ADMIN}],
+            },
+            {
+                "RoleName": "cfn-admin",
+                "Arn": CFN_ROLE,
+                "AssumeRolePolicyDocument": trust("cloudformation.amazonaws.com"),
                 "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": ADMIN}],
             },
         ],
@@ -254,6 +261,57 @@ def test_instance_state_platform_and_ssm(
     else:
         (f,) = got
         assert f.resources == (INSTANCE,)
+        assert f.conditional == bool(outcome)
+        assert all(outcome in c for c in f.conditions)
+
+
+def stack(name: str, status: str = "UPDATE_COMPLETE") -> dict[str, Any]:
+    return {
+        "StackName": name,
+        "StackId": f"arn:aws:cloudformation:{EU}:{ACCOUNT}:stack/{name}/0f1e2d3c",
+        "RoleARN": CFN_ROLE,
+        "StackStatus": status,
+    }
+
+
+@pytest.mark.parametrize(
+    ("execute_on", "reached"),
+    [("stack/core/*", True), ("stack/other-*", False)],
+)
+def test_every_action_on_the_stack_is_checked_on_its_arn(execute_on: str, reached: bool) -> None:
+    """cloudformation:ExecuteChangeSet authorizes on the stack (its only resource type), so a
+    grant scoped to other stacks does not reach this one."""
+    statements = [
+        allow("cloudformation:CreateChangeSet"),
+        allow(
+            "cloudformation:ExecuteChangeSet",
+            f"arn:aws:cloudformation:*:{ACCOUNT}:{execute_on}",
+        ),
+    ]
+    a = account(statements, one_region(CloudFormationStacks=[stack("core")]))
+    got = found(a, "cloudformation-change-set")
+    assert [f.resources for f in got] == ([(stack("core")["StackId"],)] if reached else [])
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ("UPDATE_COMPLETE", ""),
+        ("UPDATE_IN_PROGRESS", "finishes its current operation"),
+        ("ROLLBACK_COMPLETE", None),
+        ("DELETE_COMPLETE", None),
+    ],
+)
+def test_stack_status(status: str, outcome: str | None) -> None:
+    a = account(
+        [allow("cloudformation:UpdateStack")],
+        one_region(CloudFormationStacks=[stack("core", status)]),
+    )
+    got = found(a, "cloudformation-update-stack")
+    if outcome is None:
+        assert got == []
+    else:
+        (f,) = got
         assert f.conditional == bool(outcome)
         assert all(outcome in c for c in f.conditions)
 
