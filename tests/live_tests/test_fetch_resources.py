@@ -345,3 +345,18 @@ def test_cancel_stops_the_resource_fetch(built: ResourceAccount, moto_server: Mo
     cancel.set()
     with pytest.raises(core.aws.FetchCancelled):
         core.aws.fetch_resources(endpoint_url=moto_server.url, regions=[EU], cancel=cancel)
+
+
+@pytest.mark.parametrize(
+    ("operation", "allowed"),
+    [
+        ("BatchGetProjects", True),  # CodeBuild: the only way to read a project's service role
+        ("BatchDeleteBuilds", False),
+        ("BatchPutMessage", False),
+        ("StartBuild", False),
+        ("UpdateFunctionCode", False),
+        ("DescribeInstanceInformation", True),
+    ],
+)
+def test_batch_get_is_the_only_batch_allowed(operation: str, allowed: bool) -> None:
+    assert is_read_only(operation) is allowed
