@@ -324,9 +324,16 @@ def resource_reach(
         reached = by_role.get(arn, [])
         if reached:
             out.append(_reach(role, reached, actions))
-        elif gaps:
+        elif gaps and not _cannot_run(role, takeover):
             out.append(_gap_reach(role, pre, actions, takeover, gaps))
     return out
+
+
+def _cannot_run(role: Role, takeover: Takeover) -> bool:
+    """A role in no instance profile runs on no instance (EC2 User Guide, "IAM roles for
+    Amazon EC2"), so no unseen instance can run as it."""
+    ec2 = any(k in ("ec2-instance", "launch-template") for k in takeover.kinds)
+    return ec2 and not role.instance_profiles and role.instance_profiles_known
 
 
 def _reach(

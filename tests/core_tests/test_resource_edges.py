@@ -67,7 +67,8 @@ def function(name: str = "nightly", region: str = EU, **over: Any) -> dict[str, 
 
 
 def account(statements: list[dict[str, Any]], regions: dict[str, Any] | None) -> Analysis:
-    """``dev`` with ``statements``; roles ops-admin (EC2, profile) and fn-admin (Lambda)."""
+    """``dev`` with ``statements``; admin roles ops-admin (EC2, in a profile), ec2-noprofile
+    (EC2, in none), fn-admin (Lambda) and cfn-admin (CloudFormation)."""
     ext: dict[str, Any] = {"FormatVersion": 1, "AccountId": ACCOUNT}
     if regions is not None:
         ext["Resources"] = {"AllRegions": True, "Regions": regions}
@@ -103,6 +104,13 @@ def account(statements: list[dict[str, Any]], regions: dict[str, Any] | None) ->
                 "Arn": FN_ROLE,
                 "AssumeRolePolicyDocument": trust("lambda.amazonaws.com"),
                 "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": ADMIN}],
+            },
+            {
+                "RoleName": "ec2-noprofile",
+                "Arn": f"arn:aws:iam::{ACCOUNT}:role/ec2-noprofile",
+                "AssumeRolePolicyDocument": trust("ec2.amazonaws.com"),
+                "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": ADMIN}],
+                "InstanceProfileList": [],
             },
             {
                 "RoleName": "cfn-admin",
@@ -351,3 +359,11 @@ def test_midsize_absent_findings_were_conditional_without_the_inventory() -> Non
         key = (e["kind"], e["source"], e["role"])
         assert key in before and before[key].conditional, e["why"]
         assert key not in after, e["why"]
+
+
+def test_a_gap_keeps_only_roles_that_could_run_there() -> None:
+    """EC2 unreadable: ops-admin (in an instance profile) could run on an unseen instance; a
+    role in no profile could not, so it gets no conditional edge."""
+    regions = {EU: {"Services": {**ALL_OK, "ec2": "unknown"}}}
+    a = account([allow("ssm:SendCommand")], regions)
+    assert [(f.role, f.conditional) for f in found(a, "ssm-send-command")] == [(ROLE, True)]
