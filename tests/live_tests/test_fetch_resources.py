@@ -360,3 +360,9 @@ def test_cancel_stops_the_resource_fetch(built: ResourceAccount, moto_server: Mo
 )
 def test_batch_get_is_the_only_batch_allowed(operation: str, allowed: bool) -> None:
     assert is_read_only(operation) is allowed
+
+
+def test_regions_without_resources_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("fetch", "--regions", "eu-west-1", "-o", str(tmp_path / "x.json"))
+    assert (code, err.strip()) == (2, "iam-explore: --regions needs --resources")
+    assert not (tmp_path / "x.json").exists()

@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         "fetch",
         help="read a live AWS account (read-only) into a snapshot file",
         description="Read IAM users, groups, roles, managed policies and visible SCPs of the "
-        "account behind your AWS credentials (read-only) and save them as a snapshot.",
+        "account behind your AWS credentials (read-only) and save them as a snapshot; with "
+        "--resources, also the instances, functions, projects, stacks... that run as roles.",
     )
     # SUPPRESS: an option given after "fetch" wins, one given before it still counts.
     p.add_argument(
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--endpoint-url",
         default=argparse.SUPPRESS,
-        help="one endpoint for IAM, STS and Organizations (moto, LocalStack)",
+        help="one endpoint for every service (moto, LocalStack)",
     )
     p.add_argument(
         "--resources",
