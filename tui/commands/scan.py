@@ -109,6 +109,7 @@ _MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "no
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
@@ -134,8 +135,10 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level,
             f.kind,
             f.source.split(":", 5)[-1],
-            f.target.split(":", 5)[-1]
-            + ("".join(f"\non {arn_label(r)}" for r in f.resources[:3]) if f.resources else ""),
+            Text(  # snapshot values: never markup
+                f.target.split(":", 5)[-1]
+                + "".join(f"\non {arn_label(r)}" for r in f.resources[:3])
+            ),
             f.service or "",
             cond,
         )
