@@ -13,6 +13,7 @@ from typing import Any
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.inventory import arn_label
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
@@ -108,6 +109,7 @@ _MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "no
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
@@ -133,7 +135,10 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level,
             f.kind,
             f.source.split(":", 5)[-1],
-            f.target.split(":", 5)[-1],
+            Text(  # snapshot values: never markup
+                f.target.split(":", 5)[-1]
+                + "".join(f"\non {arn_label(r)}" for r in f.resources[:3])
+            ),
             f.service or "",
             cond,
         )
