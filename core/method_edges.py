@@ -10,6 +10,7 @@ the roles such resources *could* run as, so their edges are conditional on the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from string import Template
@@ -415,13 +416,14 @@ def _existing_edges(
     if not resolved.possible:
         return []
     kind = method.resource_arn.split(":")[2]
+    rtype = re.split("[/:]", method.resource_arn.split(":", 5)[-1])[0]  # instance, function...
     out = []
     for role, _ in roles:
         if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
         if own_account(account, role.arn) != own_account(account, view.arn):
             continue  # another account's instances, functions, stacks: not the caller's to use
-        cond = f"a {kind} resource running as {role.name} exists"
+        cond = f"an existing {kind} {rtype} that uses role {role.name}"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
         reasons = tuple(
             Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
