@@ -78,6 +78,15 @@ def test_explicit_deny_still_blocks_a_trust_that_names_the_caller() -> None:
     assert path_of(a, U) is None
 
 
+def test_scp_deny_still_blocks_a_trust_that_names_the_caller() -> None:
+    # Policy evaluation logic: SCPs must allow the action at every level of the organization.
+    roles = [role("admin", trust(U), inline("all", ADMIN_DOC))]
+    allowed = account(users=[user("u")], roles=roles, scps=[doc(allow("*"))])
+    assert [f.target for f in findings(allowed, "assume-role", U)] == [arn("role", "admin")]
+    denied = account(users=[user("u")], roles=roles, scps=[doc(allow("*"), deny("sts:AssumeRole"))])
+    assert not findings(denied, "assume-role", U)
+
+
 def test_user_boundary_must_allow_sts_assume_role_even_when_named() -> None:
     # IAM User Guide, "Update a role trust policy": "If a permissions boundary is set for the
     # user, then it must allow the sts:AssumeRole action."
