@@ -552,3 +552,25 @@ def test_deleting_a_boundary_only_escalates_when_there_is_one() -> None:
     assert (reason.kind, reason.action) == ("self-modify", "iam:DeleteUserPermissionsBoundary")
     (f,) = findings(capped, "delete-user-permissions-boundary", U)
     assert f.escalation == "admin"
+
+
+def test_a_whatif_on_the_group_relabels_the_join() -> None:
+    from core.whatif import Session, add_inline_policy
+
+    add = doc(allow("iam:AddUserToGroup", arn("group", "ops")))
+    a = account(
+        users=[user("u", inline("p", add))], groups=[group("ops", inline("s3", doc(allow("s3:*"))))]
+    )
+    (f,) = findings(a, "add-user-to-group", U)
+    assert f.escalation == "privilege-gain"
+    s = Session(a.account)
+    s.apply(
+        add_inline_policy(
+            arn("group", "ops"),
+            "iam",
+            '{"Version": "2012-10-17", '
+            '"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}',
+        )
+    )
+    (g,) = findings(s.analysis, "add-user-to-group", U)
+    assert g.escalation == "admin"
