@@ -574,3 +574,44 @@ def test_a_whatif_on_the_group_relabels_the_join() -> None:
     )
     (g,) = findings(s.analysis, "add-user-to-group", U)
     assert g.escalation == "admin"
+
+
+def test_a_denied_existing_profile_is_avoided_by_creating_a_new_one() -> None:
+    # The caller names a profile it creates (iam:CreateInstanceProfile,
+    # iam:AddRoleToInstanceProfile), so a deny on the existing profile's ARN only is avoidable.
+    only_that = deny(
+        "ec2:RunInstances",
+        ArnEquals={"ec2:InstanceProfile": "arn:aws:iam::111122223333:instance-profile/web"},
+    )
+    blocked = _ec2_account(only_that)
+    assert not findings(blocked, "passrole", U)
+    create = allow(["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"])
+    a = _ec2_account(only_that, create)
+    (f,) = findings(a, "passrole", U)
+    assert "launch with a new instance profile (web-new) holding web" in f.constraints
+    every = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/*"},
+    )
+    assert not findings(_ec2_account(every, create), "passrole", U)  # new ones match too
+
+
+def test_a_profile_the_caller_must_create_is_still_a_profile() -> None:
+    every = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/*"},
+    )
+    create = allow(
+        [
+            "iam:PassRole",
+            "ec2:RunInstances",
+            "iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+        ]
+    )
+    ec2 = trust(service="ec2.amazonaws.com")
+    roles = [role("web", ec2, inline("a", ADMIN_DOC))]  # in no instance profile
+    ok = account(users=[user("u", inline("p", doc(create)))], roles=roles)
+    assert len(findings(ok, "passrole", U)) == 1
+    denied = account(users=[user("u", inline("p", doc(create, every)))], roles=roles)
+    assert not findings(denied, "passrole", U)
