@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
+from core.inventory import parse_inventory
 from core.managed import bundle_date, bundled_policy, is_aws_managed
 from core.model import (
     Account,
@@ -305,10 +306,16 @@ def load_pages(
     extension: tuple[_Ctx, str, Mapping[str, Any]] | None = None
     contexts: list[_Ctx] = []
     seen_list = False
+    truncated: list[tuple[_Ctx, str]] = []
+    final_pages = 0
     for file, data in pages:
         ctx = _Ctx(file)
         contexts.append(ctx)
         for _, prefix, page in _expand_pages(file, data):
+            if page.get("IsTruncated") is True:
+                truncated.append((ctx, f"{prefix}IsTruncated"))
+            else:
+                final_pages += 1
             for key in page:
                 if key not in _PAGE_KEYS:
                     ctx.warn(f'unknown top-level field "{key}" ignored', f"{prefix}{key}")
@@ -332,6 +339,17 @@ def load_pages(
             "no UserDetailList, GroupDetailList, RoleDetailList or Policies: is this "
             "`aws iam get-account-authorization-details` output?",
             file=source,
+        )
+    if truncated and not final_pages:
+        # The API reference: "IsTruncated: A flag that indicates whether there are more items to
+        # return. ... we recommend that you check IsTruncated after every call to ensure that you
+        # receive all your results." A set of pages is whole only when one of them is the last.
+        ctx, path = truncated[-1]
+        ctx.warn(
+            "the export is truncated (IsTruncated is true and no page ends it): users, groups, "
+            "roles or policies after its Marker are missing, so edges may be missed; export "
+            "again without --max-items, or add the remaining pages",
+            path,
         )
     total = sum(len(v) for v in merged.values())
     done = 0
@@ -365,6 +383,12 @@ def load_pages(
         account_id = _guess_account(
             users.values(), groups.values(), roles.values(), policies.values()
         )
+    inventory = None
+    if extension is not None and extension[2].get("Resources") is not None:
+        ctx, path, ext = extension
+        inventory = parse_inventory(
+            ext["Resources"], account_id=account_id, file=ctx.file, path=f"{path}.Resources"
+        )
     all_problems = [p for c in contexts for p in c.problems]
     all_problems.extend(bundled_problems)
     all_problems.extend(_reference_problems(users, groups, roles, policies, source))
@@ -391,6 +415,7 @@ def load_pages(
         source=source,
         problems=tuple(all_problems),
         metadata=tuple(metadata),
+        inventory=inventory,
     )
     if lint:
         from core.lint import lint_account

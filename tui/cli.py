@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from core.errors import IamExploreError
 
-COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary")
+COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary", "diff", "export")
 """Modules under ``tui.commands``; a missing one is skipped so the CLI always starts."""
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="open a live account (read-only) with this AWS profile")
     parser.add_argument("--region", help="AWS region for live fetches")
     parser.add_argument("--endpoint-url", help="AWS endpoint for live fetches (moto, LocalStack)")
+    parser.add_argument(
+        "--compare",
+        metavar="NEW",
+        help="open NEW with the edges new or gone since SNAPSHOT marked "
+        "(iam-explore OLD --compare NEW)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -59,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url"})
+_VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url", "--compare"})
 
 
 def _first_positional(argv: list[str]) -> str | None:
@@ -141,13 +147,7 @@ def _main(args_list: list[str]) -> int:
     explore.add_argument("snapshot", nargs="?")
     for opt in sorted(_VALUE_OPTIONS):
         explore.add_argument(opt)
-    ns = explore.parse_args(args_list)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _fail(
-            "the explorer needs a terminal (standard input and output are not one): "
-            "use `iam-explore scan SNAPSHOT` in scripts and pipelines"
-        )
-    return _explore(ns)
+    return _explore(explore.parse_args(args_list))
 
 
 def _explore(args: argparse.Namespace) -> int:

@@ -102,6 +102,15 @@ def test_every_command_on_the_hostile_snapshot(
         assert code == 0
         assert_clean(out, err, json_output=True)
         assert "x[/]" in out
+    classic = str(sample_path("classic-story"))
+    for fmt in ("table", "json", "sarif"):
+        code, out, err = run(capsys, "diff", classic, str(HOSTILE), "--format", fmt)
+        assert code in (0, 1), err
+        assert_clean(out, err, json_output=fmt != "table")
+    for fmt in ("dot", "graphml", "mermaid", "opengraph", "cypher"):
+        code, out, err = run(capsys, "export", str(HOSTILE), "--format", fmt)
+        assert code == 0, err
+        assert "Traceback" not in err and "\x1b" not in out and "\x07" not in out
     report = tmp_path / "report.txt"
     code, out, err = run(capsys, "scan", str(HOSTILE), "-o", str(report), "--fail-on", "admin")
     assert code == 1 and out == ""
@@ -178,7 +187,7 @@ def test_typo_of_a_command_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "sumary")
     assert code == 2 and "did you mean summary?" in err
     code, _, err = run(capsys, "frobnicate")
-    assert code == 2 and "commands: explain-denial, fetch, scan, simulate, summary" in err
+    assert code == 2 and "commands: diff, explain-denial, export, fetch, scan, simulate" in err
 
 
 def test_explorer_without_a_terminal_exits_2_at_once(

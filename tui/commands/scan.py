@@ -15,6 +15,7 @@ from rich.text import Text
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.inventory import arn_label
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
@@ -145,7 +146,14 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level,
             safe_text(f.kind),
             safe_text(f.source.split(":", 5)[-1]),
-            safe_text(f.target.split(":", 5)[-1]),
+            Text(
+                "\n".join(
+                    [
+                        safe(f.target.split(":", 5)[-1]),
+                        *(f"on {safe(arn_label(r))}" for r in f.resources[:3]),
+                    ]
+                )
+            ),
             safe_text(f.service or ""),
             safe_text(cond, limit=3 * LIMIT),
         )
@@ -153,8 +161,9 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     if analysis.paths:
         console.print(Text("Paths to admin", style="bold"), Text("(shortest first)"))
         for p in analysis.paths[:50]:
-            hops = " → ".join(f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops)
-            mark = " (conditional)" if p.conditional else ""
-            console.print(
-                join(f"  {safe(p.source.split(':', 5)[-1])} → ", hops, mark, "  [", p.admin, "]")
-            )
+            steps = [f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops]
+            if p.terminal is not None:
+                steps.append(p.terminal.kind)
+            mark = " (conditional: " + "; ".join(p.conditions) + ")" if p.conditional else ""
+            line = f"  {p.source.split(':', 5)[-1]} → {' → '.join(steps)}{mark}  [{p.admin}]"
+            console.print(safe_text(line, limit=3 * LIMIT))  # never markup, controls escaped

@@ -761,6 +761,9 @@ class MainScreen(Guarded, Screen[None]):
     def action_show_problems(self) -> None:
         self.explorer.run_command("problems")
 
+    def action_show_resources(self) -> None:
+        self.explorer.run_command("resources")
+
     def action_whatif(self) -> None:
         self.explorer.open_whatif()
 

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from core.decision import StatementRef
 from core.findings import Finding, Reason
 from core.model import Account, Role, User
+from core.resource_edges import resources_by_role
 from core.services import PassRoleService
 from tui.guard import Guarded
 from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
@@ -161,10 +162,11 @@ class DetailsPane(Guarded, VerticalScroll):
         if f.conditional:
             head.append("  ")
             head.append_text(p.conditional(f))
+        since = getattr(self.app, "diff_label", "what-if")
         if status == "added":
-            head.append("  +NEW (what-if)", style=p.added)
+            head.append(f"  +NEW ({since})", style=p.added)
         elif status == "removed":
-            head.append("  -GONE (what-if)", style=p.removed)
+            head.append(f"  -GONE ({since})", style=p.removed)
         head.append(f"  {f.title}\n", style="bold")
         head.append(f"kind {f.kind}", style="dim")
         head.append(f" · from {f.source}\n", style="dim")
@@ -233,7 +235,11 @@ class DetailsPane(Guarded, VerticalScroll):
         paths = [x for x in index.analysis.paths if x.source == user.arn]
         for path in paths[:3]:
             t.append(f"path to admin in {path.length} step(s): ", style=p.admin)
-            t.append(" → ".join(h.finding.title for h in path.hops) + "\n")
+            steps = [h.finding.title for h in path.hops]
+            if path.terminal is not None:
+                steps.append(path.terminal.title)
+            t.append(" → ".join(steps))
+            t.append(" (conditional)\n" if path.conditional else "\n", style=p.cond)
         t.append("\nselect a role (2) to see the edges to it, or why there is none", style="dim")
         self._show(f"user:{user.arn}", [Static(sanitize(t))])
 
@@ -255,6 +261,7 @@ class DetailsPane(Guarded, VerticalScroll):
             t.append(f"instance profiles: {names}\n")
         elif not role.instance_profiles_known:
             t.append("instance profiles: unknown (the export has no InstanceProfileList)\n")
+        _runs_as(t, index.account, role, p)
         _policies(t, index.account, role, p)
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
@@ -320,6 +327,23 @@ class DetailsPane(Guarded, VerticalScroll):
                 t.append(f"  - {failure}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
         self._show(f"whynot:{user.arn}|{role.arn}", [Static(sanitize(t))])
+
+
+def _runs_as(t: Text, account: Account, role: Role, p: Palette) -> None:
+    """What the inventory says runs as the role (nothing when there is no inventory)."""
+    if account.inventory is None:
+        return
+    running = resources_by_role(account).get(role.arn, ())
+    t.append("runs as it: ", style=p.heading)
+    if not running:
+        t.append("no inventoried resource\n", style="dim")
+        return
+    t.append(f"{len(running)} resource(s) (6 lists all)\n")
+    for r in running[:8]:
+        state = f" ({r.state})" if r.state else ""
+        t.append(f"  {r.kind} {r.label}{state}\n")
+    if len(running) > 8:
+        t.append(f"  … and {len(running) - 8} more\n", style="dim")
 
 
 def _policy_lines(
