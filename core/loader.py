@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import select
 import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -70,6 +71,9 @@ DEFAULT_MAX_MB = 512
 """Largest snapshot read, in MiB (the environment variable above overrides it)."""
 
 _CHUNK = 1 << 20
+
+FIFO_WAIT_SECONDS = 10.0
+"""How long a named pipe may stay without a writer before the loader gives up."""
 
 
 def max_snapshot_bytes() -> int:
@@ -150,11 +154,18 @@ def read_bytes(path: Path) -> bytes:
             )
     try:
         if stat.S_ISFIFO(info.st_mode):
-            # Opening a FIFO blocks until a writer appears: open it non-blocking, then read
-            # blocking (with no writer, read returns end-of-file at once).
+            # Opening a FIFO blocks until a writer appears: open it non-blocking and wait a
+            # bounded time for a writer's data (or its close), then read to end-of-file.
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-            os.set_blocking(fd, True)
             with os.fdopen(fd, "rb") as fh:
+                poller = select.poll()
+                poller.register(fd, select.POLLIN | select.POLLHUP)
+                if not poller.poll(int(FIFO_WAIT_SECONDS * 1000)):
+                    raise LoadError(
+                        f"a FIFO with no writer after {FIFO_WAIT_SECONDS:g} s (nothing to read)",
+                        file=file,
+                    )
+                os.set_blocking(fd, True)
                 return _read_limited(fh, file, limit)
         if info.st_size > limit:
             raise _too_big(file, limit, info.st_size)

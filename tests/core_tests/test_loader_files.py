@@ -7,10 +7,12 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+import core.loader
 from core.errors import LoadError
 from core.loader import MAX_BYTES_ENV, load_account, max_snapshot_bytes
 from core.samples import sample_path
@@ -18,10 +20,13 @@ from core.samples import sample_path
 CLASSIC = sample_path("classic-story")
 
 
-def test_fifo_without_a_writer_does_not_block(tmp_path: Path) -> None:
+def test_fifo_without_a_writer_does_not_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core.loader, "FIFO_WAIT_SECONDS", 0.2)
     fifo = tmp_path / "snapshot.json"
     os.mkfifo(fifo)
-    with pytest.raises(LoadError, match="empty: no JSON in it") as info:
+    with pytest.raises(LoadError, match=r"a FIFO with no writer after 0\.2 s") as info:
         load_account(fifo)  # a blocking open() would hang here
     assert info.value.file == str(fifo)
 
@@ -30,8 +35,9 @@ def test_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
     fifo = tmp_path / "snapshot.json"
     os.mkfifo(fifo)
     pid = os.fork()
-    if pid == 0:  # child: the writer, as `<(aws iam get-account-authorization-details)`
+    if pid == 0:  # child: a late writer (the reader must wait for it, not see "empty")
         try:
+            time.sleep(0.3)
             with open(fifo, "wb") as fh:
                 fh.write(CLASSIC.read_bytes())
         finally:
