@@ -7,7 +7,7 @@ only the signatures a change touches (:func:`reanalyse`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from core.decision import PolicyRef, StatementRef
@@ -19,12 +19,7 @@ from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
 from core.paths import Path, find_paths
-from core.power import (
-    AdminReason,
-    admin_reason,
-    gained,
-    summarize,
-)
+from core.power import AdminReason, GainSummary, admin_reason, gains_anything
 from core.view import PrincipalView, group_view, principal_view
 
 Progress = Callable[[str, int, int], None]
@@ -76,12 +71,19 @@ def _relabel(
 
 
 class _Powers:
-    """Caches admin reasons and capability sets per signature (views kept alive with them)."""
+    """Admin reasons per signature; escalation labels per (source, target) signature pair.
+
+    Labels come from the compiled bit sets (:func:`core.power.gains_anything`); the lines saying
+    what is gained are a :class:`GainSummary`, computed only when a finding is shown. The pair
+    cache is bounded (cleared past ``PAIR_LIMIT`` entries) so memory stays linear.
+    """
+
+    PAIR_LIMIT = 200_000
 
     def __init__(self, account: Account) -> None:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
-        self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
+        self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         # Self-modification is checked on the principal's own ARN: key by ARN as well.
@@ -91,18 +93,23 @@ class _Powers:
             hit = self.admin[key] = (view, admin_reason(self.account, view))
         return hit[1]
 
-    def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, tuple[str, ...]]:
-        """Escalation label and gained capabilities of acting as ``target``."""
+    def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
+        """Escalation label and gained capabilities (lines, computed lazily) of acting as
+        ``target``."""
         key = (source.signature, target.signature)
         hit = self.gains.get(key)
         if hit is not None:
             return hit
         reason = self.admin_of(target)
+        out: tuple[str, Sequence[str]]
         if reason is not None:
-            out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
+            out = ("admin", (f"admin: {reason.detail}",))
+        elif gains_anything(source, target):
+            out = ("privilege-gain", GainSummary(source, target))
         else:
-            extra = gained(source, target)
-            out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+            out = ("none", ())
+        if len(self.gains) >= self.PAIR_LIMIT:
+            self.gains.clear()
         self.gains[key] = out
         return out
 
@@ -304,7 +311,7 @@ def _method_gain(
     powers: _Powers,
     view: PrincipalView,
     edge: MethodEdge,
-) -> tuple[str, tuple[str, ...]]:
+) -> tuple[str, Sequence[str]]:
     outcome = edge.method.outcome
     if outcome == "policy-write":
         if self_related(account, view.entity, edge.target):

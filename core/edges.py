@@ -20,15 +20,16 @@ from string import Template
 from core.arnindex import ArnIndex
 from core.context import RequestContext
 from core.decision import Decision, StatementRef
-from core.evaluator import PolicySet, Request, evaluate
+from core.evaluator import PolicySet, Request, evaluate, matching
 from core.findings import Finding, Reason
-from core.model import Account, Role
+from core.model import Account, Role, Statement
+from core.patterns import arn_matches
 from core.principals import trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
 from core.services import SERVICES, ActionSet, PassRoleService
-from core.view import PrincipalView
+from core.view import PrincipalView, statement_keys
 
 TRUST_ACTION = {"cognito-identity": "sts:AssumeRoleWithWebIdentity"}
 """Services whose trust statement uses another action than ``sts:AssumeRole``."""
@@ -188,32 +189,80 @@ def passrole_edges_for(
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     services: Iterable[PassRoleService] = SERVICES,
 ) -> list[EdgeCandidate]:
-    """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it."""
+    """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it.
+
+    Candidate roles come from the ARN index of the roles trusting each service, through the
+    principal's PassRole Resource patterns; services it cannot launch are skipped before any
+    role is looked at; roles that every PassRole statement treats alike (same Resource matches,
+    same tags where a statement reads them) share one verdict for the "is it possible" filter,
+    so a ``Deny`` on ``role/app-*`` costs one evaluation, not one per role.
+    """
     allowed = view.allow_patterns("iam:PassRole")
     if allowed is None:
         return []
     every, patterns = allowed
+    statements = _passrole_statements(view)
     out: list[EdgeCandidate] = []
     for service in services:
         trusting = trusted.get(service.id)
         if not trusting:
             continue
-        index = _role_index(trusting)
-        roles = [
-            (role, trust)
-            for role, trust in (index.all() if every else index.matching(patterns))
-            if passrole_decision(account, view, role, service)[0].possible
-        ]
-        if not roles:
-            continue
         launches = launch_options(view, service)
         if not launches:
             continue
+        index = _role_index(trusting)
+        verdicts: dict[tuple[object, ...], bool] = {}
+        roles = []
+        for role, trust in index.all() if every else index.matching(patterns):
+            key = _decision_class(statements, role)
+            ok = verdicts.get(key) if key is not None else None
+            if ok is None:
+                ok = passrole_decision(account, view, role, service)[0].possible
+                if key is not None:
+                    verdicts[key] = ok
+            if ok:
+                roles.append((role, trust))
         for role, trust in roles:
             cand = _edge(account, view, role, service, trust, launches)
             if cand is not None:
                 out.append(cand)
     return out
+
+
+def _passrole_statements(view: PrincipalView) -> tuple[Statement, ...] | None:
+    """Statements of every layer that match ``iam:PassRole`` (``None``: a Resource uses a
+    policy variable, so roles cannot be grouped by pattern matches alone)."""
+    key = "passrole-statements"
+    if key in view.memo:
+        return view.memo[key]  # type: ignore[return-value]
+    out: tuple[Statement, ...] | None = tuple(
+        st for ref in view.all_refs for st in matching(ref.document, "iam:PassRole")
+    )
+    assert out is not None
+    if any("${" in p for st in out for p in st.resources or ()):
+        out = None
+    view.memo[key] = out
+    return out
+
+
+def _decision_class(
+    statements: tuple[Statement, ...] | None, role: Role
+) -> tuple[object, ...] | None:
+    """What the PassRole decision on ``role`` depends on besides the principal and service:
+    which statements' Resource patterns match its ARN, and its tags when a statement reads
+    resource tags (``None``: not groupable)."""
+    if statements is None:
+        return None
+    parts: list[object] = []
+    tags = False
+    for st in statements:
+        if st.resources is not None:
+            parts.append(any(arn_matches(p, role.arn) for p in st.resources))
+        if st.conditions and any("resourcetag" in k for k in statement_keys(st)):
+            tags = True
+    if tags:
+        parts.append(role.tags)
+    return tuple(parts)
 
 
 def _edge(
@@ -368,7 +417,7 @@ def to_finding(
     view: PrincipalView,
     cand: EdgeCandidate,
     escalation: str,
-    gained: tuple[str, ...],
+    gained: Sequence[str],
     source_is_admin: bool,
     extra_reasons: Sequence[Reason] = (),
 ) -> Finding:

@@ -10,7 +10,7 @@ the roles such resources *could* run as, so their edges are conditional on the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from string import Template
 
@@ -313,7 +313,7 @@ def to_finding(
     view: PrincipalView,
     edge: MethodEdge,
     escalation: str,
-    gained: tuple[str, ...],
+    gained: Sequence[str],
     source_is_admin: bool,
 ) -> Finding:
     """The scan finding for a method edge."""
