@@ -8,8 +8,14 @@ compared; otherwise the escalating findings are compared one by one and the edge
 nothing by their counts per source, kind and service. ``--gained`` also compares the lines
 saying what is gained. Exit 0 when equal, 1 with the differences listed.
 
+``--write-baseline OUT NAME=REPORT ...`` writes the normalised findings and paths of reports
+(listing every edge, with ``--all``) to one JSON file; ``tests/data/scan-baseline.json`` holds
+the bundled samples' and the test compares a fresh analysis to it (regenerate it, from a scan
+of the samples with ``--all --all-edges``, only when a semantics change is intended).
+
 Usage:
     python bench/compare_scans.py BEFORE.json AFTER.json [--gained]
+    python bench/compare_scans.py --write-baseline OUT midsize-company=/tmp/m.json ...
 """
 
 from __future__ import annotations
@@ -101,14 +107,34 @@ def compare(before: dict[str, Any], after: dict[str, Any], *, gained: bool = Fal
     return out
 
 
+def baseline(report: dict[str, Any]) -> dict[str, Any]:
+    """A report's findings and paths as sorted JSON lists (it must list every edge)."""
+    if not lists_every_edge(report):
+        raise SystemExit("compare_scans: a baseline needs a report listing every edge")
+    n = normalise(report, full=True)
+    return {
+        "findings": sorted(([*k[:6], list(k[6]), list(k[7])] for k in n["findings"]), key=repr),
+        "paths": [[p[0], p[1], p[2], [list(h) for h in p[3]]] for p in n["paths"]],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("before", type=Path)
-    ap.add_argument("after", type=Path)
+    ap.add_argument("reports", nargs="+", help="BEFORE AFTER, or NAME=REPORT with --write-baseline")
     ap.add_argument("--gained", action="store_true", help="also compare the gained lines")
+    ap.add_argument("--write-baseline", type=Path, metavar="OUT")
     args = ap.parse_args(argv)
-    before = json.loads(args.before.read_text(encoding="utf-8"))
-    after = json.loads(args.after.read_text(encoding="utf-8"))
+    if args.write_baseline:
+        out = {}
+        for item in args.reports:
+            name, _, path = item.partition("=")
+            out[name] = baseline(json.loads(Path(path).read_text(encoding="utf-8")))
+        args.write_baseline.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+        return 0
+    if len(args.reports) != 2:
+        ap.error("give two reports: BEFORE AFTER")
+    before = json.loads(Path(args.reports[0]).read_text(encoding="utf-8"))
+    after = json.loads(Path(args.reports[1]).read_text(encoding="utf-8"))
     diffs = compare(before, after, gained=args.gained)
     full = lists_every_edge(before) and lists_every_edge(after)
     n = len(normalise(before, full=full)["findings"])

@@ -9,7 +9,7 @@ with varied combinations of policies; this generator builds that shape (issue 10
   ``iam:PassRole`` on role path prefixes (with and without ``iam:PassedToService``) and on ``*``
   together with a service's launch actions, ``sts:AssumeRole`` on prefixes, decoys (PassRole
   with an explicit deny, or passed to a service the roles do not trust), read-only wildcards;
-* every user and role holds a random 1–3 of them; ~5 % have an inline policy, ~5 % a permissions
+* every user and role holds a random 1-3 of them; ~5 % have an inline policy, ~5 % a permissions
   boundary;
 * roles live under ``/app-N/`` (one path per ~10 roles); ~4 % hold ``AdministratorAccess`` and
   ~3 % ``PowerUserAccess``; they trust EC2 (with an instance profile), Lambda, CloudFormation,
@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_synthetic import (  # noqa: E402  (bench scripts are run as files)
+from make_synthetic import (  # bench scripts run as files: the sibling is importable
     ACCOUNT,
     AWS_MANAGED_DEFAULT,
     HOME_REGIONS,
@@ -365,8 +365,12 @@ class VariedBuilder(Builder):
                     "Action": ["ec2:RunInstances", "ec2:CreateTags"],
                     "Resource": "*",
                 },
-                {"Sid": "PassBuilderRole", "Effect": "Allow", "Action": "iam:PassRole",
-                 "Resource": role},
+                {
+                    "Sid": "PassBuilderRole",
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "Resource": role,
+                },
             )
             u["UserPolicyList"].append({"PolicyName": "ci-launcher", "PolicyDocument": doc})
             self.planted["passrole_admin"].append({"user": u["Arn"], "role": role})

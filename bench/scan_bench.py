@@ -11,6 +11,9 @@ have a PassRole finding to its admin role with escalation ``admin``; every
 ``create_policy_version`` user must have a ``create-policy-version`` admin finding or be
 admin-equivalent by self-modification. Admin escalations from other users are counted too.
 
+Both account shapes run by default (``--shape organisation|varied|both``): the organisation of
+``make_synthetic.py`` and the varied principals of ``make_varied.py``.
+
 Usage:
     python bench/scan_bench.py --sizes 100 1000 5000
     python bench/scan_bench.py --sizes 5000 --profile 20   # cProfile of analyse, core/ only
@@ -31,6 +34,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = Path(__file__).resolve().with_name("make_synthetic.py")
+VARIED = Path(__file__).resolve().with_name("make_varied.py")
+SHAPES = {"organisation": GENERATOR, "varied": VARIED}
+"""Account shapes: ``make_synthetic.py`` (principals share few policy sets) and
+``make_varied.py`` (principals hold varied combinations: few shared signatures)."""
 CACHE = Path("/tmp/iam-explore-bench")
 
 CHILD = r"""
@@ -100,17 +107,20 @@ print(json.dumps({
 """
 
 
-def _snapshot(n: int, seed: int, extra: list[str]) -> tuple[Path, Path, float]:
+def _snapshot(n: int, seed: int, extra: list[str], shape: str) -> tuple[Path, Path, float]:
     """The cached snapshot for size ``n`` (generated when missing) and the generation time."""
-    digest = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:10]
+    generator = SHAPES[shape]
+    source = GENERATOR.read_bytes() + (VARIED.read_bytes() if shape == "varied" else b"")
+    digest = hashlib.sha256(source).hexdigest()[:10]
     CACHE.mkdir(parents=True, exist_ok=True)
     variant = "".join(f"-{a.strip('-')}" for a in extra)
-    out = CACHE / f"synthetic-{n}-s{seed}{variant}-{digest}.json"
+    name = "synthetic" if shape == "organisation" else shape
+    out = CACHE / f"{name}-{n}-s{seed}{variant}-{digest}.json"
     side = out.with_name(out.stem + ".planted.json")
     if out.exists() and side.exists():
         return out, side, 0.0
     start = time.perf_counter()
-    cmd = [sys.executable, str(GENERATOR), "--users", str(n), "--roles", str(n)]
+    cmd = [sys.executable, str(generator), "--users", str(n), "--roles", str(n)]
     cmd += ["--seed", str(seed), *extra, "-o", str(out)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return out, side, time.perf_counter() - start
@@ -171,13 +181,28 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="generate without the SCP's aws:PrincipalArn exemption (lets principals share work)",
     )
+    ap.add_argument(
+        "--shape",
+        choices=("organisation", "varied", "both"),
+        default="both",
+        help="account shape: make_synthetic.py, make_varied.py, or both in turn (both)",
+    )
     args = ap.parse_args(argv)
     extra = ["--no-principal-scp"] if args.no_principal_scp else []
+    failures = 0
+    for shape in ("organisation", "varied") if args.shape == "both" else (args.shape,):
+        print(f"shape: {shape} ({SHAPES[shape].name})", flush=True)
+        failures += _sizes(args, shape, extra)
+    return 1 if failures else 0
+
+
+def _sizes(args: argparse.Namespace, shape: str, extra: list[str]) -> int:
+    """Scan each size of one shape; the number of failures."""
     print(HEADER, flush=True)
     prev: tuple[int, float] | None = None
     failures = 0
     for n in args.sizes:
-        snapshot, planted, gen = _snapshot(n, args.seed, extra)
+        snapshot, planted, gen = _snapshot(n, args.seed, extra, shape)
         result = _run(snapshot, planted, args.timeout, args.profile)
         if result is None:
             print(f"{n:>6} killed after the {args.timeout:.0f} s timeout; larger sizes skipped")
@@ -197,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             f"other users with admin escalations: {detail or 'none'}",
             flush=True,
         )
-    return 1 if failures else 0
+    return failures
 
 
 if __name__ == "__main__":

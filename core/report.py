@@ -1,22 +1,26 @@
 """The ``scan`` report: a stable JSON contract and SARIF 2.1.0, built from an :class:`Analysis`.
 
-JSON contract (documented in the README)::
+JSON contract, schema 2 (documented in the README)::
 
-    {"account_id", "source", "summary": {...}, "problems": [...], "findings": [...],
-     "paths": [...], "admins": [...]}
+    {"schema_version": 2, "account_id", "source", "summary": {...}, "problems": [...],
+     "admins": [...], "all_edges", "findings": [...], "quiet_edges": [...],
+     "edge_groups": [...], "paths": [...], "statements": {"s1": {...}}, "references": {...}}
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from core.analysis import Analysis
-from core.findings import Finding
+from core.decision import StatementRef
+from core.findings import Finding, Reason
 from core.methods import METHODS
 from core.services import SERVICES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version 2: statements by id in one table, references per rule, no-escalation edges counted
+(listed with ``all_edges``), PassRole edge groups. Version 1 is still written on request."""
 
 
 def summary(analysis: Analysis) -> dict[str, Any]:
@@ -41,12 +45,10 @@ def summary(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def to_json(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[str, Any]:
-    """The scan report. Findings whose source is already admin are left out unless asked."""
+def _head(analysis: Analysis, version: int) -> dict[str, Any]:
     acct = analysis.account
-    findings = [f for f in analysis.findings if include_admin_sources or not f.source_is_admin]
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": version,
         "account_id": acct.account_id,
         "source": acct.source,
         "summary": summary(analysis),
@@ -65,9 +67,178 @@ def to_json(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[
             {"principal": arn, "how": r.kind, "detail": r.detail}
             for arn, r in sorted(analysis.admins.items())
         ],
+    }
+
+
+def to_json_v1(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[str, Any]:
+    """The scan report, schema 1: every edge in full, statements repeated in each finding."""
+    findings = [f for f in analysis.findings if include_admin_sources or not f.source_is_admin]
+    return {
+        **_head(analysis, 1),
         "findings": [f.to_json() for f in findings],
         "paths": [p.to_json() for p in analysis.paths],
     }
+
+
+class _Table:
+    """Statements by id (``s1``, ``s2``, ...), each written once per report."""
+
+    def __init__(self) -> None:
+        self.ids: dict[StatementRef, str] = {}
+        self.rows: dict[str, dict[str, object]] = {}
+
+    def ref(self, s: StatementRef) -> str:
+        sid = self.ids.get(s)
+        if sid is None:
+            sid = self.ids[s] = f"s{len(self.ids) + 1}"
+            self.rows[sid] = s.to_json()
+        return sid
+
+    def reasons(self, reasons: tuple[Reason, ...]) -> list[dict[str, object]]:
+        return [
+            {"step": r.step, "text": r.text, "statements": [self.ref(s) for s in r.statements]}
+            for r in reasons
+        ]
+
+
+def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "title": f.title,
+        "source": f.source,
+        "role": f.role,
+        "service": f.service,
+        "target": f.target,
+        "escalation": f.escalation,
+        "conditional": f.conditional,
+        "conditions": list(f.conditions),
+        "constraints": list(f.constraints),
+        "gained": list(f.gained),
+        "source_is_admin": f.source_is_admin,
+        "rule": _rule_for(f),
+        "reasons": table.reasons(f.reasons),
+    }
+
+
+def _group_key(f: Finding) -> tuple[str, str, tuple[StatementRef, ...]] | None:
+    """PassRole edges group by source, service and the statements that allow the PassRole."""
+    if f.kind != "passrole" or f.service is None:
+        return None
+    allow = next((r.statements for r in f.reasons if r.step == "passrole"), ())
+    return (f.source, f.service, allow)
+
+
+def _edge_groups(
+    findings: list[Finding], table: _Table, min_size: int
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Groups of at least ``min_size`` PassRole edges, and the ids of the grouped findings."""
+    groups: dict[tuple[str, str, tuple[StatementRef, ...]], list[Finding]] = defaultdict(list)
+    for f in findings:
+        key = _group_key(f)
+        if key is not None:
+            groups[key].append(f)
+    out: list[dict[str, Any]] = []
+    grouped: set[int] = set()
+    for (source, service, allow), fs in groups.items():
+        if len(fs) < min_size:
+            continue
+        esc = Counter(f.escalation for f in fs)
+        out.append(
+            {
+                "source": source,
+                "service": service,
+                "statements": [table.ref(s) for s in allow],
+                "roles": len(fs),
+                "admin": esc["admin"],
+                "privilege_gain": esc["privilege-gain"],
+                "none": esc["none"],
+                "conditional": sum(1 for f in fs if f.conditional),
+                "admin_roles": sorted(f.target for f in fs if f.escalation == "admin"),
+            }
+        )
+        grouped.update(id(f) for f in fs if f.escalation != "admin")
+    return out, grouped
+
+
+def to_json(
+    analysis: Analysis,
+    *,
+    include_admin_sources: bool = False,
+    all_edges: bool = False,
+    group_min: int = 0,
+) -> dict[str, Any]:
+    """The scan report, schema 2 (see the README, "scan JSON").
+
+    Findings whose source is already admin are left out unless ``include_admin_sources``.
+    Edges that escalate nothing are counted per source, kind and service (``quiet_edges``)
+    unless ``all_edges``. PassRole edges sharing a source, service and allowing statements form
+    ``edge_groups``; with ``group_min`` N > 0, the non-admin edges of groups of at least N roles
+    are reported only through their group.
+    """
+    table = _Table()
+    findings = [f for f in analysis.findings if include_admin_sources or not f.source_is_admin]
+    groups, grouped = _edge_groups(findings, table, group_min or 2)
+    if not group_min:
+        grouped = set()
+    listed: list[dict[str, Any]] = []
+    quiet: Counter[tuple[str, str, str | None]] = Counter()
+    rules: set[str] = set()
+    for f in findings:
+        if id(f) in grouped:
+            continue
+        if f.escalation == "none" and not all_edges:
+            quiet[(f.source, f.kind, f.service)] += 1
+            continue
+        listed.append(_finding_v2(f, table))
+        rules.add(_rule_for(f))
+    paths = []
+    for p in analysis.paths:
+        hops = []
+        for h in p.hops:
+            hops.append(
+                {
+                    "from": h.source,
+                    "to": h.target,
+                    "kind": h.finding.kind,
+                    "service": h.finding.service,
+                    "title": h.finding.title,
+                    "conditional": h.finding.conditional,
+                    "escalation": h.finding.escalation,
+                    "reasons": table.reasons(h.finding.reasons),
+                }
+            )
+        paths.append(
+            {
+                "source": p.source,
+                "length": p.length,
+                "conditional": p.conditional,
+                "admin": p.admin,
+                "hops": hops,
+            }
+        )
+    refs = _references()
+    return {
+        **_head(analysis, SCHEMA_VERSION),
+        "all_edges": all_edges,
+        "findings": listed,
+        "quiet_edges": [
+            {"source": src, "kind": kind, "service": svc, "count": n}
+            for (src, kind, svc), n in sorted(quiet.items(), key=lambda kv: repr(kv[0]))
+        ],
+        "edge_groups": groups,
+        "paths": paths,
+        "statements": table.rows,
+        "references": {r: refs[r] for r in sorted(rules) if r in refs},
+    }
+
+
+def _references() -> dict[str, list[dict[str, str]]]:
+    out = {
+        f"passrole/{s.id}": [{"title": r.title, "url": r.url} for r in s.references]
+        for s in SERVICES
+    }
+    out.update({m.id: [{"title": r.title, "url": r.url} for r in m.references] for m in METHODS})
+    return out
 
 
 def _rule_for(f: Finding) -> str:

@@ -13,16 +13,18 @@ from typing import Any
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.loader import load_account
-from core.report import summary, to_json, to_sarif
+from core.report import summary, to_json, to_json_v1, to_sarif
 from core.samples import sample_path
 
 EPILOG = """\
-JSON contract (stable; see README "scan JSON"):
-  {"schema_version", "account_id", "source", "summary": {...}, "problems": [...],
-   "admins": [...], "findings": [...], "paths": [...]}
+JSON contract, schema_version 2 (stable; see README "scan JSON"):
+  {"schema_version": 2, "account_id", "source", "summary": {...}, "problems": [...],
+   "admins": [...], "all_edges", "findings": [...], "quiet_edges": [...],
+   "edge_groups": [...], "paths": [...], "statements": {"s1": {...}}, "references": {...}}
 Each finding: kind ("passrole" or a method id), source, role, service, target, escalation
-(admin | privilege-gain | none), conditional, conditions, constraints, gained, references,
-reasons (step, text, statements: policy, attachment, statement index, sid).
+(admin | privilege-gain | none), conditional, conditions, constraints, gained, rule,
+reasons (step, text, statements: ids into "statements"). Edges that escalate nothing are
+counted in quiet_edges unless --all-edges. --schema 1 writes the version 1 layout.
 """
 
 
@@ -48,6 +50,27 @@ def register(sub: Any) -> None:
         help="also list findings marked source_is_admin (admin-equivalent principals are "
         "listed under admins; their own edges are not enumerated)",
     )
+    p.add_argument(
+        "--all-edges",
+        action="store_true",
+        help="JSON: list edges that escalate nothing too (default: counted per source and "
+        "service in quiet_edges)",
+    )
+    p.add_argument(
+        "--group",
+        type=int,
+        default=0,
+        metavar="N",
+        help="JSON: report non-admin PassRole edges sharing a source, service and allowing "
+        "statements only as their edge_groups entry when the group has at least N roles",
+    )
+    p.add_argument(
+        "--schema",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="JSON schema_version to write (default 2; 1 lists every edge in full)",
+    )
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.set_defaults(func=run)
 
@@ -68,11 +91,17 @@ def run(args: argparse.Namespace) -> int:
         text = None
         _table(analysis, include_admin=args.all, path=args.output)
     else:
-        data = (
-            to_sarif(analysis)
-            if args.format == "sarif"
-            else to_json(analysis, include_admin_sources=args.all)
-        )
+        if args.format == "sarif":
+            data = to_sarif(analysis)
+        elif args.schema == 1:
+            data = to_json_v1(analysis, include_admin_sources=args.all)
+        else:
+            data = to_json(
+                analysis,
+                include_admin_sources=args.all,
+                all_edges=args.all_edges,
+                group_min=max(0, args.group),
+            )
         text = json.dumps(data, indent=2)
     if text is not None:
         if args.output:
