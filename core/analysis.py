@@ -266,7 +266,7 @@ def _principal_findings(
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
         f = passrole_finding(view, cand, esc, gained_, is_admin)
-        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
     for edge in medges:
         if edge.target == view.arn and edge.method.outcome != "policy-write":
             continue
@@ -286,7 +286,7 @@ def _principal_findings(
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
         f = method_finding(view, edge, esc, gained_, is_admin)
-        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
 
 

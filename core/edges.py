@@ -24,6 +24,7 @@ from core.evaluator import PolicySet, Request, evaluate, matching
 from core.findings import Finding, Reason
 from core.model import Account, Role, Statement
 from core.patterns import arn_matches
+from core.power import may_allow
 from core.principals import trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
@@ -113,6 +114,8 @@ def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launc
     """The action sets the principal can perform for ``service``, with their regions."""
     out: list[_Launch] = []
     for aset in service.action_sets:
+        if not all(may_allow(view, a) for a in aset.actions):
+            continue
         decisions = tuple(view.decide(a) for a in aset.actions)
         if not all(d.possible for d in decisions):
             continue
@@ -211,21 +214,18 @@ def passrole_edges_for(
         if not launches:
             continue
         index = _role_index(trusting)
-        verdicts: dict[tuple[object, ...], bool] = {}
-        roles = []
+        verdicts: dict[tuple[object, ...], Decision] = {}
         for role, trust in index.all() if every else index.matching(patterns):
             key = _decision_class(statements, role)
-            ok = verdicts.get(key) if key is not None else None
-            if ok is None:
-                ok = passrole_decision(account, view, role, service)[0].possible
+            d = verdicts.get(key) if key is not None else None
+            if d is None:
+                d = passrole_decision(account, view, role, service)[0]
                 if key is not None:
-                    verdicts[key] = ok
-            if ok:
-                roles.append((role, trust))
-        for role, trust in roles:
-            cand = _edge(account, view, role, service, trust, launches)
-            if cand is not None:
-                out.append(cand)
+                    verdicts[key] = d
+            if d.possible:
+                cand = _edge(account, view, role, service, trust, launches, d)
+                if cand is not None:
+                    out.append(cand)
     return out
 
 
@@ -272,8 +272,14 @@ def _edge(
     service: PassRoleService,
     trust: TrustResult,
     launches: list[_Launch],
+    decision: Decision | None = None,
 ) -> EdgeCandidate | None:
-    d, template_for = passrole_decision(account, view, role, service)
+    """The edge, or ``None``; ``decision``: the PassRole decision on a role the statements
+    treat alike (see :func:`_decision_class`), whose outcome and reasons are this role's."""
+    if decision is None:
+        d, template_for = passrole_decision(account, view, role, service)
+    else:
+        d, template_for = decision, _passrole_ctx(service, account)[2]
     pass_regions = possible_regions(d, template_for)
     if not pass_regions:
         return None
