@@ -286,7 +286,7 @@ def _principal_findings(
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
         f = method_finding(view, edge, esc, gained_, is_admin)
-        out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
 
 

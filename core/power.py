@@ -11,7 +11,7 @@ two principals' capabilities, grouped by service and access level, says what a r
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -398,9 +398,22 @@ def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability
     return as_pairs(gain_masks(source, target))
 
 
-def summarize(caps: Caps, limit: int = 6) -> tuple[str, ...]:
+def as_caps(pairs: Iterable[Capability]) -> Caps:
+    """``(action, scope)`` pairs as bit sets (actions the catalogue does not know are dropped)."""
+    bit = catalogue().numbering().bit
+    out: Caps = {}
+    for name, scope in pairs:
+        b = bit.get(name.lower())
+        if b is not None:
+            out[scope] = out.get(scope, 0) | (1 << b)
+    return out
+
+
+def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, ...]:
     """Lines such as ``iam: 12 Permissions management, 3 Write`` for the most important services,
-    naming the resources when they are not every resource."""
+    naming the resources when they are not every resource (``caps``: bit sets, or pairs)."""
+    if not isinstance(caps, dict):
+        caps = as_caps(caps)
     numbering = catalogue().numbering()
     union = 0
     for m in caps.values():
