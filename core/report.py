@@ -51,6 +51,7 @@ def _head(analysis: Analysis, version: int) -> dict[str, Any]:
         "schema_version": version,
         "account_id": acct.account_id,
         "source": acct.source,
+        "analysed_at": analysis.analysed_at,
         "summary": summary(analysis),
         "problems": [
             {
@@ -320,6 +321,7 @@ def to_sarif(analysis: Analysis) -> dict[str, Any]:
                     }
                 },
                 "results": results,
+                "properties": {"analysed_at": analysis.analysed_at},
             }
         ],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from core.analysis import Analysis, analyse
@@ -18,8 +19,8 @@ from core.samples import sample_path
 
 EPILOG = """\
 JSON contract, schema_version 2 (stable; see README "scan JSON"):
-  {"schema_version": 2, "account_id", "source", "summary": {...}, "problems": [...],
-   "admins": [...], "all_edges", "findings": [...], "quiet_edges": [...],
+  {"schema_version": 2, "account_id", "source", "analysed_at", "summary": {...},
+   "problems": [...], "admins": [...], "all_edges", "findings": [...], "quiet_edges": [...],
    "edge_groups": [...], "paths": [...], "statements": {"s1": {...}}, "references": {...}}
 Each finding: kind ("passrole" or a method id), source, role, service, target, escalation
 (admin | privilege-gain | none), conditional, conditions, constraints, gained, rule,
@@ -71,8 +72,26 @@ def register(sub: Any) -> None:
         default=2,
         help="JSON schema_version to write (default 2; 1 lists every edge in full)",
     )
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        type=parse_at,
+        help="evaluate aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime against this time "
+        "(default: now; recorded in the report as analysed_at)",
+    )
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.set_defaults(func=run)
+
+
+def parse_at(text: str) -> datetime:
+    """An ISO 8601 date or date-time (UTC when it names no offset), for ``--at``."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date or time (e.g. 2026-12-01T09:00:00Z)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _failing(analysis: Analysis, level: str) -> bool:
@@ -86,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return 2
-    analysis = analyse(account)
+    analysis = analyse(account, at=getattr(args, "at", None))
     if args.format == "table":
         text = None
         _table(analysis, include_admin=args.all, path=args.output)
@@ -125,7 +144,8 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     console.print(
         f"[bold]Account {acct.account_id}[/] ({acct.source}): {s['users']} users, "
         f"{s['roles']} roles, {s['passrole_edges']} PassRole edges, "
-        f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems"
+        f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems; "
+        f"time keys at {analysis.analysed_at}"
     )
     table = Table(show_lines=False, expand=True)
     for col in ("level", "kind", "source", "target / role", "service", "conditions"):
