@@ -131,6 +131,10 @@ def method_edges_for(
     for method in methods:
         existing = _existing_service(method)
         resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+        if any(
+            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
+        ):
+            continue  # no identity Allow names it: cheap (memoised) and needs no decision
         pre = [
             view.decide(a, resource if i == 0 else CALLER_CHOSEN)
             for i, a in enumerate(method.actions)
