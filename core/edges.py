@@ -258,11 +258,13 @@ def _decision_class(
     statements: tuple[Statement, ...] | None, role: Role
 ) -> tuple[object, ...] | None:
     """What the PassRole decision on ``role`` depends on besides the principal and service:
-    which statements' Resource patterns match its ARN, and its tags when a statement reads
-    resource tags (``None``: not groupable)."""
+    the role's account (a resource in another account needs a resource policy), which
+    statements' Resource patterns match its ARN, and its tags when a statement reads resource
+    tags (``None``: not groupable)."""
     if statements is None:
         return None
-    parts: list[object] = []
+    arn = role.arn.split(":", 5)
+    parts: list[object] = [arn[4] if len(arn) == 6 else role.arn]
     tags = False
     for st in statements:
         if st.resources is not None:
