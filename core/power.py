@@ -10,12 +10,14 @@ two principals' capabilities, grouped by service and access level, says what a r
 
 from __future__ import annotations
 
+import heapq
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from core.catalogue import catalogue
+from core.catalogue import Numbering, catalogue
 from core.decision import PolicyRef, StatementRef
 from core.model import Account, PolicyDocument, Role, Statement, User
 from core.patterns import arn_matches
@@ -409,42 +411,80 @@ def as_caps(pairs: Iterable[Capability]) -> Caps:
     return out
 
 
+_SUMMARIES: dict[tuple[tuple[str, int], ...], tuple[str, ...]] = {}
+_NONZERO = re.compile(rb"[^\x00]+")
+_SPANS: list[tuple[Numbering, list[tuple[str, int, int, list[tuple[int, str, int, int]]]]]] = []
+
+
+def _level_spans(
+    numbering: Numbering,
+) -> list[tuple[str, int, int, list[tuple[int, str, int, int]]]]:
+    """Per service: (service, start, end, [(rank, level, shift in the service, width mask)])."""
+    if _SPANS and _SPANS[0][0] is numbering:
+        return _SPANS[0][1]
+    out = [
+        (
+            svc,
+            first,
+            end,
+            [(LEVEL_RANK.get(lv, 0), lv, a - first, (1 << (b - a)) - 1) for lv, a, b in levels],
+        )
+        for svc, first, end, levels in numbering.spans
+    ]
+    _SPANS[:] = [(numbering, out)]
+    return out
+
+
 def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, ...]:
     """Lines such as ``iam: 12 Permissions management, 3 Write`` for the most important services,
-    naming the resources when they are not every resource (``caps``: bit sets, or pairs)."""
+    naming the resources when they are not every resource (``caps``: bit sets, or pairs).
+
+    Services rank by their most sensitive access level, then by how many actions are gained.
+    Equal gains (common: many roles add the same to many principals) share one computation.
+    """
     if not isinstance(caps, dict):
         caps = as_caps(caps)
+    key = (*sorted(caps.items()), ("", limit))
+    hit = _SUMMARIES.get(key)
+    if hit is not None:
+        return hit
     numbering = catalogue().numbering()
     union = 0
     for m in caps.values():
         union |= m
-    counts: dict[str, list[tuple[str, int]]] = {}
-    rest = union
-    while rest:
-        low = (rest & -rest).bit_length() - 1
-        svc, first, end, spans = numbering.spans[bisect_right(numbering.starts, low) - 1]
-        chunk = rest >> first
-        counts[svc] = [
-            (level, n)
-            for level, a, b in spans
-            if (n := ((chunk >> (a - first)) & ((1 << (b - a)) - 1)).bit_count())
-        ]
-        rest &= ~((1 << end) - 1)
-
-    def weight(svc: str) -> tuple[int, int]:
-        levels = counts[svc]
-        return (max(LEVEL_RANK.get(lv, 0) for lv, _ in levels), sum(n for _, n in levels))
-
+    found: list[tuple[int, int, str, list[tuple[int, str, int]]]] = []
+    raw = union.to_bytes((len(numbering.names) + 7) // 8, "little")
+    spans = _level_spans(numbering)
+    last = -1  # services come in order: each is looked at once
+    for run in _NONZERO.finditer(raw):
+        # The services whose bits overlap this run of non-zero bytes; small ints from here on.
+        first_i = bisect_right(numbering.starts, run.start() * 8) - 1
+        last_i = bisect_right(numbering.starts, run.end() * 8 - 1) - 1
+        for i in range(max(first_i, last + 1), last_i + 1):
+            svc, first, end, widths = spans[i]
+            chunk = int.from_bytes(raw[first >> 3 : (end + 7) >> 3], "little") >> (first & 7)
+            counts = [
+                (rank, level, n)
+                for rank, level, shift, width in widths
+                if (n := ((chunk >> shift) & width).bit_count())
+            ]
+            if counts:
+                found.append((-max(c[0] for c in counts), -sum(c[2] for c in counts), svc, counts))
+        last = max(last, last_i)
     lines = []
-    for svc in sorted(counts, key=lambda v: (*(-x for x in weight(v)), v))[:limit]:
-        ranked = sorted(counts[svc], key=lambda kv: -LEVEL_RANK.get(kv[0], 0))
-        line = f"{svc}: " + ", ".join(f"{n} {lv}" for lv, n in ranked)
+    for _, _, svc, levels in heapq.nsmallest(limit, found):
+        ranked = sorted(levels, key=lambda x: -x[0])
+        line = f"{svc}: " + ", ".join(f"{n} {lv}" for _, lv, n in ranked)
         mask = numbering.service_masks[svc]
         scopes = {scope for scope, m in caps.items() if m & mask}
         named = sorted(scopes - {"*"})
         if "*" not in scopes and named:
             line += " on " + ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
         lines.append(line)
-    if len(counts) > limit:
-        lines.append(f"... and {len(counts) - limit} more services")
-    return tuple(lines)
+    if len(found) > limit:
+        lines.append(f"... and {len(found) - limit} more services")
+    out = tuple(lines)
+    if len(_SUMMARIES) >= 4096:
+        _SUMMARIES.clear()
+    _SUMMARIES[key] = out
+    return out

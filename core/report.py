@@ -86,13 +86,19 @@ class _Table:
 
     def __init__(self) -> None:
         self.ids: dict[StatementRef, str] = {}
+        self.by_id: dict[int, tuple[StatementRef, str]] = {}
         self.rows: dict[str, dict[str, object]] = {}
 
     def ref(self, s: StatementRef) -> str:
+        # Most references are the same objects (shared decisions): look up by identity first.
+        hit = self.by_id.get(id(s))
+        if hit is not None and hit[0] is s:
+            return hit[1]
         sid = self.ids.get(s)
         if sid is None:
             sid = self.ids[s] = f"s{len(self.ids) + 1}"
             self.rows[sid] = s.to_json()
+        self.by_id[id(s)] = (s, sid)
         return sid
 
     def reasons(self, reasons: tuple[Reason, ...]) -> list[dict[str, object]]:
