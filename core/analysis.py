@@ -89,11 +89,15 @@ class _Powers:
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
+        memo = view.memo.get("admin-reason", self)
+        if memo is not self:
+            return memo  # type: ignore[return-value]
         # Self-modification is checked on the principal's own ARN: key by ARN as well.
         key = (view.signature, view.arn)
         hit = self.admin.get(key)
         if hit is None:
             hit = self.admin[key] = (view, admin_reason(self.account, view))
+        view.memo["admin-reason"] = hit[1]
         return hit[1]
 
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:

@@ -205,7 +205,7 @@ def passrole_edges_for(
 
     Candidate roles come from the ARN index of the roles trusting each service, through the
     principal's PassRole Resource patterns; services it cannot launch are skipped before any
-    role is looked at; roles that every PassRole statement treats alike (same Resource matches,
+    role is evaluated; roles that every PassRole statement treats alike (same Resource matches,
     same tags where a statement reads them) share one verdict for the "is it possible" filter,
     so a ``Deny`` on ``role/app-*`` costs one evaluation, not one per role.
     """
@@ -219,12 +219,15 @@ def passrole_edges_for(
         trusting = trusted.get(service.id)
         if not trusting:
             continue
+        index = _role_index(trusting)
+        candidates = index.all() if every else index.matching(patterns)
+        if not candidates:
+            continue
         launches = launch_options(view, service)
         if not launches:
             continue
-        index = _role_index(trusting)
         verdicts: dict[tuple[object, ...], Decision] = {}
-        for role, trust in index.all() if every else index.matching(patterns):
+        for role, trust in candidates:
             key = _decision_class(statements, role)
             d = verdicts.get(key) if key is not None else None
             if d is None:
