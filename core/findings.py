@@ -52,6 +52,9 @@ class Finding:
         gained: what the target adds, grouped by service and access level (may be computed
             on first read: see :class:`core.power.GainSummary`).
         source_is_admin: the source is already admin-equivalent (not an escalation).
+        reaches_admin: ``(hops, conditional)`` when this move's target is admin or has a path
+            to admin: the hops from the source through this finding (``escalation`` stays the
+            label of the hop itself).
     """
 
     kind: str
@@ -69,6 +72,7 @@ class Finding:
     gained: Sequence[str] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
+    reaches_admin: tuple[int, bool] | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str | None]:
@@ -89,6 +93,11 @@ class Finding:
             "constraints": list(self.constraints),
             "gained": list(self.gained),
             "source_is_admin": self.source_is_admin,
+            "reaches_admin": (
+                None
+                if self.reaches_admin is None
+                else {"hops": self.reaches_admin[0], "conditional": self.reaches_admin[1]}
+            ),
             "references": [{"title": r.title, "url": r.url} for r in self.references],
             "reasons": [r.to_json() for r in self.reasons],
         }

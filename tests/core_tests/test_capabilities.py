@@ -4,6 +4,10 @@ Findings must not change with the representation: each bundled sample's findings
 are compared with ``tests/data/scan-baseline.json``, recorded from the scan before bit sets
 (``bench/compare_scans.py`` says how to regenerate it when a semantics change is intended).
 The bit-set gains are compared with an independent restatement over ``(action, scope)`` pairs.
+
+The baseline was written by ``bench/compare_scans.py --write-baseline`` from ``scan --all
+--at 2026-12-01T00:00:00Z --format json --schema 1`` of each sample on ``main`` (a semantics
+change that alters findings on purpose regenerates it the same way).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,9 +41,13 @@ _spec.loader.exec_module(compare_scans)
 _ANALYSES: dict[str, Analysis] = {}
 
 
+AT = datetime(2026, 12, 1, tzinfo=UTC)
+"""The analysis time the baseline was recorded at (``scan --at 2026-12-01T00:00:00Z``)."""
+
+
 def _analysis(name: str) -> Analysis:
     if name not in _ANALYSES:
-        _ANALYSES[name] = analyse(load_account(sample_path(name)))
+        _ANALYSES[name] = analyse(load_account(sample_path(name)), at=AT)
     return _ANALYSES[name]
 
 

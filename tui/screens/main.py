@@ -26,7 +26,7 @@ from core.services import SERVICES
 from tui.keymap import bindings
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
-from tui.widgets.index import EdgeIndex, edge_label, service_by_id, short
+from tui.widgets.index import EdgeIndex, edge_label, reach_mark, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
 
@@ -105,6 +105,7 @@ class MainScreen(Screen[None]):
                     [
                         ("esc", "esc", 7),
                         ("cond", "cond", 6),
+                        ("reach", "→admin", 7),
                         ("source", "source", 16),
                         ("target", "role / target", 18),
                         ("via", "service / method", 14),
@@ -356,15 +357,18 @@ class MainScreen(Screen[None]):
         def cells() -> tuple[object, ...]:
             mark = Text(diff, style=pal.added if status == "added" else pal.removed)
             return (
-                pal.escalation(f),
+                pal.escalation(f, reach=False),
                 pal.conditional(f),
+                pal.reach(f),
                 Text(short(f.source)),
                 Text(short(f.role or f.target)),
                 Text(via),
                 mark,
             )
 
-        text = f"{edge_label(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        text = (
+            f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        )
         if f.conditional:
             text += " cond"
         return Row(key, cells, text.lower())
