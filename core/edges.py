@@ -153,6 +153,24 @@ def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str,
     return tuple(p.arn for p in role.instance_profiles)
 
 
+def _reads_key(view: PrincipalView, action: str, key: str) -> bool:
+    """Whether a statement of the view (any layer) that matches ``action`` reads ``key`` (in a
+    condition or a policy variable): otherwise setting the key cannot change the decision."""
+    memo = f"reads:{action.lower()}:{key.lower()}"
+    hit = view.memo.get(memo)
+    if isinstance(hit, bool):
+        return hit
+    wanted = key.lower()
+    out = any(
+        wanted in statement_keys(st)
+        for ref in view.all_refs
+        for st in matching(ref.document, action)
+        if st.conditions or any("${" in p for p in st.resources or ())
+    )
+    view.memo[memo] = out
+    return out
+
+
 def _with_role_keys(
     view: PrincipalView, service: PassRoleService, role: Role, launch: _Launch
 ) -> _Launch | None:
@@ -164,10 +182,12 @@ def _with_role_keys(
     """
     keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
     hits = [
-        (i, keyed[a.lower()]) for i, a in enumerate(launch.action_set.actions) if a.lower() in keyed
+        (i, keyed[a.lower()])
+        for i, a in enumerate(launch.action_set.actions)
+        if a.lower() in keyed and _reads_key(view, a, keyed[a.lower()].key)
     ]
     if not hits:
-        return launch
+        return launch  # no statement for these actions reads the keys: the decisions stand
     options: list[dict[int, tuple[str, str]]] = [{}]
     for i, k in hits:
         values = _role_values(service, role, k.value)
