@@ -3,8 +3,10 @@
 For each size N, ``make_synthetic.py --users N --roles N`` writes a snapshot (cached in
 ``/tmp/iam-explore-bench/``, keyed by the generator's source hash), then a fresh Python process
 loads it with ``core.loader.load_account``, runs ``core.analysis.analyse`` and
-``core.report.to_json``, and reports its wall times and peak RSS. Sizes run one after another;
-a size that exceeds ``--timeout`` is killed and reported as such (larger sizes are skipped).
+``core.report.to_json``, and reports its wall times, its CPU time (``cpu s``: what the
+process itself used, less sensitive to other jobs on a shared machine) and peak RSS. Sizes run
+one after another; a size that exceeds ``--timeout`` is killed and reported as such (larger
+sizes are skipped).
 
 The planted escalations (``FILE.planted.json``) are checked: every ``passrole_admin`` user must
 have a PassRole finding to its admin role with escalation ``admin``; every
@@ -48,6 +50,7 @@ from core.loader import load_account
 from core.analysis import analyse
 from core.report import to_json
 
+c0 = time.process_time()
 t0 = time.perf_counter()
 account = load_account(snapshot)
 t1 = time.perf_counter()
@@ -61,6 +64,7 @@ if profile:
 t2 = time.perf_counter()
 report = to_json(analysis)
 t3 = time.perf_counter()
+c3 = time.process_time()
 if profile:
     stats = pstats.Stats(prof, stream=sys.stderr)
     stats.sort_stats("cumulative").print_stats(r"/core/", profile)
@@ -94,7 +98,7 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({
     "users": len(account.users), "roles": len(account.roles), "groups": len(account.groups),
     "policies": len(account.policies), "problems": len(account.problems),
-    "load": t1 - t0, "analyse": t2 - t1, "report": t3 - t2,
+    "load": t1 - t0, "analyse": t2 - t1, "report": t3 - t2, "cpu": c3 - c0,
     "peak_mib": rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024,
     "findings": len(analysis.findings), "report_findings": len(report["findings"]),
     "paths": len(analysis.paths),
@@ -149,7 +153,7 @@ def _run(snapshot: Path, planted: Path, timeout: float, profile: int) -> dict[st
 
 HEADER = (
     f"{'N':>6} {'users':>6} {'roles':>6} {'sigs':>5} {'load s':>7} {'analyse s':>9} "
-    f"{'report s':>8} {'total s':>8} {'growth':>13} {'peak MiB':>8} {'findings':>9} "
+    f"{'report s':>8} {'total s':>8} {'cpu s':>7} {'growth':>13} {'peak MiB':>8} {'findings':>9} "
     f"{'paths':>6}  planted found"
 )
 
@@ -163,7 +167,7 @@ def _row(n: int, r: dict[str, Any], prev: tuple[int, float] | None) -> str:
     )
     return (
         f"{n:>6} {r['users']:>6} {r['roles']:>6} {r['signatures']:>5} {r['load']:>7.2f} "
-        f"{r['analyse']:>9.2f} {r['report']:>8.2f} {total:>8.2f} {growth:>13} "
+        f"{r['analyse']:>9.2f} {r['report']:>8.2f} {total:>8.2f} {r['cpu']:>7.2f} {growth:>13} "
         f"{r['peak_mib']:>8.0f} {r['findings']:>9} {r['paths']:>6}  {planted}"
     )
 
