@@ -9,7 +9,7 @@ JSON contract, schema 2 (documented in the README)::
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from core.analysis import Analysis
@@ -86,19 +86,22 @@ class _Table:
     """Statements by id (``s1``, ``s2``, ...), each written once per report."""
 
     def __init__(self) -> None:
-        self.ids: dict[StatementRef, str] = {}
+        self.ids: dict[tuple[object, ...], str] = {}
         self.by_id: dict[int, tuple[StatementRef, str]] = {}
         self.rows: dict[str, dict[str, object]] = {}
 
     def ref(self, s: StatementRef) -> str:
-        # Most references are the same objects (shared decisions): look up by identity first.
+        # Most references are the same objects (shared decisions): look up by identity first,
+        # then by the row written (hashing a reference would hash its whole document).
         hit = self.by_id.get(id(s))
         if hit is not None and hit[0] is s:
             return hit[1]
-        sid = self.ids.get(s)
+        row = s.to_json()
+        key = tuple(row.values())
+        sid = self.ids.get(key)
         if sid is None:
-            sid = self.ids[s] = f"s{len(self.ids) + 1}"
-            self.rows[sid] = s.to_json()
+            sid = self.ids[key] = f"s{len(self.ids) + 1}"
+            self.rows[sid] = row
         self.by_id[id(s)] = (s, sid)
         return sid
 
@@ -133,28 +136,41 @@ def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
     }
 
 
-def _group_key(f: Finding) -> tuple[str, str, tuple[StatementRef, ...]] | None:
-    """PassRole edges group by source, service and the statements that allow the PassRole."""
+def _allowing(f: Finding) -> tuple[StatementRef, ...] | None:
+    """The statements allowing a PassRole edge's ``iam:PassRole`` (``None``: not one)."""
     if f.kind != "passrole" or f.service is None:
         return None
-    allow = next((r.statements for r in f.reasons if r.step == "passrole"), ())
-    return (f.source, f.service, allow)
+    return next((r.statements for r in f.reasons if r.step == "passrole"), ())
 
 
 def _edge_groups(
     findings: list[Finding], table: _Table, min_size: int
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    """Groups of at least ``min_size`` PassRole edges, and the ids of the grouped findings."""
-    groups: dict[tuple[str, str, tuple[StatementRef, ...]], list[Finding]] = defaultdict(list)
+    """Groups of at least ``min_size`` PassRole edges sharing a source, a service and the
+    statements that allow the PassRole, and the ids of the grouped findings."""
+    groups: dict[tuple[str, str, tuple[tuple[object, ...], ...]], list[Finding]] = {}
+    allowing: dict[tuple[str, str, tuple[tuple[object, ...], ...]], tuple[StatementRef, ...]] = {}
+    rows: dict[int, tuple[StatementRef, tuple[object, ...]]] = {}
     for f in findings:
-        key = _group_key(f)
-        if key is not None:
-            groups[key].append(f)
+        allow = _allowing(f)
+        if allow is None:
+            continue
+        parts = []
+        for s in allow:
+            hit = rows.get(id(s))
+            if hit is None or hit[0] is not s:
+                hit = rows[id(s)] = (s, tuple(s.to_json().values()))
+            parts.append(hit[1])
+        key = (f.source, f.service or "", tuple(parts))
+        groups.setdefault(key, []).append(f)
+        allowing.setdefault(key, allow)
     out: list[dict[str, Any]] = []
     grouped: set[int] = set()
-    for (source, service, allow), fs in groups.items():
+    for key, fs in groups.items():
         if len(fs) < min_size:
             continue
+        source, service, _ = key
+        allow = allowing[key]
         esc = Counter(f.escalation for f in fs)
         out.append(
             {
