@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
+from core.inventory import parse_inventory
 from core.managed import bundle_date, bundled_policy, is_aws_managed
 from core.model import (
     Account,
@@ -204,6 +205,12 @@ def load_pages(
         account_id = _guess_account(
             users.values(), groups.values(), roles.values(), policies.values()
         )
+    inventory = None
+    if extension is not None and extension[2].get("Resources") is not None:
+        ctx, path, ext = extension
+        inventory = parse_inventory(
+            ext["Resources"], account_id=account_id, file=ctx.file, path=f"{path}.Resources"
+        )
     all_problems = [p for c in contexts for p in c.problems]
     all_problems.extend(bundled_problems)
     all_problems.extend(_reference_problems(users, groups, roles, policies, source))
@@ -230,6 +237,7 @@ def load_pages(
         source=source,
         problems=tuple(all_problems),
         metadata=tuple(metadata),
+        inventory=inventory,
     )
     if lint:
         from core.lint import lint_account

@@ -321,6 +321,8 @@ class IamExploreApp(App[int]):
 
             problems = self.index.account.problems if self.index else ()
             self.push_screen(ProblemsScreen(problems))
+        elif word == "resources":
+            self.show_resources()
         elif word in ("whatif", "what-if", "w"):
             self.open_whatif()
         elif word == "denial":
@@ -348,6 +350,14 @@ class IamExploreApp(App[int]):
         if self.index is None:
             return
         self.push_screen(PathsScreen(self.index.analysis.paths), self._path_chosen)
+
+    def show_resources(self) -> None:
+        from tui.screens.resources import ResourcesScreen
+
+        if self.index is None:
+            return
+        screen = ResourcesScreen(self.index.account, self.index.analysis.findings)
+        self.push_screen(screen, self._path_chosen)
 
     def _path_chosen(self, finding: Any) -> None:
         if finding is not None:
@@ -553,6 +563,11 @@ class IamExploreApp(App[int]):
         )
         yield SystemCommand(
             "view: problems", "Policy problems found while loading", self.action_show_problems
+        )
+        yield SystemCommand(
+            "view: resources",
+            "Existing resources by the role they run as",
+            lambda: self.run_command("resources"),
         )
         yield SystemCommand(
             "edges: toggle admin sources",

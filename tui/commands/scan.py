@@ -13,6 +13,7 @@ from typing import Any
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.inventory import arn_label
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
@@ -109,6 +110,7 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
@@ -134,7 +136,10 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level,
             f.kind,
             escape(f.source.split(":", 5)[-1]),
-            escape(f.target.split(":", 5)[-1]),
+            Text(  # snapshot values: never markup
+                f.target.split(":", 5)[-1]
+                + "".join(f"\non {arn_label(r)}" for r in f.resources[:3])
+            ),
             escape(f.service or ""),
             escape(cond),
         )

@@ -755,6 +755,9 @@ class MainScreen(Screen[None]):
     def action_show_problems(self) -> None:
         self.explorer.run_command("problems")
 
+    def action_show_resources(self) -> None:
+        self.explorer.run_command("resources")
+
     def action_whatif(self) -> None:
         self.explorer.open_whatif()
 

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from core.decision import StatementRef
 from core.findings import Finding, Reason
 from core.model import Account, Role, User
+from core.resource_edges import resources_by_role
 from core.services import PassRoleService
 from tui.widgets.index import EdgeIndex, service_by_id, short
 from tui.widgets.styles import Palette
@@ -255,6 +256,7 @@ class DetailsPane(VerticalScroll):
             t.append(f"instance profiles: {names}\n")
         elif not role.instance_profiles_known:
             t.append("instance profiles: unknown (the export has no InstanceProfileList)\n")
+        _runs_as(t, index.account, role, p)
         _policies(t, index.account, role, p)
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
@@ -320,6 +322,23 @@ class DetailsPane(VerticalScroll):
                 t.append(f"  - {failure}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
         self._show(f"whynot:{user.arn}|{role.arn}", [Static(t)])
+
+
+def _runs_as(t: Text, account: Account, role: Role, p: Palette) -> None:
+    """What the inventory says runs as the role (nothing when there is no inventory)."""
+    if account.inventory is None:
+        return
+    running = resources_by_role(account).get(role.arn, ())
+    t.append("runs as it: ", style=p.heading)
+    if not running:
+        t.append("no inventoried resource\n", style="dim")
+        return
+    t.append(f"{len(running)} resource(s) (6 lists all)\n")
+    for r in running[:8]:
+        state = f" ({r.state})" if r.state else ""
+        t.append(f"  {r.kind} {r.label}{state}\n")
+    if len(running) > 8:
+        t.append(f"  … and {len(running) - 8} more\n", style="dim")
 
 
 def _policy_lines(
