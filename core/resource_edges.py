@@ -163,8 +163,8 @@ class Reach:
         role: the role the resources run as.
         resolved: the merged decision (unconditional when one resource is reached freely).
         reasons: the statements allowing it, and the resources in words.
-        resources: the inventoried resources reached (empty: only a resource the inventory
-            could not see, which keeps the edge conditional).
+        resources: the inventoried resources reached, those reached without conditions first
+            (empty: only a resource the inventory could not see, which keeps it conditional).
     """
 
     role: Role
@@ -349,7 +349,7 @@ def _reach(
     best = free[0] if free else min(reached, key=lambda item: len(conds(item)))
     conditions = () if free else conds(best)
     constraints = tuple(dict.fromkeys(c for item in reached for c in item[1].constraints))
-    resources = tuple(item[0] for item in (free or reached))
+    resources = tuple(item[0] for item in (*free, *(i for i in reached if conds(i))))
     reasons = [
         Reason("resource", f"{_describe(item[0], role)}" + _suffix(conds(item))) for item in reached
     ]

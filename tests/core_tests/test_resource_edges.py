@@ -412,3 +412,12 @@ def test_a_way_needing_an_existing_resource_uses_the_inventory(
     else:
         (f,) = got
         assert f.conditional and condition in f.conditions
+
+
+def test_a_free_resource_makes_the_finding_unconditional_and_comes_first() -> None:
+    stopped = instance(InstanceId="i-0stopped", State="stopped")
+    a = account([allow("ssm:SendCommand")], one_region(Ec2Instances=[stopped, instance()]))
+    (f,) = found(a, "ssm-send-command")
+    assert not f.conditional
+    assert f.resources == (INSTANCE, f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/i-0stopped")
+    assert any("i-0stopped in eu-west-1" in r.text and "(if " in r.text for r in f.reasons)
