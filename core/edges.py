@@ -151,11 +151,18 @@ def launch_options(
     return out
 
 
+def _new_profile(role: Role) -> tuple[str, str]:
+    """Name and ARN of an instance profile the caller would create for ``role``."""
+    name = f"{role.name}-new"
+    return name, f"arn:aws:iam::{role.arn.split(':')[4]}:instance-profile/{name}"
+
+
 def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str, ...]:
-    """What a launch passing ``role`` sets a role key to (empty: not known from the snapshot)."""
+    """What a launch passing ``role`` sets a role key to: the role's ARN, or the ARNs of the
+    profiles holding it (one the caller creates when there is none)."""
     if value == "role":
         return (role.arn,)
-    return tuple(p.arn for p in role.instance_profiles)
+    return tuple(p.arn for p in role.instance_profiles) or (_new_profile(role)[1],)
 
 
 def _with_role_keys(
@@ -168,8 +175,8 @@ def _with_role_keys(
     """The launch re-decided with the keys that passing ``role`` necessarily sets.
 
     ``None`` when no value works (a deny on ``ec2:InstanceProfile`` matching the role's
-    profile cannot be avoided by a launch that uses it). A profile the caller would create
-    has a name of its choosing: the key is left to the caller then.
+    profile cannot be avoided by a launch that uses it). A profile the caller creates has a
+    name of its choosing (``<role>-new`` here): a deny on every profile still matches it.
     """
     keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
     hits = [
@@ -180,11 +187,7 @@ def _with_role_keys(
     options: list[dict[int, tuple[str, str]]] = [{}]
     for i, k in hits:
         values = _role_values(service, role, k.value)
-        if not values:
-            continue
         options = [{**o, i: (k.key, v)} for o in options for v in values]
-    if options == [{}]:
-        return launch
     for option in options:
         decisions = tuple(
             view.decide(a, extra={option[i][0]: option[i][1]}) if i in option else d
@@ -199,6 +202,28 @@ def _with_role_keys(
             regions = regions & possible_regions(d)
         r = _launch_resolved(launch.action_set, decisions, account)
         if regions and r.possible:
+            return _Launch(launch.action_set, decisions, r, regions)
+    if (
+        role.instance_profiles
+        and any(k.value == "profile" for _, k in hits)
+        and all(view.decide(a).possible for a in PROFILE_ACTIONS)
+    ):
+        # Every existing profile is denied, but one the caller creates (and names) may not be.
+        name, new_arn = _new_profile(role)
+        new = {i: (k.key, new_arn) for i, k in hits if k.value == "profile"}
+        decisions = tuple(
+            view.decide(a, extra={new[i][0]: new[i][1]}) if i in new else d
+            for i, (a, d) in enumerate(
+                zip(launch.action_set.actions, launch.decisions, strict=True)
+            )
+        )
+        regions = launch.regions
+        for d in decisions:
+            regions = regions & possible_regions(d)
+        r = _launch_resolved(launch.action_set, decisions)
+        if all(d.possible for d in decisions) and regions and r.possible:
+            note = f"launch with a new instance profile ({name}) holding {role.name}"
+            r = Resolved(r.possible, r.conditional, r.conditions, (*r.constraints, note))
             return _Launch(launch.action_set, decisions, r, regions)
     return None
 

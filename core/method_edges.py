@@ -11,6 +11,7 @@ unless the snapshot has an inventory (``core.resource_edges`` then names the res
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from string import Template
@@ -444,17 +445,27 @@ def _existing_edges(
     if not resolved.possible:
         return []
     kind = method.resource_arn.split(":")[2]
+    rtype = re.split("[/:]", method.resource_arn.split(":", 5)[-1])[0]  # instance, function...
     out = []
-    for role, _ in roles:
+    for role, trust in roles:
         if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
         if own_account(account, role.arn) != own_account(account, view.arn):
             continue  # another account's instances, functions, stacks: not the caller's to use
-        cond = f"a {kind} resource running as {role.name} exists"
+        cond = f"an existing {kind} {rtype} that uses role {role.name}"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
-        reasons = tuple(
-            Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
-            for a, d in zip(method.actions, decisions, strict=False)
+        why = (
+            f"role {role.name} is in instance profile "
+            + ", ".join(p.name for p in role.instance_profiles)
+            if kind == "ec2" and role.instance_profiles
+            else f"role {role.name} trusts the {kind} service, so a {kind} {rtype} can use it"
+        )
+        reasons = (
+            *(
+                Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
+                for a, d in zip(method.actions, decisions, strict=False)
+            ),
+            Reason("trust", why, trust.statements),
         )
         out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons, existing=True))
     return out

@@ -108,6 +108,7 @@ _MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "no
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -134,18 +135,21 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
         table.add_row(
             level,
             f.kind,
-            f.source.split(":", 5)[-1],
+            escape(f.source.split(":", 5)[-1]),
             Text(  # snapshot values: never markup
                 f.target.split(":", 5)[-1]
                 + "".join(f"\non {arn_label(r)}" for r in f.resources[:3])
             ),
-            f.service or "",
-            cond,
+            escape(f.service or ""),
+            escape(cond),
         )
     console.print(table)
     if analysis.paths:
         console.print("[bold]Paths to admin[/] (shortest first)")
         for p in analysis.paths[:50]:
-            hops = " → ".join(f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops)
-            mark = " (conditional)" if p.conditional else ""
-            console.print(f"  {p.source.split(':', 5)[-1]} → {hops}{mark}  [{p.admin}]")
+            steps = [f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops]
+            if p.terminal is not None:
+                steps.append(p.terminal.kind)
+            mark = " (conditional: " + "; ".join(p.conditions) + ")" if p.conditional else ""
+            line = f"  {p.source.split(':', 5)[-1]} → {' → '.join(steps)}{mark}  [{p.admin}]"
+            console.print(escape(line))  # snapshot content is never markup

@@ -230,7 +230,11 @@ class DetailsPane(VerticalScroll):
         paths = [x for x in index.analysis.paths if x.source == user.arn]
         for path in paths[:3]:
             t.append(f"path to admin in {path.length} step(s): ", style=p.admin)
-            t.append(" → ".join(h.finding.title for h in path.hops) + "\n")
+            steps = [h.finding.title for h in path.hops]
+            if path.terminal is not None:
+                steps.append(path.terminal.title)
+            t.append(" → ".join(steps))
+            t.append(" (conditional)\n" if path.conditional else "\n", style=p.cond)
         t.append("\nselect a role (2) to see the edges to it, or why there is none", style="dim")
         self._show(f"user:{user.arn}", [Static(t)])
 
