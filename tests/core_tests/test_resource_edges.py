@@ -421,3 +421,11 @@ def test_a_free_resource_makes_the_finding_unconditional_and_comes_first() -> No
     assert not f.conditional
     assert f.resources == (INSTANCE, f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/i-0stopped")
     assert any("i-0stopped in eu-west-1" in r.text and "(if " in r.text for r in f.reasons)
+
+
+def test_the_finding_shows_the_trust_statement_of_the_role() -> None:
+    a = account([allow("lambda:UpdateFunctionCode")], one_region(LambdaFunctions=[function()]))
+    (f,) = found(a, "lambda-update-function-code")
+    (trust,) = [r for r in f.reasons if r.step == "trust"]
+    assert trust.text == "role fn-admin trusts the lambda service"
+    assert trust.statements and "fn-admin" in trust.statements[0].policy.name
