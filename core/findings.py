@@ -52,6 +52,7 @@ class Finding:
         gained: what the target adds, grouped by service and access level (may be computed
             on first read: see :class:`core.power.GainSummary`).
         source_is_admin: the source is already admin-equivalent (not an escalation).
+        resources: ARNs of the existing resources taken over (from the inventory).
         reaches_admin: ``(hops, conditional)`` when this move's target is admin or has a path
             to admin: the hops from the source through this finding (``escalation`` stays the
             label of the hop itself).
@@ -72,6 +73,7 @@ class Finding:
     gained: Sequence[str] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
+    resources: tuple[str, ...] = ()
     reaches_admin: tuple[int, bool] | None = None
 
     @property
@@ -93,6 +95,7 @@ class Finding:
             "constraints": list(self.constraints),
             "gained": list(self.gained),
             "source_is_admin": self.source_is_admin,
+            "resources": list(self.resources),
             "reaches_admin": (
                 None
                 if self.reaches_admin is None
