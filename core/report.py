@@ -125,6 +125,7 @@ def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
         "conditions": list(f.conditions),
         "constraints": list(f.constraints),
         "gained": list(f.gained),
+        "resources": list(f.resources),
         "source_is_admin": f.source_is_admin,
         "reaches_admin": (
             None
