@@ -1098,9 +1098,17 @@ def fetch_resources(
                 return clients[key]
 
         all_regions = regions == "all"
+        note = ""
         if isinstance(regions, str) and regions == "all":
-            described = make_client("ec2", home).describe_regions(AllRegions=False)
-            names = sorted(str(r["RegionName"]) for r in described.get("Regions", []))
+            try:
+                described = make_client("ec2", home).describe_regions(AllRegions=False)
+                names = sorted(str(r["RegionName"]) for r in described.get("Regions", []))
+            except ClientError as exc:
+                if not _is_denied(exc):
+                    raise
+                # Partial access: read the home region and say the others are unknown.
+                all_regions, names = False, [home]
+                note = f"only {home} read: {_unknown_note(exc, 'ec2')} (lists the regions)"
         elif regions is None:
             names = [home]
         else:
@@ -1117,4 +1125,7 @@ def fetch_resources(
             for f in futures:
                 f.cancel()
             raise
-    return {"AllRegions": all_regions, "Regions": {n: results[n] for n in names}}
+    out: dict[str, Any] = {"AllRegions": all_regions, "Regions": {n: results[n] for n in names}}
+    if note:
+        out["Note"] = note
+    return out

@@ -12,7 +12,7 @@ unless the snapshot has an inventory (``core.resource_edges`` then names the res
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from string import Template
 
@@ -139,6 +139,10 @@ def method_edges_for(
     for method in methods:
         existing = _existing_service(method)
         resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+        if any(
+            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
+        ):
+            continue  # no identity Allow names it: cheap (memoised) and needs no decision
         pre = [
             view.decide(a, resource if i == 0 else CALLER_CHOSEN)
             for i, a in enumerate(method.actions)
@@ -160,6 +164,7 @@ def method_edges_for(
             if reach is None:
                 out.extend(_existing_edges(account, view, method, pre, roles))
             else:
+                trust = {r.arn: t for r, t in roles}
                 out.extend(
                     MethodEdge(
                         method,
@@ -167,7 +172,14 @@ def method_edges_for(
                         x.role.name,
                         "role",
                         x.resolved,
-                        x.reasons,
+                        (
+                            *x.reasons,
+                            Reason(
+                                "trust",
+                                f"role {x.role.name} trusts the {existing} service",
+                                trust[x.role.arn].statements,
+                            ),
+                        ),
                         True,
                         x.resources,
                     )
@@ -502,7 +514,7 @@ def to_finding(
     view: PrincipalView,
     edge: MethodEdge,
     escalation: str,
-    gained: tuple[str, ...],
+    gained: Sequence[str],
     source_is_admin: bool,
 ) -> Finding:
     """The scan finding for a method edge."""

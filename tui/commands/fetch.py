@@ -154,7 +154,7 @@ def resource_count(resources: Any) -> int:
 
 def resource_summary(resources: Any) -> list[str]:
     """One line per region: what was read, and which services are unknown and why."""
-    lines = []
+    lines = [str(resources["Note"])] if resources.get("Note") else []
     for name, region in resources.get("Regions", {}).items():
         counts = [f"{len(v)} {k}" for k, v in region.items() if isinstance(v, list) and v]
         unknown = [
