@@ -289,6 +289,26 @@ def translate_error(exc: Exception, *, service: str, profile: str | None) -> Fet
     return FetchError(_one_line(msg)) if msg is not None else None
 
 
+def _raised_in_botocore(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc`` is botocore's (its response parser choked)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(tb.tb_frame.f_globals.get("__name__", "")).startswith("botocore.")
+
+
+def unparsable_answer(exc: BaseException, *, service: str) -> FetchError:
+    """The one line for an endpoint whose answer is not an AWS response (an HTML page from a
+    proxy or a wrong ``--endpoint-url``): botocore's parser raises an arbitrary exception."""
+    detail = _one_line(f"{type(exc).__name__}: {exc}")[:200]
+    return FetchError(
+        f"the endpoint's answer to a {service} call is not an AWS response (cannot parse it: "
+        f"{detail}): check --endpoint-url, the network or a proxy"
+    )
+
+
 @contextlib.contextmanager
 def _translated(service: str, profile: str | None) -> Iterator[None]:
     try:
@@ -298,6 +318,14 @@ def _translated(service: str, profile: str | None) -> Iterator[None]:
         if err is None:  # pragma: no cover - every BotoCoreError/ClientError translates
             raise
         raise err from None
+    except IamExploreError:
+        raise
+    except Exception as exc:
+        # botocore.parsers.ResponseParserError is not a BotoCoreError, and an HTML body can
+        # also surface as a KeyError or an XML error from inside the parser.
+        if not (type(exc).__name__ == "ResponseParserError" or _raised_in_botocore(exc)):
+            raise
+        raise unparsable_answer(exc, service=service) from None
 
 
 # -- fetching ----------------------------------------------------------------------------------
@@ -1070,9 +1098,17 @@ def fetch_resources(
                 return clients[key]
 
         all_regions = regions == "all"
+        note = ""
         if isinstance(regions, str) and regions == "all":
-            described = make_client("ec2", home).describe_regions(AllRegions=False)
-            names = sorted(str(r["RegionName"]) for r in described.get("Regions", []))
+            try:
+                described = make_client("ec2", home).describe_regions(AllRegions=False)
+                names = sorted(str(r["RegionName"]) for r in described.get("Regions", []))
+            except ClientError as exc:
+                if not _is_denied(exc):
+                    raise
+                # Partial access: read the home region and say the others are unknown.
+                all_regions, names = False, [home]
+                note = f"only {home} read: {_unknown_note(exc, 'ec2')} (lists the regions)"
         elif regions is None:
             names = [home]
         else:
@@ -1089,4 +1125,7 @@ def fetch_resources(
             for f in futures:
                 f.cancel()
             raise
-    return {"AllRegions": all_regions, "Regions": {n: results[n] for n in names}}
+    out: dict[str, Any] = {"AllRegions": all_regions, "Regions": {n: results[n] for n in names}}
+    if note:
+        out["Note"] = note
+    return out

@@ -27,6 +27,7 @@ from core.principals import own_account, trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
+from core.resource_edges import needs_condition
 from core.services import SERVICES, ActionSet, PassRoleService
 from core.view import PrincipalView
 
@@ -109,18 +110,26 @@ class _Launch:
     regions: frozenset[str]
 
 
-def _launch_resolved(aset: ActionSet, decisions: Sequence[Decision]) -> Resolved:
+def _launch_resolved(
+    aset: ActionSet, decisions: Sequence[Decision], account: Account | None = None
+) -> Resolved:
     """The launch decisions resolved; a way that needs an existing resource is conditional on
-    it (the snapshot does not list resources)."""
+    it, or impossible when the account's inventory read everywhere and found none
+    (:func:`core.resource_edges.needs_condition`)."""
     r = _resolve_all(decisions)
     if not r.possible:
         return r
     if aset.needs:
-        r = Resolved(True, True, (*r.conditions, f"{aset.needs} exists"), r.constraints)
+        cond = needs_condition(account, aset.needs) if account else f"{aset.needs} exists"
+        if cond is None:
+            return Resolved(False)
+        r = Resolved(True, True, (*r.conditions, cond), r.constraints)
     return _without_region(r)
 
 
-def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launch]:
+def launch_options(
+    view: PrincipalView, service: PassRoleService, account: Account | None = None
+) -> list[_Launch]:
     """The action sets the principal can perform for ``service``, with their regions."""
     out: list[_Launch] = []
     for aset in service.action_sets:
@@ -134,7 +143,7 @@ def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launc
                 break
         if not regions:
             continue
-        r = _launch_resolved(aset, decisions)
+        r = _launch_resolved(aset, decisions, account)
         if not r.possible:
             continue
         out.append(_Launch(aset, decisions, r, regions))
@@ -157,7 +166,11 @@ def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str,
 
 
 def _with_role_keys(
-    view: PrincipalView, service: PassRoleService, role: Role, launch: _Launch
+    view: PrincipalView,
+    service: PassRoleService,
+    role: Role,
+    launch: _Launch,
+    account: Account | None = None,
 ) -> _Launch | None:
     """The launch re-decided with the keys that passing ``role`` necessarily sets.
 
@@ -187,7 +200,7 @@ def _with_role_keys(
         regions = launch.regions
         for d in decisions:
             regions = regions & possible_regions(d)
-        r = _launch_resolved(launch.action_set, decisions)
+        r = _launch_resolved(launch.action_set, decisions, account)
         if regions and r.possible:
             return _Launch(launch.action_set, decisions, r, regions)
     if (
@@ -299,7 +312,7 @@ def passrole_edges_for(
         ]
         if not roles:
             continue
-        launches = launch_options(view, service)
+        launches = launch_options(view, service, account)
         if not launches:
             continue
         for role, trust in roles:
@@ -323,7 +336,9 @@ def _edge(
         return None
     chosen: tuple[_Launch, frozenset[str]] | None = None
     regions: frozenset[str] = frozenset()
-    launches = [x for x in (_with_role_keys(view, service, role, x) for x in launches) if x]
+    launches = [
+        x for x in (_with_role_keys(view, service, role, x, account) for x in launches) if x
+    ]
     for launch in launches:
         both = launch.regions & pass_regions
         regions = regions | both
@@ -433,7 +448,7 @@ def why_not(
         failures.append(
             f"iam:PassRole on {role.name} to {service.passed_to_service} is {d.summary()}"
         )
-    launches = launch_options(view, service)
+    launches = launch_options(view, service, account)
     launch_ok = bool(launches)
     if not launch_ok:
         missing = []
@@ -449,7 +464,7 @@ def why_not(
             failures.append(
                 f"role {role.name} is in no instance profile and the principal cannot create one"
             )
-    if launch_ok and not any(_with_role_keys(view, service, role, x) for x in launches):
+    if launch_ok and not any(_with_role_keys(view, service, role, x, account) for x in launches):
         keys = ", ".join(dict.fromkeys(k.key for k in service.role_keys))
         failures.append(
             f"every launch passing {role.name} sets {keys} to it, and that launch is denied"

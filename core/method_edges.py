@@ -160,6 +160,7 @@ def method_edges_for(
             if reach is None:
                 out.extend(_existing_edges(account, view, method, pre, roles))
             else:
+                trust = {r.arn: t for r, t in roles}
                 out.extend(
                     MethodEdge(
                         method,
@@ -167,7 +168,14 @@ def method_edges_for(
                         x.role.name,
                         "role",
                         x.resolved,
-                        x.reasons,
+                        (
+                            *x.reasons,
+                            Reason(
+                                "trust",
+                                f"role {x.role.name} trusts the {existing} service",
+                                trust[x.role.arn].statements,
+                            ),
+                        ),
                         True,
                         x.resources,
                     )

@@ -163,8 +163,8 @@ class Reach:
         role: the role the resources run as.
         resolved: the merged decision (unconditional when one resource is reached freely).
         reasons: the statements allowing it, and the resources in words.
-        resources: the inventoried resources reached (empty: only a resource the inventory
-            could not see, which keeps the edge conditional).
+        resources: the inventoried resources reached, those reached without conditions first
+            (empty: only a resource the inventory could not see, which keeps it conditional).
     """
 
     role: Role
@@ -349,7 +349,7 @@ def _reach(
     best = free[0] if free else min(reached, key=lambda item: len(conds(item)))
     conditions = () if free else conds(best)
     constraints = tuple(dict.fromkeys(c for item in reached for c in item[1].constraints))
-    resources = tuple(item[0] for item in (free or reached))
+    resources = tuple(item[0] for item in (*free, *(i for i in reached if conds(i))))
     reasons = [
         Reason("resource", f"{_describe(item[0], role)}" + _suffix(conds(item))) for item in reached
     ]
@@ -408,3 +408,50 @@ def resources_by_role(account: Account) -> Mapping[str, tuple[Resource, ...]]:
     for (_, arn), resources in _running(account, inventory).items():
         out.setdefault(arn, []).extend(resources)
     return {k: tuple(v) for k, v in out.items()}
+
+
+NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "an existing EC2 instance you can run code on": (("ec2-instance",), "ec2"),
+    "an existing Lambda function": (("lambda-function",), "lambda"),
+    "an existing CloudFormation stack": (("cloudformation-stack",), "cloudformation"),
+    "an existing Glue job": (("glue-job",), "glue"),
+    "an existing CodeBuild project": (("codebuild-project",), "codebuild"),
+    "an existing ECS task definition": (("ecs-task-definition",), "ecs"),
+    "an existing ECS cluster": (("ecs-cluster",), "ecs"),
+    "an existing Step Functions state machine": (("state-machine",), "states"),
+    "an existing App Runner service": (("apprunner-service",), "apprunner"),
+}
+"""A PassRole way's ``needs`` (``core.services``) → the inventory kinds that satisfy it."""
+
+_GONE = ("terminated", "shutting-down", "DELETE_COMPLETE", "DELETED", "INACTIVE")
+
+
+def needs_condition(account: Account, needs: str) -> str | None:
+    """The condition a way that ``needs`` an existing resource keeps, given the inventory.
+
+    ``None``: the inventory read every region of the service and holds no such resource, so
+    the way is impossible. Without an inventory (or for needs it does not list) the condition
+    is ``"<needs> exists"``; with matching resources it names them (the way stays conditional:
+    the launch was decided on a resource of the caller's choosing, not on each of them).
+    """
+    inventory = account.inventory
+    plain = f"{needs} exists"
+    spec = NEEDS.get(needs)
+    if inventory is None or spec is None:
+        return plain
+    kinds, service = spec
+    covered = set(inventory.covered(service))
+    live = [
+        r
+        for r in inventory.resources(*kinds)
+        if r.region in covered and r.state not in _GONE and not r.state.startswith("DELETE")
+    ]
+    gaps = inventory.gaps(service)
+    if live:
+        names = ", ".join(r.label for r in live[:3]) + (
+            f" and {len(live) - 3} more" if len(live) > 3 else ""
+        )
+        return f"{plain} and may be used (the inventory lists {names})"
+    if gaps:
+        return f"{plain} where the inventory could not see: " + "; ".join(gaps)
+    return None

@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.errors import LoadError
 from core.inventory import arn_label, runs_as
@@ -175,3 +177,52 @@ def test_bad_resources_are_located(mutate: Any, where: str, message: str) -> Non
 )
 def test_arn_label(arn: str, label: str) -> None:
     assert arn_label(arn) == label
+
+
+# -- fuzz: the Resources object never crashes the loader ------------------------------------------
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(st.data())
+def test_any_value_anywhere_loads_or_is_a_located_error(data: st.DataObject) -> None:
+    """Replace one value of a valid inventory by arbitrary JSON: an Account or a LoadError
+    whose path starts at ``IamExplore.Resources`` (never another exception)."""
+    resources = copy.deepcopy(GOOD)
+    paths = _paths(resources)
+    where = data.draw(st.sampled_from(paths))
+    value = data.draw(JSON)
+    if where:
+        parent = resources
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = value
+    else:
+        resources = value
+    try:
+        account = load_data(snapshot(resources), source="fuzz.json")
+    except LoadError as exc:
+        assert exc.file == "fuzz.json"
+        assert (exc.path or "").startswith("IamExplore.Resources"), exc
+    else:
+        assert account.account_id == ACCOUNT

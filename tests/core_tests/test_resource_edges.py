@@ -367,3 +367,65 @@ def test_a_gap_keeps_only_roles_that_could_run_there() -> None:
     regions = {EU: {"Services": {**ALL_OK, "ec2": "unknown"}}}
     a = account([allow("ssm:SendCommand")], regions)
     assert [(f.role, f.conditional) for f in found(a, "ssm-send-command")] == [(ROLE, True)]
+
+
+# -- PassRole ways that need an existing resource ------------------------------------------------
+
+PASS_FN = [
+    allow("iam:PassRole", FN_ROLE),
+    allow("lambda:UpdateFunctionConfiguration"),  # the only way: point an existing function
+]
+
+
+def _passrole_to_lambda(regions: dict[str, Any] | None) -> list[Finding]:
+    a = account(PASS_FN, regions)
+    return [
+        f
+        for f in a.findings
+        if f.kind == "passrole" and f.role == FN_ROLE and f.source.endswith(":user/dev")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("regions", "condition"),
+    [
+        (None, "an existing Lambda function exists"),
+        (
+            one_region(LambdaFunctions=[function("nightly")]),
+            "an existing Lambda function exists and may be used (the inventory lists nightly in "
+            "eu-west-1)",
+        ),
+        (
+            {EU: {"Services": {**ALL_OK, "lambda": "unknown"}}},
+            "an existing Lambda function exists where the inventory could not see: eu-west-1 "
+            "(not read)",
+        ),
+        (one_region(LambdaFunctions=[]), None),
+    ],
+)
+def test_a_way_needing_an_existing_resource_uses_the_inventory(
+    regions: dict[str, Any] | None, condition: str | None
+) -> None:
+    got = _passrole_to_lambda(regions)
+    if condition is None:
+        assert got == []  # every region read, no function: the way is impossible
+    else:
+        (f,) = got
+        assert f.conditional and condition in f.conditions
+
+
+def test_a_free_resource_makes_the_finding_unconditional_and_comes_first() -> None:
+    stopped = instance(InstanceId="i-0stopped", State="stopped")
+    a = account([allow("ssm:SendCommand")], one_region(Ec2Instances=[stopped, instance()]))
+    (f,) = found(a, "ssm-send-command")
+    assert not f.conditional
+    assert f.resources == (INSTANCE, f"arn:aws:ec2:{EU}:{ACCOUNT}:instance/i-0stopped")
+    assert any("i-0stopped in eu-west-1" in r.text and "(if " in r.text for r in f.reasons)
+
+
+def test_the_finding_shows_the_trust_statement_of_the_role() -> None:
+    a = account([allow("lambda:UpdateFunctionCode")], one_region(LambdaFunctions=[function()]))
+    (f,) = found(a, "lambda-update-function-code")
+    (trust,) = [r for r in f.reasons if r.step == "trust"]
+    assert trust.text == "role fn-admin trusts the lambda service"
+    assert trust.statements and "fn-admin" in trust.statements[0].policy.name

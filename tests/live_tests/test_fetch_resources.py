@@ -261,19 +261,22 @@ def test_fetch_then_scan_names_the_instance_and_the_function(
 # -- partial access ---------------------------------------------------------------------------
 
 
-def test_denied_services_are_unknown_and_the_fetch_succeeds(
-    moto_server: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A caller allowed IAM, EC2 and CloudFormation reads only: the rest is unknown, denied."""
+def _limited_fetch(
+    moto_server: MotoServer,
+    monkeypatch: pytest.MonkeyPatch,
+    account: str,
+    allowed: list[str],
+    path: Path,
+    regions: str,
+) -> tuple[int, str]:
+    """``fetch --resources`` as a user allowed only ``allowed``, moto's authorization on."""
     import boto3
 
-    monkeypatch.setenv("MOTO_ACCOUNT_ID", "456789012345")
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", account)
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
     monkeypatch.setattr(core.aws, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
     iam = boto3.client("iam", endpoint_url=moto_server.url, region_name=US)
     iam.create_user(UserName="auditor")
-    allowed = ["sts:GetCallerIdentity", "iam:Get*", "iam:List*", "ec2:Describe*",
-               "cloudformation:Describe*", "organizations:Describe*"]  # fmt: skip
     iam.put_user_policy(
         UserName="auditor",
         PolicyName="partial",
@@ -289,15 +292,27 @@ def test_denied_services_are_unknown_and_the_fetch_succeeds(
     monkeypatch.delenv("AWS_SESSION_TOKEN")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-    path = tmp_path / "partial.json"
     moto_server.set_auth(True)
     try:
         code, _, err = run(
-            "fetch", "--endpoint-url", moto_server.url, "--resources", "--regions", EU,
+            "fetch", "--endpoint-url", moto_server.url, "--resources", "--regions", regions,
             "-o", str(path),
         )  # fmt: skip
     finally:
         moto_server.set_auth(False)
+    return code, err
+
+
+IAM_READS = ["sts:GetCallerIdentity", "iam:Get*", "iam:List*", "organizations:Describe*"]
+
+
+def test_denied_services_are_unknown_and_the_fetch_succeeds(
+    moto_server: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller allowed IAM, EC2 and CloudFormation reads only: the rest is unknown, denied."""
+    path = tmp_path / "partial.json"
+    allowed = [*IAM_READS, "ec2:Describe*", "cloudformation:Describe*"]
+    code, err = _limited_fetch(moto_server, monkeypatch, "456789012345", allowed, path, EU)
     assert code == 0, err
     region = json.loads(path.read_text())["IamExplore"]["Resources"]["Regions"][EU]
     assert region["Services"]["ec2"] == "ok"
@@ -307,6 +322,20 @@ def test_denied_services_are_unknown_and_the_fetch_succeeds(
         assert region["Notes"][service].startswith("access denied: "), region["Notes"]
         assert not any(k for k in region if k.startswith(("Lambda", "CodeBuild", "Ecs")))
     assert "lambda:ListFunctions" in region["Notes"]["lambda"]
+
+
+def test_all_regions_denied_reads_the_home_region_and_says_so(
+    moto_server: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "home-only.json"
+    code, err = _limited_fetch(moto_server, monkeypatch, "567890123456", IAM_READS, path, "all")
+    assert code == 0, err
+    resources = json.loads(path.read_text())["IamExplore"]["Resources"]
+    assert resources["AllRegions"] is False
+    assert list(resources["Regions"]) == [US]
+    assert "access denied: ec2:DescribeRegions" in resources["Note"]
+    assert set(resources["Regions"][US]["Services"].values()) == {"unknown"}
+    assert "access denied: ec2:DescribeRegions" in err
 
 
 # -- every enabled region, cancellation ---------------------------------------------------------

@@ -71,20 +71,21 @@ def parse_regions(text: str | None) -> list[str] | str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, write, summarise; return the exit code."""
-    from rich.console import Console
-    from rich.markup import escape
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from core.aws import fetch_account, write_snapshot
     from core.inventory import SERVICES
+    from tui.safe_text import console as make_console
+    from tui.safe_text import join, safe
 
-    err = Console(stderr=True)
-    out = Console(highlight=False)
+    err = make_console(stderr=True)
+    out = make_console()
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}", markup=False),
         BarColumn(),
-        TextColumn("[dim]{task.fields[detail]}"),
+        TextColumn("{task.fields[detail]}", style="dim", markup=False),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -123,21 +124,20 @@ def run(args: argparse.Namespace) -> int:
             )
         path = write_snapshot(result, args.output)
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return EXIT_ERROR
     if result.scp_note:
-        err.print(f"[yellow]note:[/] {escape(result.scp_note)}", highlight=False)
+        err.print(join(Text("note:", style="yellow"), " ", result.scp_note))
     if result.resources is not None:
         for line in resource_summary(result.resources):
-            err.print(line, highlight=False, markup=False, soft_wrap=True)
+            err.print(safe(line, 2000), soft_wrap=True)
     out.print(
-        f"account {result.account_id}: {result.count('UserDetailList')} users, "
+        f"account {safe(result.account_id)}: {result.count('UserDetailList')} users, "
         f"{result.count('GroupDetailList')} groups, {result.count('RoleDetailList')} roles, "
         f"{result.count('Policies')} policies, {len(result.scp_levels)} SCP levels"
         + (f", {resource_count(result.resources)} resources" if result.resources else "")
-        + f" -> {path}",
+        + f" -> {safe(str(path), 2000)}",
         soft_wrap=True,
-        markup=False,
     )
     return EXIT_OK
 
@@ -154,7 +154,7 @@ def resource_count(resources: Any) -> int:
 
 def resource_summary(resources: Any) -> list[str]:
     """One line per region: what was read, and which services are unknown and why."""
-    lines = []
+    lines = [str(resources["Note"])] if resources.get("Note") else []
     for name, region in resources.get("Regions", {}).items():
         counts = [f"{len(v)} {k}" for k, v in region.items() if isinstance(v, list) and v]
         unknown = [

@@ -11,12 +11,16 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.text import Text
+
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.inventory import arn_label
 from core.loader import load_account
 from core.report import summary, to_json, to_sarif
 from core.samples import sample_path
+from tui.safe_text import LIMIT, join, safe, safe_text
+from tui.safe_text import console as make_console
 
 EPILOG = """\
 JSON contract (stable; see README "scan JSON"):
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = load_account(args.snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     analysis = analyse(account, at=getattr(args, "at", None))
     if args.format == "table":
@@ -103,24 +107,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "none": "none"}
+_MARK = {
+    "admin": Text("ADMIN", style="bold red"),
+    "privilege-gain": Text("GAIN", style="yellow"),
+    "none": Text("none"),
+}
 
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    """Rich table; every value from the snapshot goes through ``tui.safe_text`` (no markup,
+    control characters escaped, long values cut)."""
     from rich.table import Table
-    from rich.text import Text
 
-    console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
+    console = make_console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
     s = summary(analysis)
     acct = analysis.account
-    console.print(
-        f"[bold]Account {acct.account_id}[/] ({acct.source}): {s['users']} users, "
-        f"{s['roles']} roles, {s['passrole_edges']} PassRole edges, "
+    head = join(Text(f"Account {safe(acct.account_id)}", style="bold"), f" ({acct.source}): ")
+    head.append(
+        f"{s['users']} users, {s['roles']} roles, {s['passrole_edges']} PassRole edges, "
         f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems; "
-        f"time keys at {analysis.analysed_at}"
+        f"time keys at {safe(analysis.analysed_at)}"
     )
+    console.print(head)
     table = Table(show_lines=False, expand=True)
     for col in ("level", "kind", "source", "target / role", "service", "conditions"):
         table.add_column(col, overflow="fold")
@@ -131,25 +139,31 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
         cond = "; ".join(f.conditions)
         if f.constraints:
             cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-        level = _MARK[f.escalation] + (" [cyan](cond)[/]" if f.conditional else "")
+        level = _MARK[f.escalation].copy()
+        if f.conditional:
+            level.append(" (cond)", style="cyan")
         table.add_row(
             level,
-            f.kind,
-            escape(f.source.split(":", 5)[-1]),
-            Text(  # snapshot values: never markup
-                f.target.split(":", 5)[-1]
-                + "".join(f"\non {arn_label(r)}" for r in f.resources[:3])
+            safe_text(f.kind),
+            safe_text(f.source.split(":", 5)[-1]),
+            Text(
+                "\n".join(
+                    [
+                        safe(f.target.split(":", 5)[-1]),
+                        *(f"on {safe(arn_label(r))}" for r in f.resources[:3]),
+                    ]
+                )
             ),
-            escape(f.service or ""),
-            escape(cond),
+            safe_text(f.service or ""),
+            safe_text(cond, limit=3 * LIMIT),
         )
     console.print(table)
     if analysis.paths:
-        console.print("[bold]Paths to admin[/] (shortest first)")
+        console.print(Text("Paths to admin", style="bold"), Text("(shortest first)"))
         for p in analysis.paths[:50]:
             steps = [f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops]
             if p.terminal is not None:
                 steps.append(p.terminal.kind)
             mark = " (conditional: " + "; ".join(p.conditions) + ")" if p.conditional else ""
             line = f"  {p.source.split(':', 5)[-1]} → {' → '.join(steps)}{mark}  [{p.admin}]"
-            console.print(escape(line))  # snapshot content is never markup
+            console.print(safe_text(line, limit=3 * LIMIT))  # never markup, controls escaped

@@ -29,18 +29,22 @@ def register(sub: Any) -> None:
 
 
 def run_summary(snapshot: str | None, at: Any = None) -> int:
-    from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
 
-    console = Console()
+    from tui.safe_text import console as make_console
+    from tui.safe_text import join, safe
+
+    console = make_console()
     try:
         account = load_account(snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     analysis = analyse(account, at=at)
     s = summary(analysis)
-    console.print(f"[bold]Account {escape(account.account_id)}[/] from {escape(account.source)}")
+    console.print(
+        join(Text(f"Account {safe(account.account_id)}", style="bold"), " from ", account.source)
+    )
     console.print(
         f"  users {s['users']}  groups {s['groups']}  roles {s['roles']}  "
         f"managed policies {s['policies']}  SCP levels {s['scp_levels']}"
@@ -53,9 +57,9 @@ def run_summary(snapshot: str | None, at: Any = None) -> int:
         f"  conditional findings {s['conditional']}  "
         f"admin-equivalent principals {s['admin_principals']}"
     )
-    console.print(f"  time keys evaluated at {analysis.analysed_at}")
+    console.print(f"  time keys evaluated at {safe(analysis.analysed_at)}")
     if account.problems:
-        console.print(f"  [yellow]{len(account.problems)} policy problems[/]")
+        console.print(Text(f"  {len(account.problems)} policy problems", style="yellow"))
     return 0
 
 

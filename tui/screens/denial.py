@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +27,8 @@ from core.denial import DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
 from tui.commands.explain_denial import renderables
+from tui.guard import SafeModal
+from tui.safe_text import safe_message
 
 HINT = (
     "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
@@ -41,7 +42,7 @@ def _looks_encoded(text: str) -> bool:
     return bool(t) and t[0] not in '{["' and " " not in t and len(t) > 40
 
 
-class DenialScreen(ModalScreen[Any]):
+class DenialScreen(SafeModal[Any]):
     """Explain a pasted authorization failure message against the current account.
 
     Args:
@@ -189,7 +190,7 @@ class DenialScreen(ModalScreen[Any]):
 
     def _show_error(self, text: str | None) -> None:
         self.error = text
-        self.query_one("#denial-error", Static).update(f"✗ {text}" if text else "")
+        self.query_one("#denial-error", Static).update(f"✗ {safe_message(text)}" if text else "")
         if text:
             self.result = None
             self.query_one("#denial-apply-button", Button).disabled = True

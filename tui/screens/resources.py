@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core.findings import Finding
 from core.inventory import Resource
 from core.model import Account
 from core.resource_edges import resources_by_role
+from tui.guard import SafeModal
+from tui.safe_text import safe_message, safe_text
 from tui.widgets.index import short
 
 _RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
@@ -43,7 +44,7 @@ def resource_rows(
     ]
 
 
-class ResourcesScreen(ModalScreen[Finding | None]):
+class ResourcesScreen(SafeModal[Finding | None]):
     """A table of inventoried resources by role; ``enter`` shows the first finding reaching one."""
 
     BINDINGS = [
@@ -81,12 +82,12 @@ class ResourcesScreen(ModalScreen[Finding | None]):
             sources = sorted({short(f.source) for f in fs})
             reached = f"{len(sources)}: {', '.join(sources[:3])}" if sources else ""
             table.add_row(
-                Text("" if role == previous else short(role)),
-                Text(r.kind),
-                Text(r.name),
-                Text(r.region),
-                Text(r.state),
-                Text(reached + (" …" if len(sources) > 3 else "")),
+                safe_text("" if role == previous else short(role)),
+                safe_text(r.kind),
+                safe_text(r.name),
+                safe_text(r.region),
+                safe_text(r.state),
+                safe_text(reached + (" …" if len(sources) > 3 else "")),
                 key=str(n),
             )
             previous = role
@@ -107,7 +108,8 @@ class ResourcesScreen(ModalScreen[Finding | None]):
         for f in fs:
             cond = "  ? cond" if f.conditional else ""
             lines.append(f"  {f.escalation}: {f.title} [{f.kind}]{cond}")
-        self.query_one("#resources-detail", Static).update("\n".join(lines))
+        detail = safe_message("\n".join(lines))  # controls escaped, long values cut
+        self.query_one("#resources-detail", Static).update(Text(detail))
 
     def action_choose(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

@@ -21,6 +21,8 @@ from core.findings import Finding, Reason
 from core.model import Account, Role, User
 from core.resource_edges import resources_by_role
 from core.services import PassRoleService
+from tui.guard import Guarded
+from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
 from tui.widgets.index import EdgeIndex, service_by_id, short
 from tui.widgets.styles import Palette
 
@@ -72,7 +74,7 @@ def _syntax(code: str, marked: set[int], dark: bool) -> Syntax:
     )
 
 
-class StatementView(Static, can_focus=True):
+class StatementView(Guarded, Static, can_focus=True):
     """One cited statement (focusable); ``enter`` opens its whole policy."""
 
     BINDINGS = [Binding("enter", "open", "Open policy", show=True)]
@@ -100,13 +102,14 @@ class StatementView(Static, can_focus=True):
         head.append(f" · {ref.statement.effect}", style="dim")
         if marked:
             head.append("  (❱ marks deciding lines)", style="dim")
-        super().__init__(Group(head, _syntax(pretty, marked, dark)), classes="statement")
+        body = _syntax(safe_json(pretty, LINE_LIMIT), marked, dark)
+        super().__init__(Group(sanitize(head), body), classes="statement")
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.ref))
 
 
-class DetailsPane(VerticalScroll):
+class DetailsPane(Guarded, VerticalScroll):
     """Details of the current selection. Content is rebuilt only for the selected item."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -145,7 +148,9 @@ class DetailsPane(VerticalScroll):
 
     def show_message(self, text: str, subject: str = "") -> None:
         self.subject = ""
-        self._show(subject, [Static(Text(text), classes="note")])
+        self._show(
+            subject, [Static(safe_text(text, limit=LONG_LIMIT, newlines=True), classes="note")]
+        )
 
     # -- edges ----------------------------------------------------------------------------
 
@@ -171,7 +176,7 @@ class DetailsPane(VerticalScroll):
             head.append(f" · to {f.service}", style="dim")
         if f.source_is_admin:
             head.append("\nsource is already admin: not an escalation", style=p.muted)
-        widgets.append(Static(head, classes="edge-head"))
+        widgets.append(Static(sanitize(head), classes="edge-head"))
         facts = Text()
         if f.gained:
             facts.append("Gains\n", style=p.heading)
@@ -186,14 +191,14 @@ class DetailsPane(VerticalScroll):
             for c in f.conditions:
                 facts.append(f"  ? {c}\n")
         if facts.plain:
-            widgets.append(Static(facts, classes="facts"))
+            widgets.append(Static(sanitize(facts), classes="facts"))
         widgets.append(Static(Text("Why: step by step", style=p.heading), classes="heading"))
         for n, reason in enumerate(f.reasons, start=1):
             line = Text()
             line.append(f"{n}. ", style="bold")
             line.append(f"[{reason.step}] ", style=p.mark)
             line.append(reason.text)
-            widgets.append(Static(line, classes="reason"))
+            widgets.append(Static(sanitize(line), classes="reason"))
             needles = needles_for(reason, f)
             for ref in reason.statements:
                 widgets.append(StatementView(ref, needles, self.dark))
@@ -201,7 +206,7 @@ class DetailsPane(VerticalScroll):
             refs = Text("References\n", style=p.heading)
             for r in f.references:
                 refs.append(f"  {r.title}: {r.url}\n", style="dim")
-            widgets.append(Static(refs, classes="refs"))
+            widgets.append(Static(sanitize(refs), classes="refs"))
         self._show(subject or f"edge:{f.key}:{f.escalation}:{f.conditional}:{status}", widgets)
 
     # -- principals -----------------------------------------------------------------------
@@ -236,7 +241,7 @@ class DetailsPane(VerticalScroll):
             t.append(" → ".join(steps))
             t.append(" (conditional)\n" if path.conditional else "\n", style=p.cond)
         t.append("\nselect a role (2) to see the edges to it, or why there is none", style="dim")
-        self._show(f"user:{user.arn}", [Static(t)])
+        self._show(f"user:{user.arn}", [Static(sanitize(t))])
 
     def show_role(self, index: EdgeIndex, role: Role, positions: list[int]) -> None:
         """Who can pass ``role`` and to what."""
@@ -278,7 +283,7 @@ class DetailsPane(VerticalScroll):
                     t.append(" ")
                     t.append_text(p.conditional(f))
             t.append("\n")
-        self._show(f"role:{role.arn}", [Static(t)])
+        self._show(f"role:{role.arn}", [Static(sanitize(t))])
 
     def show_service(self, index: EdgeIndex, service: PassRoleService, count: int) -> None:
         p = self.palette
@@ -301,7 +306,7 @@ class DetailsPane(VerticalScroll):
             t.append(service.credential_access + "\n")
         roles = len(index.analysis.trusted.get(service.id, []))
         t.append(f"\nroles that trust it: {roles} · edges through it: {count}\n")
-        self._show(f"service:{service.id}", [Static(t)])
+        self._show(f"service:{service.id}", [Static(sanitize(t))])
 
     def show_why_not(
         self,
@@ -321,7 +326,7 @@ class DetailsPane(VerticalScroll):
             for failure in failures or ("every requirement holds (edge hidden by a filter?)",):
                 t.append(f"  - {failure}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
-        self._show(f"whynot:{user.arn}|{role.arn}", [Static(t)])
+        self._show(f"whynot:{user.arn}|{role.arn}", [Static(sanitize(t))])
 
 
 def _runs_as(t: Text, account: Account, role: Role, p: Palette) -> None:

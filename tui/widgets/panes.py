@@ -21,6 +21,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.guard import Guarded
+from tui.safe_text import safe_text
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -50,10 +53,10 @@ def matches(text: str, query: str) -> bool:
 def _text(value: object) -> Text:
     if isinstance(value, Text):
         return value
-    return Text(str(value))
+    return safe_text(value)
 
 
-class PaneTable(ScrollView, can_focus=True):
+class PaneTable(Guarded, ScrollView, can_focus=True):
     """A virtualised table for one pane.
 
     Rows are kept in memory (``set_rows``); ``filter_text`` hides rows that do not match, and
