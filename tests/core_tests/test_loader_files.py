@@ -29,17 +29,24 @@ def test_fifo_without_a_writer_does_not_block(tmp_path: Path) -> None:
 def test_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
     fifo = tmp_path / "snapshot.json"
     os.mkfifo(fifo)
+    data = CLASSIC.read_bytes()
+    assert len(data) < 16384  # fits in the pipe buffer: the writer never waits for a reader
+    # A reader held open first lets the writer's open() return at once; without it the loader
+    # could open, read end-of-file before the writer arrives, and leave the writer blocked in
+    # open() forever (waitpid would then hang).
+    keeper = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     pid = os.fork()
     if pid == 0:  # child: the writer, as `<(aws iam get-account-authorization-details)`
         try:
             with open(fifo, "wb") as fh:
-                fh.write(CLASSIC.read_bytes())
+                fh.write(data)
         finally:
             os._exit(0)
     try:
+        os.waitpid(pid, 0)  # written and closed: the data waits in the pipe
         account = load_account(fifo)
     finally:
-        os.waitpid(pid, 0)
+        os.close(keeper)
     assert [u.name for u in account.users] == ["test-user"]
 
 
