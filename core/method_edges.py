@@ -243,7 +243,8 @@ def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, .
 
 
 ASSUME_ROLE = "assume-role"
-"""Its edges depend on the caller's own ARN (trust policies name principals): per principal."""
+"""Its edges depend on the caller's own ARN when a trust policy names principals: those are
+decided per principal; the rest once per signature (``assume_role_edges(..., shared=...)``)."""
 
 SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id != ASSUME_ROLE)
 """Methods whose edges are equal for principals with the same policies (one signature)."""
@@ -310,7 +311,43 @@ def _account_of(value: str) -> str | None:
     return None
 
 
-def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]:
+_CALLER_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+"""Text in a trust policy that reads who the caller is (keys AWS sets from the principal)."""
+
+_CALLER_FREE: dict[int, tuple[Role, bool]] = {}
+
+
+def caller_independent(role: Role) -> bool:
+    """Whether the role's trust policy decides alike for every caller of one signature.
+
+    It must name no principal by ARN (only accounts, ``"*"``, services or federated providers),
+    use no ``NotPrincipal``, and read no key AWS sets from the principal (``aws:PrincipalArn``,
+    ``aws:PrincipalTag/*``, ``aws:username``, ``aws:userid``, policy variables). Callers that
+    share a signature have the same kind, account and identity policies, so the evaluator's
+    decision (IAM User Guide, "Policy evaluation logic") is then the same for each of them.
+    """
+    hit = _CALLER_FREE.get(id(role))
+    if hit is not None and hit[0] is role:
+        return hit[1]
+    doc = role.trust_policy
+    text = doc.text.lower()
+    free = not any(k in text for k in _CALLER_KEYS) and all(
+        not st.not_principal
+        and (
+            st.principal is None
+            or all(v == "*" or _account_of(v) is not None for v in st.principal.aws)
+        )
+        for st in doc.statements
+    )
+    if len(_CALLER_FREE) > 200_000:
+        _CALLER_FREE.clear()
+    _CALLER_FREE[id(role)] = (role, free)
+    return free
+
+
+def assume_role_edges(
+    account: Account, view: PrincipalView, shared: bool | None = None
+) -> list[MethodEdge]:
     """``sts:AssumeRole`` edges from ``view``, decided by the evaluator with the trust policy.
 
     STS API reference, AssumeRole: in the same account, a principal may assume a role when the
@@ -319,6 +356,10 @@ def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]
     denies, SCPs and (for a named user) the permissions boundary still apply: the evaluator
     decides all of it. Only roles whose trust could match are evaluated; a trust naming only the
     account needs an identity allow, so those are skipped when no Allow names the action.
+
+    ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
+    :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
+    once per signature; the caller's own role is kept, callers drop it); ``False`` for the rest.
     """
     method = method_by_id(ASSUME_ROLE)
     assert method is not None
@@ -330,7 +371,9 @@ def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]
     out = []
     acct = account.account_id
     for role in dict.fromkeys(roles):
-        if role.arn == view.arn:
+        if shared is not None and caller_independent(role) is not shared:
+            continue
+        if role.arn == view.arn and not shared:
             continue
         values = {"RoleName": role.name, "RoleArn": role.arn, "Account": acct}
         edge = _target_edge(account, view, method, role.arn, role.name, "role", values)
