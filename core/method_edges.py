@@ -259,6 +259,8 @@ class _TrustIndex:
     allow too)."""
     anyone: tuple[Role, ...]
     """Roles whose trust allows ``"*"`` or uses ``NotPrincipal``: decided for every caller."""
+    by_arn: dict[str, ArnIndex[Role]]
+    """``account`` as ARN indexes: the caller's ``sts:AssumeRole`` Resource patterns select."""
 
 
 _TRUST: dict[int, tuple[Account, _TrustIndex]] = {}
@@ -289,10 +291,12 @@ def _trust_index(account: Account) -> _TrustIndex:
                     anyone.append(role)
                 else:
                     named.setdefault(value, []).append(role)
+    accounts = {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()}
     index = _TrustIndex(
         {k: tuple(dict.fromkeys(v)) for k, v in named.items()},
-        {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()},
+        accounts,
         tuple(dict.fromkeys(anyone)),
+        {k: ArnIndex((r.arn, r) for r in v) for k, v in accounts.items()},
     )
     if len(_TRUST) > 100:
         _TRUST.clear()
@@ -355,7 +359,8 @@ def assume_role_edges(
     policy names the account and an identity-based policy allows ``sts:AssumeRole``. Explicit
     denies, SCPs and (for a named user) the permissions boundary still apply: the evaluator
     decides all of it. Only roles whose trust could match are evaluated; a trust naming only the
-    account needs an identity allow, so those are skipped when no Allow names the action.
+    account needs an identity allow, so those are skipped unless an Allow for the action names
+    a Resource that matches them.
 
     ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
     :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
@@ -366,8 +371,16 @@ def assume_role_edges(
     index = _trust_index(account)
     roles = list(index.named.get(view.arn, ()))
     roles.extend(index.anyone)
-    if view.allow_patterns("sts:AssumeRole") is not None:
-        roles.extend(index.account.get(own_account(account, view.arn), ()))
+    allowed = view.allow_patterns("sts:AssumeRole")
+    if allowed is not None:
+        mine = own_account(account, view.arn)
+        every, patterns = allowed
+        if every:
+            roles.extend(index.account.get(mine, ()))
+        elif mine in index.by_arn:
+            # A trust naming the account delegates to the identity policies: only roles an
+            # identity Allow's Resource can match may be assumed that way.
+            roles.extend(index.by_arn[mine].matching(patterns))
     out = []
     acct = account.account_id
     for role in dict.fromkeys(roles):

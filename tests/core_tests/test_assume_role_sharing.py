@@ -166,3 +166,32 @@ def test_roles_sharing_a_signature_assume_each_other_but_not_themselves() -> Non
         if f.kind == "assume-role"
     }
     assert pairs == {("R1", "R2"), ("R2", "R1")}
+
+
+@pytest.mark.parametrize(
+    ("allow", "expected"),
+    [
+        ({"Resource": f"arn:aws:iam::{A}:role/app-*"}, {"app-x"}),
+        ({"Resource": f"arn:aws:iam::{A}:role/${{aws:username}}"}, {"alice"}),
+        ({"NotResource": f"arn:aws:iam::{A}:role/app-*"}, {"ops-y", "alice"}),
+    ],
+)
+def test_account_trust_needs_an_identity_allow_whose_resource_matches_the_role(
+    allow: dict[str, Any], expected: set[str]
+) -> None:
+    # AssumeRole: a trust naming the account delegates to the identity policy, whose Resource
+    # must match the role (the ARN index picks the candidates; the evaluator decides).
+    acct = load_data(
+        {
+            "UserDetailList": [user("alice", "dev")],
+            "GroupDetailList": [],
+            "RoleDetailList": [role(n, trust(ROOT)) for n in ("app-x", "ops-y", "alice")],
+            "Policies": [
+                managed("dev", {"Effect": "Allow", "Action": "sts:AssumeRole", **allow}),
+                managed("admin", ADMIN),
+            ],
+        }
+    )
+    found = analyse(acct, at=AT).findings
+    got = {f.target.rsplit("/", 1)[1] for f in found if f.kind == "assume-role"}
+    assert got == expected
