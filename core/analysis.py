@@ -27,7 +27,7 @@ from core.method_edges import (
 from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
-from core.paths import Path, admin_distances, find_paths, reaches_admin
+from core.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
 from core.power import (
     AdminReason,
     admin_reason,
@@ -35,6 +35,7 @@ from core.power import (
     denying_policies,
     gained,
     summarize,
+    with_any_policy,
     with_version,
     without_boundary,
     without_policy,
@@ -496,10 +497,47 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
-    dist = admin_distances(findings, admins, holders)
+    routes = write_routes(findings, holders, _makes_admin(account, views, powers))
+    findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
+    dist = admin_distances(findings, admins, routes)
     findings = [
         replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
         for f in findings
     ]
-    paths = find_paths(account, findings, admins, holders)
+    paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
+
+
+def _makes_admin(
+    account: Account, views: dict[str, PrincipalView], powers: _Powers
+) -> Callable[[str, str], bool]:
+    """Whether a write (method id) on a user or role makes it admin-equivalent: any policy
+    added (its boundary and SCPs still cap it: IAM User Guide, "Permissions boundaries for IAM
+    entities"), or for a boundary removal or replacement, its identity policies uncapped."""
+    memo: dict[tuple[bool, str], bool] = {}
+
+    def decide(kind: str, arn: str) -> bool:
+        view = views.get(arn)
+        if view is None or view.entity is None:
+            return False
+        lifts = "permissions-boundary" in kind
+        key = (lifts, arn)
+        hit = memo.get(key)
+        if hit is None:
+            if powers.admin_of(view) is not None:
+                hit = True
+            else:
+                changed = without_boundary(view) if lifts else with_any_policy(view)
+                hit = admin_reason(account, changed) is not None
+            memo[key] = hit
+        return hit
+
+    return decide
+
+
+def _write_label(f: Finding, route: tuple[Finding, ...]) -> Finding:
+    """A write on another principal that the caller can then act as: ``admin`` (the hop's own
+    label says what the write leads to; the path shows the moves)."""
+    name = route[-1].target.rsplit("/", 1)[-1]
+    line = f"admin: makes {name} admin-equivalent, then acts as it ({len(route)} move(s))"
+    return replace(f, escalation="admin", gained=(line,))

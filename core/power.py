@@ -183,6 +183,26 @@ def without_boundary(view: PrincipalView) -> PrincipalView:
     )
 
 
+_ALLOW_ALL = PolicyDocument(
+    "2012-10-17",
+    (Statement(0, "Allow", actions=("*",), resources=("*",), text='{"Effect":"Allow"}'),),
+)
+
+
+def with_any_policy(view: PrincipalView) -> PrincipalView:
+    """The principal with a policy allowing everything added (what a caller who may attach or
+    write any policy on it can make it): its boundary and SCPs still cap it."""
+    ref = PolicyRef(name="any policy", document=_ALLOW_ALL, via="written by another principal")
+    return replace(
+        view,
+        policies=replace(view.policies, identity=(*view.policies.identity, ref)),
+        signature=(*view.signature, "any-policy"),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
 def denying_policies(view: PrincipalView, *, inline: bool) -> list[PolicyRef]:
     """The principal's own inline (or directly attached managed) policies with a Deny."""
     entity = view.entity

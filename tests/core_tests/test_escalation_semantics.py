@@ -364,9 +364,10 @@ def test_better_version_of_a_policy_held_by_a_role_it_can_assume_is_a_path() -> 
         policies=[policy("tools", ADMIN_DOC, doc(allow("s3:GetObject")), default=2)],
     )
     (f,) = findings(a, "set-default-policy-version", U)
-    assert f.escalation == "none"  # not its own policy
+    assert f.escalation == "admin"  # r (no boundary) becomes admin, and u can then assume it
     p = path_of(a, U)
-    assert p is not None and p.terminal == f and not p.conditional
+    assert p is not None and p.terminal is None and not p.conditional
+    assert [h.finding.kind for h in p.hops] == ["set-default-policy-version", "assume-role"]
 
 
 # --- 9. Launches with a role always carry what the role brings -------------------------------
@@ -615,3 +616,83 @@ def test_a_profile_the_caller_must_create_is_still_a_profile() -> None:
     assert len(findings(ok, "passrole", U)) == 1
     denied = account(users=[user("u", inline("p", doc(create, every)))], roles=roles)
     assert not findings(denied, "passrole", U)
+
+
+# --- Writing the permissions of a principal the caller can then become -----------------------
+# pathfinding.cloud iam-014..018; Rhino Security Labs (AttachRolePolicy, PutRolePolicy,
+# AttachUserPolicy + CreateAccessKey). A permissions boundary caps the target whatever is
+# written: IAM User Guide, "Permissions boundaries for IAM entities": "An entity's permissions
+# boundary allows it to perform only the actions that are allowed by both its identity-based
+# policies and its permissions boundaries."
+
+R_T = arn("role", "target")
+LIST = doc(allow("s3:ListBucket"))
+
+
+def _write_then_act(actions: list[str], **target_kw: object) -> object:
+    return account(
+        users=[user("u", inline("p", doc(allow(actions))))],
+        roles=[role("target", trust("111122223333"), inline("p", LIST), **target_kw)],  # type: ignore[arg-type]
+        policies=[policy("cap", doc(allow(["s3:*", "dynamodb:*"])))],
+    )
+
+
+def test_attach_policy_to_a_role_it_can_assume_is_a_two_hop_admin_path() -> None:
+    a = _write_then_act(["iam:AttachRolePolicy", "sts:AssumeRole"])
+    (w,) = findings(a, "attach-role-policy", U)
+    assert w.escalation == "admin" and w.target == R_T
+    (m,) = findings(a, "assume-role", U)
+    assert m.escalation == "privilege-gain"  # the hop's own label: the role as it is now
+    p = path_of(a, U)
+    assert p is not None and p.length == 2 and p.terminal is None
+    assert [(h.finding.kind, h.target) for h in p.hops] == [
+        ("attach-role-policy", R_T),
+        ("assume-role", R_T),
+    ]
+    assert "then acts as target" in p.admin
+
+
+def test_put_policy_on_another_user_then_create_its_key_is_admin() -> None:
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow(["iam:PutUserPolicy", "iam:CreateAccessKey"], arn("user", "victim"))),
+                ),
+            ),
+            user("victim", inline("p", LIST)),
+        ],
+    )
+    (w,) = findings(a, "put-user-policy", U)
+    assert w.escalation == "admin"
+    p = path_of(a, U)
+    assert p is not None
+    assert [h.finding.kind for h in p.hops] == ["put-user-policy", "create-access-key"]
+
+
+def test_writing_a_policy_without_a_way_to_become_the_target_is_not_admin() -> None:
+    a = _write_then_act(["iam:AttachRolePolicy"])
+    (w,) = findings(a, "attach-role-policy", U)
+    assert w.escalation == "none"
+    assert path_of(a, U) is None
+
+
+def test_boundary_on_the_target_caps_what_is_written_no_admin_path() -> None:
+    a = _write_then_act(
+        ["iam:AttachRolePolicy", "iam:PutRolePolicy", "sts:AssumeRole"],
+        boundary=arn("policy", "cap"),
+    )
+    assert all(f.escalation != "admin" for f in a.findings)
+    assert path_of(a, U) is None
+
+
+def test_boundary_allowing_everything_does_not_cap_the_target() -> None:
+    a = account(
+        users=[user("u", inline("p", doc(allow(["iam:PutRolePolicy", "sts:AssumeRole"]))))],
+        roles=[role("target", trust("111122223333"), inline("p", LIST), boundary=POL)],
+        policies=[policy("tools", ADMIN_DOC)],
+    )
+    p = path_of(a, U)
+    assert p is not None and p.length == 2
