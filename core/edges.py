@@ -54,6 +54,8 @@ class TrustResult:
     conditional: bool
     statements: tuple[StatementRef, ...]
     conditions: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    """Choices the caller makes for the service (the resource it creates: ``aws:SourceArn``)."""
 
 
 def trust_allows(account: Account, role: Role, service: PassRoleService) -> TrustResult | None:
@@ -72,9 +74,9 @@ def trust_allows(account: Account, role: Role, service: PassRoleService) -> Trus
             resource_policy=ref,
             resource_must_allow=True,
         )
-        r = resolve(d)
+        r = resolve(d, source_account=acct)  # the service acts for a caller in acct
         if r.possible:
-            return TrustResult(True, r.conditional, d.allowed_by, r.conditions)
+            return TrustResult(True, r.conditional, d.allowed_by, r.conditions, r.constraints)
     return None
 
 
@@ -366,7 +368,7 @@ def _edge(
     for action, ad in zip(launch.action_set.actions, launch.decisions, strict=True):
         reasons.append(Reason("launch", f"may {action}", ad.allowed_by))
     conditions = [*pr.conditions, *launch.resolved.conditions, *trust.conditions]
-    constraints = [*pr.constraints, *launch.resolved.constraints]
+    constraints = [*pr.constraints, *launch.resolved.constraints, *trust.constraints]
     if service.requires_instance_profile:
         reason, prof = _profile(view, role)
         if reason is None:

@@ -696,3 +696,37 @@ def test_boundary_allowing_everything_does_not_cap_the_target() -> None:
     )
     p = path_of(a, U)
     assert p is not None and p.length == 2
+
+
+# --- aws:SourceArn in a service trust policy --------------------------------------------------
+# A service that acts for the caller here presents (if anything) a source ARN of this account,
+# naming a resource the caller creates. IAM User Guide, "Condition operators": "If the key that
+# you specify in a policy condition is not present in the request context, the values do not
+# match" -- so ArnLike on another account's ARN never holds.
+
+_PASS = doc(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]))
+
+
+def _lambda_role(source_arn: str) -> object:
+    return account(
+        users=[user("u", inline("p", _PASS))],
+        roles=[
+            role(
+                "fn",
+                trust(service="lambda.amazonaws.com", ArnLike={"aws:SourceArn": source_arn}),
+                inline("all", ADMIN_DOC),
+            )
+        ],
+    )
+
+
+def test_source_arn_in_another_account_gives_no_passrole_edge() -> None:
+    a = _lambda_role("arn:aws:lambda:us-east-1:999988887777:function:*")
+    assert not findings(a, "passrole", U)
+
+
+def test_source_arn_in_this_account_is_a_constraint_the_caller_meets() -> None:
+    a = _lambda_role("arn:aws:lambda:us-east-1:111122223333:function:prod-*")
+    (f,) = findings(a, "passrole", U)
+    assert f.escalation == "admin" and not f.conditional
+    assert any("aws:SourceArn" in c and "prod-*" in c for c in f.constraints)
