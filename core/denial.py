@@ -388,9 +388,9 @@ def _trusted_services(account: Account, role: Role) -> tuple[str, ...]:
     out = []
     for sid, roles in trusted.items():
         if any(r.arn == role.arn for r, _ in roles):
-            row = service_by_id(sid)
+            row = service_by_id(sid.removesuffix("/service-role"))
             if row is not None:
-                out.append(row.passed_to_service)
+                out.append(row.service_role if sid != row.id else row.passed_to_service)
     return tuple(dict.fromkeys(out))
 
 

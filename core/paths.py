@@ -55,6 +55,7 @@ class Hop:
             "to": self.target,
             "kind": self.finding.kind,
             "service": self.finding.service,
+            "via": self.finding.via,
             "title": self.finding.title,
             "conditional": self.finding.conditional,
             "escalation": self.finding.escalation,

@@ -730,3 +730,47 @@ def test_source_arn_in_this_account_is_a_constraint_the_caller_meets() -> None:
     (f,) = findings(a, "passrole", U)
     assert f.escalation == "admin" and not f.conditional
     assert any("aws:SourceArn" in c and "prod-*" in c for c in f.constraints)
+
+
+# --- EMR needs a service role as well as the instance profile -------------------------------
+# Amazon EMR Management Guide, "Service role for Amazon EMR (EMR role)": "the service role is
+# used to provision EC2 instances when a cluster launches"; RunJobFlow passes it besides the
+# JobFlowRole instance profile. Several rows share ec2.amazonaws.com: ``via`` tells them apart.
+
+_EMR = doc(allow(["iam:PassRole", "elasticmapreduce:RunJobFlow"]))
+
+
+def _emr(*extra_roles: dict[str, object]) -> object:
+    return account(
+        users=[user("u", inline("p", _EMR))],
+        roles=[
+            role(
+                "ec2admin", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True
+            ),
+            *extra_roles,
+        ],
+    )
+
+
+def test_emr_edge_needs_a_passable_role_trusting_elasticmapreduce() -> None:
+    assert not [f for f in findings(_emr(), "passrole", U) if f.via == "emr"]
+    svc = role(
+        "emrsvc", trust(service="elasticmapreduce.amazonaws.com"), inline("p", doc(allow("ec2:*")))
+    )
+    (f,) = [f for f in findings(_emr(svc), "passrole", U) if f.target == arn("role", "ec2admin")]
+    assert f.via == "emr" and f.escalation == "admin"
+    assert any("emrsvc" in r.text and r.step == "prerequisite" for r in f.reasons)
+
+
+def test_rows_sharing_ec2_principal_have_distinct_keys_and_via() -> None:
+    a = account(
+        users=[user("u", inline("p", doc(allow(["ec2:*", "imagebuilder:*", "iam:PassRole"]))))],
+        roles=[role("ec2admin", trust(service="ec2.amazonaws.com"), profile=True)],
+    )
+    shared = [f for f in findings(a, "passrole") if f.service == "ec2.amazonaws.com"]
+    assert len(shared) >= 2
+    assert len({f.key for f in shared}) == len(shared)
+    assert len({f.via for f in shared}) == len(shared)
+    ec2 = next(f for f in shared if f.via == "ec2")
+    assert ec2.key[3] == "ec2.amazonaws.com"  # EC2's key is unchanged
+    assert all(f.to_json()["via"] == f.via for f in shared)
