@@ -35,6 +35,7 @@ from core.power import (
     denying_policies,
     gained,
     summarize,
+    unknown_boundary_condition,
     with_any_policy,
     with_version,
     without_boundary,
@@ -116,8 +117,14 @@ class _Powers:
         if hit is not None:
             return hit
         reason = self.admin_of(target)
+        unknown = reason is None and unknown_boundary_condition(target) is not None
+        if unknown:
+            # Its boundary is missing from the export: judged without it, and the finding is
+            # conditional on the boundary allowing it (see _on_boundary).
+            reason = admin_reason(self.account, without_boundary(target))
         if reason is not None:
-            out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
+            head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
+            out: tuple[str, tuple[str, ...]] = ("admin", (f"{head}{reason.detail}",))
         else:
             extra = gained(source, target)
             out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
@@ -308,7 +315,7 @@ def _principal_findings(
         target = views[cand.role.arn]
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        f = passrole_finding(view, cand, esc, gained_, is_admin)
+        f = _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin), target)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
@@ -341,8 +348,19 @@ def _principal_findings(
         ):
             continue  # nothing of its own to lift: no Deny, no boundary, no better version
         f = method_finding(view, edge, esc, gained_, is_admin)
+        if outcome in ("become-user", "become-role") and edge.target in views:
+            f = _on_boundary(f, views[edge.target])
         out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
+
+
+def _on_boundary(f: Finding, target: PrincipalView) -> Finding:
+    """A move to a principal whose permissions boundary is missing from the export gains
+    what that boundary allows: the finding is conditional on it (not dropped, not certain)."""
+    cond = unknown_boundary_condition(target)
+    if cond is None or f.escalation == "none" or cond in f.conditions:
+        return f
+    return replace(f, conditional=True, conditions=(*f.conditions, cond))
 
 
 def _self_modify_finding(view: PrincipalView, reason: AdminReason) -> Finding:

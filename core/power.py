@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Final
 
 from core.catalogue import catalogue
+from core.conditions import describe_clause
 from core.decision import PolicyRef, StatementRef
 from core.evaluator import PolicySet
 from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -30,6 +31,7 @@ from core.model import (
     User,
 )
 from core.patterns import arn_matches
+from core.principals import UNKNOWN_BOUNDARY_KEY
 from core.view import PrincipalView
 
 FULL_ACCESS_PROBES: Final = (
@@ -201,6 +203,19 @@ def with_any_policy(view: PrincipalView) -> PrincipalView:
         _base_ctx=None,
         memo={},
     )
+
+
+def unknown_boundary_condition(view: PrincipalView) -> str | None:
+    """The condition (as text) that the principal's permissions boundary, missing from the
+    export, allows what it needs; ``None`` when its boundary is known or it has none."""
+    b = view.policies.boundary
+    if b is None:
+        return None
+    for st in b.document.statements:
+        for c in st.conditions:
+            if c.key == UNKNOWN_BOUNDARY_KEY:
+                return describe_clause(c)
+    return None
 
 
 def denying_policies(view: PrincipalView, *, inline: bool) -> list[PolicyRef]:

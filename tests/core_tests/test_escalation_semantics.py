@@ -774,3 +774,40 @@ def test_rows_sharing_ec2_principal_have_distinct_keys_and_via() -> None:
     ec2 = next(f for f in shared if f.via == "ec2")
     assert ec2.key[3] == "ec2.amazonaws.com"  # EC2's key is unchanged
     assert all(f.to_json()["via"] == f.via for f in shared)
+
+
+# --- A permissions boundary missing from the export -----------------------------------------
+# IAM User Guide, "Permissions boundaries for IAM entities": the boundary sets "the maximum
+# permissions that an identity-based policy can grant". When its document is not in the export
+# that maximum is unknown: the escalation stays, conditional on what the boundary allows.
+
+
+def _missing_boundary() -> object:
+    return account(
+        users=[user("u", inline("p", _PASS))],
+        roles=[
+            role(
+                "r",
+                trust(service="lambda.amazonaws.com"),
+                inline("all", ADMIN_DOC),
+                boundary=arn("policy", "not-in-export"),
+            )
+        ],
+    )
+
+
+def test_passing_a_role_whose_boundary_is_missing_is_conditional_admin() -> None:
+    a = _missing_boundary()
+    (f,) = findings(a, "passrole", U)
+    assert f.escalation == "admin" and f.conditional
+    assert any("not-in-export" in c for c in f.conditions)
+    assert arn("role", "r") not in a.admins  # not admin-equivalent outright
+    p = path_of(a, U)
+    assert p is not None and p.conditional
+
+
+def test_a_role_whose_boundary_is_missing_acts_only_conditionally() -> None:
+    a = _missing_boundary()
+    own = findings(a, source=arn("role", "r"))
+    assert own and all(f.conditional for f in own)
+    assert all(any("not-in-export" in c for c in f.conditions) for f in own)
