@@ -618,6 +618,27 @@ def test_a_profile_the_caller_must_create_is_still_a_profile() -> None:
     assert not findings(denied, "passrole", U)
 
 
+def test_codestar_rows_act_on_a_project_and_stay_conditional() -> None:
+    # Catalogue rows x-codestar-002/003: CodeStar (discontinued) grants the project's owner
+    # policy to its creator; IAM data cannot show the service still works.
+    project = "arn:aws:codestar:*:111122223333:project/*"
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow(["codestar:CreateProject", "codestar:AssociateTeamMember"], project)),
+                ),
+            )
+        ]
+    )
+    (f,) = findings(a, "codestar-associate-team-member", U)
+    assert f.escalation == "privilege-gain" and f.conditional
+    assert all("codestar resource it creates" in r.text for r in f.reasons)
+    assert path_of(a, U) is None
+
+
 # --- Writing the permissions of a principal the caller can then become -----------------------
 # pathfinding.cloud iam-014..018; Rhino Security Labs (AttachRolePolicy, PutRolePolicy,
 # AttachUserPolicy + CreateAccessKey). A permissions boundary caps the target whatever is
