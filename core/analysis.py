@@ -317,12 +317,14 @@ def _principal_findings(
                 trusted,
                 SHARED_METHODS,
                 keep_existing=lambda arn: arn in views and powers.admin_of(views[arn]) is not None,
-            ),
+            )
+            # Trusts that do not depend on who the caller is: once per signature.
+            + assume_role_edges(account, view, shared=True),
         )
         cache.by_sig[view.signature] = hit
     rep, pedges, shared = hit
-    # Trust policies name principals: assume-role edges are the principal's own.
-    own = assume_role_edges(account, view)
+    # Trust policies that name principals (or read their keys) are decided per principal.
+    own = assume_role_edges(account, view, shared=False)
     medges = [*shared, *own]
     is_admin = powers.admin_of(view) is not None
     out: list[Finding] = []

@@ -243,7 +243,8 @@ def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, .
 
 
 ASSUME_ROLE = "assume-role"
-"""Its edges depend on the caller's own ARN (trust policies name principals): per principal."""
+"""Its edges depend on the caller's own ARN when a trust policy names principals: those are
+decided per principal; the rest once per signature (``assume_role_edges(..., shared=...)``)."""
 
 SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id != ASSUME_ROLE)
 """Methods whose edges are equal for principals with the same policies (one signature)."""
@@ -258,6 +259,8 @@ class _TrustIndex:
     allow too)."""
     anyone: tuple[Role, ...]
     """Roles whose trust allows ``"*"`` or uses ``NotPrincipal``: decided for every caller."""
+    by_arn: dict[str, ArnIndex[Role]]
+    """``account`` as ARN indexes: the caller's ``sts:AssumeRole`` Resource patterns select."""
 
 
 _TRUST: dict[int, tuple[Account, _TrustIndex]] = {}
@@ -288,10 +291,12 @@ def _trust_index(account: Account) -> _TrustIndex:
                     anyone.append(role)
                 else:
                     named.setdefault(value, []).append(role)
+    accounts = {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()}
     index = _TrustIndex(
         {k: tuple(dict.fromkeys(v)) for k, v in named.items()},
-        {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()},
+        accounts,
         tuple(dict.fromkeys(anyone)),
+        {k: ArnIndex((r.arn, r) for r in v) for k, v in accounts.items()},
     )
     if len(_TRUST) > 100:
         _TRUST.clear()
@@ -310,7 +315,43 @@ def _account_of(value: str) -> str | None:
     return None
 
 
-def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]:
+_CALLER_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+"""Text in a trust policy that reads who the caller is (keys AWS sets from the principal)."""
+
+_CALLER_FREE: dict[int, tuple[Role, bool]] = {}
+
+
+def caller_independent(role: Role) -> bool:
+    """Whether the role's trust policy decides alike for every caller of one signature.
+
+    It must name no principal by ARN (only accounts, ``"*"``, services or federated providers),
+    use no ``NotPrincipal``, and read no key AWS sets from the principal (``aws:PrincipalArn``,
+    ``aws:PrincipalTag/*``, ``aws:username``, ``aws:userid``, policy variables). Callers that
+    share a signature have the same kind, account and identity policies, so the evaluator's
+    decision (IAM User Guide, "Policy evaluation logic") is then the same for each of them.
+    """
+    hit = _CALLER_FREE.get(id(role))
+    if hit is not None and hit[0] is role:
+        return hit[1]
+    doc = role.trust_policy
+    text = doc.text.lower()
+    free = not any(k in text for k in _CALLER_KEYS) and all(
+        not st.not_principal
+        and (
+            st.principal is None
+            or all(v == "*" or _account_of(v) is not None for v in st.principal.aws)
+        )
+        for st in doc.statements
+    )
+    if len(_CALLER_FREE) > 200_000:
+        _CALLER_FREE.clear()
+    _CALLER_FREE[id(role)] = (role, free)
+    return free
+
+
+def assume_role_edges(
+    account: Account, view: PrincipalView, shared: bool | None = None
+) -> list[MethodEdge]:
     """``sts:AssumeRole`` edges from ``view``, decided by the evaluator with the trust policy.
 
     STS API reference, AssumeRole: in the same account, a principal may assume a role when the
@@ -318,19 +359,34 @@ def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]
     policy names the account and an identity-based policy allows ``sts:AssumeRole``. Explicit
     denies, SCPs and (for a named user) the permissions boundary still apply: the evaluator
     decides all of it. Only roles whose trust could match are evaluated; a trust naming only the
-    account needs an identity allow, so those are skipped when no Allow names the action.
+    account needs an identity allow, so those are skipped unless an Allow for the action names
+    a Resource that matches them.
+
+    ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
+    :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
+    once per signature; the caller's own role is kept, callers drop it); ``False`` for the rest.
     """
     method = method_by_id(ASSUME_ROLE)
     assert method is not None
     index = _trust_index(account)
     roles = list(index.named.get(view.arn, ()))
     roles.extend(index.anyone)
-    if view.allow_patterns("sts:AssumeRole") is not None:
-        roles.extend(index.account.get(own_account(account, view.arn), ()))
+    allowed = view.allow_patterns("sts:AssumeRole")
+    if allowed is not None:
+        mine = own_account(account, view.arn)
+        every, patterns = allowed
+        if every:
+            roles.extend(index.account.get(mine, ()))
+        elif mine in index.by_arn:
+            # A trust naming the account delegates to the identity policies: only roles an
+            # identity Allow's Resource can match may be assumed that way.
+            roles.extend(index.by_arn[mine].matching(patterns))
     out = []
     acct = account.account_id
     for role in dict.fromkeys(roles):
-        if role.arn == view.arn:
+        if shared is not None and caller_independent(role) is not shared:
+            continue
+        if role.arn == view.arn and not shared:
             continue
         values = {"RoleName": role.name, "RoleArn": role.arn, "Account": acct}
         edge = _target_edge(account, view, method, role.arn, role.name, "role", values)
