@@ -27,7 +27,7 @@ from core.method_edges import (
 from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
-from core.paths import Path, admin_distances, find_paths, reaches_admin
+from core.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
 from core.power import (
     AdminReason,
     GainSummary,
@@ -37,6 +37,8 @@ from core.power import (
     gained,
     gains_anything,
     summarize,
+    unknown_boundary_condition,
+    with_any_policy,
     with_version,
     without_boundary,
     without_policy,
@@ -129,9 +131,15 @@ class _Powers:
         if hit is not None:
             return hit
         reason = self.admin_of(target)
+        unknown = reason is None and unknown_boundary_condition(target) is not None
+        if unknown:
+            # Its boundary is missing from the export: judged without it, and the finding is
+            # conditional on the boundary allowing it (see _on_boundary).
+            reason = admin_reason(self.account, without_boundary(target))
         out: tuple[str, Sequence[str]]
         if reason is not None:
-            out = ("admin", (f"admin: {reason.detail}",))
+            head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
+            out = ("admin", (f"{head}{reason.detail}",))
         elif gains_anything(source, target):
             out = ("privilege-gain", GainSummary(source, target))
         else:
@@ -327,7 +335,7 @@ def _principal_findings(
         target = views[cand.role.arn]
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        f = passrole_finding(view, cand, esc, gained_, is_admin)
+        f = _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin), target)
         out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
@@ -360,8 +368,19 @@ def _principal_findings(
         ):
             continue  # nothing of its own to lift: no Deny, no boundary, no better version
         f = method_finding(view, edge, esc, gained_, is_admin)
+        if outcome in ("become-user", "become-role") and edge.target in views:
+            f = _on_boundary(f, views[edge.target])
         out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
+
+
+def _on_boundary(f: Finding, target: PrincipalView) -> Finding:
+    """A move to a principal whose permissions boundary is missing from the export gains
+    what that boundary allows: the finding is conditional on it (not dropped, not certain)."""
+    cond = unknown_boundary_condition(target)
+    if cond is None or f.escalation == "none" or cond in f.conditions:
+        return f
+    return replace(f, conditional=True, conditions=(*f.conditions, cond))
 
 
 def _self_modify_finding(view: PrincipalView, reason: AdminReason) -> Finding:
@@ -516,10 +535,47 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
-    dist = admin_distances(findings, admins, holders)
+    routes = write_routes(findings, holders, _makes_admin(account, views, powers))
+    findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
+    dist = admin_distances(findings, admins, routes)
     findings = [
         replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
         for f in findings
     ]
-    paths = find_paths(account, findings, admins, holders)
+    paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
+
+
+def _makes_admin(
+    account: Account, views: dict[str, PrincipalView], powers: _Powers
+) -> Callable[[str, str], bool]:
+    """Whether a write (method id) on a user or role makes it admin-equivalent: any policy
+    added (its boundary and SCPs still cap it: IAM User Guide, "Permissions boundaries for IAM
+    entities"), or for a boundary removal or replacement, its identity policies uncapped."""
+    memo: dict[tuple[bool, str], bool] = {}
+
+    def decide(kind: str, arn: str) -> bool:
+        view = views.get(arn)
+        if view is None or view.entity is None:
+            return False
+        lifts = "permissions-boundary" in kind
+        key = (lifts, arn)
+        hit = memo.get(key)
+        if hit is None:
+            if powers.admin_of(view) is not None:
+                hit = True
+            else:
+                changed = without_boundary(view) if lifts else with_any_policy(view)
+                hit = admin_reason(account, changed) is not None
+            memo[key] = hit
+        return hit
+
+    return decide
+
+
+def _write_label(f: Finding, route: tuple[Finding, ...]) -> Finding:
+    """A write on another principal that the caller can then act as: ``admin`` (the hop's own
+    label says what the write leads to; the path shows the moves)."""
+    name = route[-1].target.rsplit("/", 1)[-1]
+    line = f"admin: makes {name} admin-equivalent, then acts as it ({len(route)} move(s))"
+    return replace(f, escalation="admin", gained=(line,))

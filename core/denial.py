@@ -59,6 +59,7 @@ from core.edges import trusted_roles
 from core.errors import IamExploreError
 from core.evaluator import Request, evaluate
 from core.findings import Finding
+from core.managed import BUNDLED_COPY, bundle_date, bundled_in
 from core.model import Account, Role, User
 from core.power import FULL_ACCESS_PROBES, gained
 from core.services import SERVICES, PassRoleService, service_by_id, services_by_principal
@@ -388,9 +389,9 @@ def _trusted_services(account: Account, role: Role) -> tuple[str, ...]:
     out = []
     for sid, roles in trusted.items():
         if any(r.arn == role.arn for r, _ in roles):
-            row = service_by_id(sid)
+            row = service_by_id(sid.removesuffix("/service-role"))
             if row is not None:
-                out.append(row.passed_to_service)
+                out.append(row.service_role if sid != row.id else row.passed_to_service)
     return tuple(dict.fromkeys(out))
 
 
@@ -530,6 +531,15 @@ def explain_denial(
     )
 
     blocked, statements, paragraphs, instead = _classify(view, decision, message, work)
+    bundled = bundled_in(account.problems)
+    for arn in dict.fromkeys(
+        s.policy.arn for s in statements if s.statement.effect == "Allow" and s.policy.arn
+    ):
+        if arn in bundled:
+            work.notes.append(
+                f"the allowing statement of {arn} is from {BUNDLED_COPY} (as of "
+                f"{bundle_date()}), not from the export: the account's version may differ"
+            )
     who = f"{principal.kind} {principal.name}"
     head = f"{who} was denied {action} on {resource}."
     if is_passrole and service:

@@ -29,8 +29,10 @@ Status = Literal["added", "removed", "changed"]
 
 
 def finding_id(f: Finding) -> str:
-    """The stable identity of a finding as one string (``kind|source|target|service``)."""
-    return "|".join((f.kind, f.source, f.target, f.service or ""))
+    """The stable identity of a finding as one string (``kind|source|target|service``, with
+    the service as in :attr:`Finding.key`)."""
+    kind, source, target, service = f.key
+    return "|".join((kind, source, target, service or ""))
 
 
 def fingerprint(f: Finding) -> str:

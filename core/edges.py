@@ -56,6 +56,8 @@ class TrustResult:
     conditional: bool
     statements: tuple[StatementRef, ...]
     conditions: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    """Choices the caller makes for the service (the resource it creates: ``aws:SourceArn``)."""
 
 
 def trust_allows(account: Account, role: Role, service: PassRoleService) -> TrustResult | None:
@@ -74,9 +76,9 @@ def trust_allows(account: Account, role: Role, service: PassRoleService) -> Trus
             resource_policy=ref,
             resource_must_allow=True,
         )
-        r = resolve(d)
+        r = resolve(d, source_account=acct)  # the service acts for a caller in acct
         if r.possible:
-            return TrustResult(True, r.conditional, d.allowed_by, r.conditions)
+            return TrustResult(True, r.conditional, d.allowed_by, r.conditions, r.constraints)
     return None
 
 
@@ -343,6 +345,11 @@ def passrole_edges_for(
         launches = launch_options(view, service, account)
         if not launches:
             continue
+        extra: Reason | None = None
+        if service.service_role:
+            extra = _service_role_reason(account, view, service, trusted)
+            if extra is None:
+                continue  # no second role the service needs that the caller may pass
         verdicts: dict[tuple[object, ...], Decision] = {}
         for role, trust in candidates:
             key = _decision_class(statements, role)
@@ -354,8 +361,53 @@ def passrole_edges_for(
             if d.possible:
                 cand = _edge(account, view, role, service, trust, launches, d)
                 if cand is not None:
+                    if extra is not None:
+                        cand.reasons = (*cand.reasons, extra)
                     out.append(cand)
     return out
+
+
+def service_role_row(service: PassRoleService) -> PassRoleService:
+    """A table row for the second role ``service`` needs (EMR's service role): trusted by, and
+    passed to, ``service.service_role``."""
+    return PassRoleService(
+        id=f"{service.id}/service-role",
+        name=f"{service.name} service role",
+        principals=(service.service_role,),
+        passed_to_service=service.service_role,
+        action_sets=(),
+        associated_resource_arn=None,
+    )
+
+
+def _service_role_reason(
+    account: Account,
+    view: PrincipalView,
+    service: PassRoleService,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+) -> Reason | None:
+    """A role trusting ``service.service_role`` that the caller may pass to it, as a reason
+    (unconditional trust and pass preferred), or ``None``."""
+    row = service_role_row(service)
+    best: tuple[bool, Role, Decision] | None = None
+    for role, trust in trusted.get(row.id, ()):
+        d, template_for = passrole_decision(account, view, role, row)
+        if not d.possible or not possible_regions(d, template_for):
+            continue
+        r = resolve(d, template_for("*"))
+        if not r.possible:
+            continue
+        certain = not (r.conditional or trust.conditional)
+        if best is None or (certain and not best[0]):
+            best = (certain, role, d)
+    if best is None:
+        return None
+    return Reason(
+        "prerequisite",
+        f"may iam:PassRole on {best[1].name} to {row.passed_to_service} as the "
+        f"{service.name} service role",
+        best[2].allowed_by,
+    )
 
 
 def _passrole_statements(view: PrincipalView) -> tuple[Statement, ...] | None:
@@ -446,7 +498,7 @@ def _edge(
     for action, ad in zip(launch.action_set.actions, launch.decisions, strict=True):
         reasons.append(Reason("launch", f"may {action}", ad.allowed_by))
     conditions = [*pr.conditions, *launch.resolved.conditions, *trust.conditions]
-    constraints = [*pr.constraints, *launch.resolved.constraints]
+    constraints = [*pr.constraints, *launch.resolved.constraints, *trust.constraints]
     if service.requires_instance_profile:
         reason, prof = _profile(view, role)
         if reason is None:
@@ -496,6 +548,12 @@ def trusted_roles(
             t = trust_allows(account, role, service)
             if t is not None:
                 out.setdefault(service.id, []).append((role, t))
+        for service in services:
+            if service.service_role and (service.service_role in named or "*" in named):
+                row = service_role_row(service)
+                t = trust_allows(account, role, row)
+                if t is not None:
+                    out.setdefault(row.id, []).append((role, t))
     return out
 
 
@@ -544,6 +602,13 @@ def why_not(
             failures.append(
                 f"role {role.name} is in no instance profile and the principal cannot create one"
             )
+    if service.service_role and not _service_role_reason(
+        account, view, service, trusted_roles(account, (service,))
+    ):
+        failures.append(
+            f"no role trusting {service.service_role} that the principal may pass to it "
+            f"(the {service.name} service role)"
+        )
     if launch_ok and not any(_with_role_keys(view, service, role, x, account) for x in launches):
         keys = ", ".join(dict.fromkeys(k.key for k in service.role_keys))
         failures.append(

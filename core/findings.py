@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.decision import StatementRef
-from core.services import Reference
+from core.services import Reference, service_by_principal
 
 Escalation = Literal["admin", "privilege-gain", "none"]
 
@@ -77,9 +77,23 @@ class Finding:
     reaches_admin: tuple[int, bool] | None = None
 
     @property
+    def via(self) -> str | None:
+        """The service row (:mod:`core.services` id) a PassRole edge goes through; several
+        rows share ``ec2.amazonaws.com`` (EC2, EMR, Image Builder, Elastic Beanstalk)."""
+        return self.service_id
+
+    @property
     def key(self) -> tuple[str, str, str, str | None]:
-        """Identity of the edge for diffs (kind, source, target, service)."""
-        return (self.kind, self.source, self.target, self.service)
+        """Identity of the edge for diffs (kind, source, target, service). The service is
+        ``SERVICE#ROW`` when the row is not the principal's first one (EMR's edge through
+        ``ec2.amazonaws.com`` is ``ec2.amazonaws.com#emr``), so keys stay unique while EC2's
+        and every other edge's stay as they were."""
+        service = self.service
+        if service is not None and self.service_id is not None:
+            first = service_by_principal(service)
+            if first is not None and first.id != self.service_id:
+                service = f"{service}#{self.service_id}"
+        return (self.kind, self.source, self.target, service)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -88,6 +102,7 @@ class Finding:
             "source": self.source,
             "role": self.role,
             "service": self.service,
+            "via": self.via,
             "target": self.target,
             "escalation": self.escalation,
             "conditional": self.conditional,

@@ -73,4 +73,4 @@ def caller_controls(key: str) -> bool:
         return True
     if k in UNCONTROLLED or k.startswith("aws:"):
         return False
-    return not k.startswith(("iam:passedtoservice", "sts:"))
+    return not k.startswith(("iam:passedtoservice", "sts:", "iam-explore:"))

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
 from core.inventory import parse_inventory
-from core.managed import bundle_date, bundled_policy, is_aws_managed
+from core.managed import BUNDLED_COPY, bundle_date, bundled_policy, is_aws_managed
 from core.model import (
     Account,
     Group,
@@ -719,8 +719,8 @@ def _add_bundled(
         out.append(
             Problem(
                 f"{who[0]}{more} uses AWS managed policy {arn.rsplit('/', 1)[-1]}, which the "
-                f"export leaves out: its document is taken from iam-explore's bundled copy of "
-                f"AWS managed policies (as of {date}); the account may have a newer version",
+                f"export leaves out: its document is taken from {BUNDLED_COPY} (as of "
+                f"{date}); the account may have a newer version",
                 policy=arn,
                 file=source,
                 severity="warning",
@@ -797,14 +797,20 @@ def _reference_problems(
     entities: list[User | Group | Role] = [*users.values(), *groups.values(), *roles.values()]
     for e in entities:
         refs = list(e.attached_policies)
-        if not isinstance(e, Group) and e.boundary:
-            refs.append(e.boundary)
+        boundary = e.boundary if not isinstance(e, Group) else None
+        if boundary:
+            refs.append(boundary)
         for arn in refs:
             if arn not in policies:
+                effect = (
+                    "what it does is conditional on what this permissions boundary allows"
+                    if arn == boundary
+                    else "it is treated as granting nothing"
+                )
                 out.append(
                     Problem(
                         f"{e.kind} {e.name} uses policy {arn}, which is not in the "
-                        "snapshot: it is treated as granting nothing",
+                        f"snapshot: {effect}",
                         policy=arn,
                         file=source,
                         severity="warning",

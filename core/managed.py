@@ -13,11 +13,18 @@ import gzip
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from core.errors import Problem
 
 BUNDLE_FILE: Final = "aws-managed-policies.json.gz"
 BUNDLE_DATE: Final = "2026-03"
 """When the bundled copy was taken (also recorded inside the file as ``SnapshotDate``)."""
+BUNDLED_COPY: Final = "iam-explore's bundled copy of AWS managed policies"
+"""How the loader's warning names the bundle; :func:`bundled_in` finds the policies by it."""
 
 
 def is_aws_managed(arn: str) -> bool:
@@ -59,3 +66,8 @@ def bundled_policy(arn: str) -> dict[str, Any] | None:
     if found is None:
         return None
     return {**found, "Arn": arn}
+
+
+def bundled_in(problems: Iterable[Problem]) -> frozenset[str]:
+    """ARNs of the policies an account took from the bundled copy (the loader warns for each)."""
+    return frozenset(p.policy for p in problems if p.policy and BUNDLED_COPY in p.message)

@@ -76,8 +76,8 @@ def _merge(rs: Iterable[Resolved]) -> Resolved:
         out = Resolved(
             True,
             out.conditional or r.conditional,
-            (*out.conditions, *r.conditions),
-            (*out.constraints, *r.constraints),
+            tuple(dict.fromkeys((*out.conditions, *r.conditions))),
+            tuple(dict.fromkeys((*out.constraints, *r.constraints))),
         )
     return out
 

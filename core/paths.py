@@ -3,8 +3,16 @@
 Nodes are users, roles and groups; an edge is a finding that moves the attacker (pass a role to a
 service, assume a role, get a user's credentials, join a group). A node is admin when it is
 admin-equivalent itself; a path also ends with a *terminal* finding when its last node can
-rewrite its own permissions (or those of something it reaches) only conditionally, or when a move
-is itself labelled ``admin`` (joining a group whose members are admin-equivalent). Distances
+rewrite its own permissions only conditionally, or when a move is itself labelled ``admin``
+(joining a group whose members are admin-equivalent).
+
+Rewriting the permissions of *another* principal T (attach or put a policy on it, publish a
+version of a policy it holds, drop its boundary) is a hop of its own, followed by the moves that
+make the attacker T (assume it, get its credentials, join the group): a path "write T's policy,
+then act as T" has two hops or more. It leads to admin only when T would be admin-equivalent
+with what is written: a permissions boundary T keeps caps it (IAM User Guide, "Permissions
+boundaries for IAM entities": "the effective permissions ... are the intersection of the
+identity-based policy and the permissions boundary"); ``makes_admin`` decides that. Distances
 come from one reverse Dijkstra search from the admin nodes with the cost ``(hops, conditional
 hops)``: among the shortest paths, the one with the fewest conditional hops is shown.
 
@@ -18,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from core.findings import Finding
@@ -47,6 +55,7 @@ class Hop:
             "to": self.target,
             "kind": self.finding.kind,
             "service": self.finding.service,
+            "via": self.finding.via,
             "title": self.finding.title,
             "conditional": self.finding.conditional,
             "escalation": self.finding.escalation,
@@ -106,7 +115,9 @@ class _Edge:
     target: str
     finding: Finding
     hops: int
-    """1 for a move, 0 for a terminal rewrite (the node is admin by what it writes)."""
+    """1 for a move, 0 for a terminal rewrite (the node is admin by what it writes), 1 plus
+    the route's length for a write on another principal followed by the ``route`` to it."""
+    route: tuple[Finding, ...] = ()
 
 
 def _outcome(f: Finding) -> str | None:
@@ -167,10 +178,60 @@ def _writes_admin(f: Finding) -> bool:
     return True
 
 
+MakesAdmin = Callable[[str, str], bool]
+"""``(method id, principal ARN)``: whether that write on it makes it admin-equivalent."""
+
+
+def _route(start: str, moves: Mapping[str, list[Finding]]) -> dict[str, tuple[Finding, ...]]:
+    """Every node reachable from ``start`` by moves, with a shortest route to it (BFS, moves
+    in a stable order so the same route is shown each time)."""
+    routes: dict[str, tuple[Finding, ...]] = {start: ()}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for f in sorted(moves.get(node, ()), key=lambda x: (x.conditional, x.key)):
+            if f.target not in routes:
+                routes[f.target] = (*routes[node], f)
+                queue.append(f.target)
+    return routes
+
+
+def write_routes(
+    findings: Sequence[Finding], holders: Mapping[str, list[str]], makes_admin: MakesAdmin
+) -> dict[tuple[str, str, str, str | None], tuple[Finding, ...]]:
+    """Finding key → the moves that follow a write on another principal to admin.
+
+    A write on T (or on a policy T holds) leads to admin when the writer can then become T
+    (the route) and T, with what is written, is admin-equivalent (``makes_admin``; for a group,
+    the user who joins it is judged, as a member). Writes on itself are not routes.
+    """
+    moves = _moves(findings)
+    cache: dict[str, dict[str, tuple[Finding, ...]]] = {}
+    out: dict[tuple[str, str, str, str | None], tuple[Finding, ...]] = {}
+    for f in findings:
+        m = method_by_id(f.kind)
+        if m is None or m.outcome != "policy-write" or f.source_is_admin or not _writes_admin(f):
+            continue
+        routes = cache.get(f.source)
+        if routes is None:
+            routes = cache[f.source] = _route(f.source, moves)
+        best: tuple[Finding, ...] | None = None
+        for t in holders.get(f.target, [f.target]):
+            route = routes.get(t)
+            if not route or (best is not None and len(route) >= len(best)):
+                continue
+            acting = route[-1].source if _outcome(route[-1]) == "join-group" else t
+            if makes_admin(f.kind, acting):
+                best = route
+        if best is not None:
+            out[f.key] = best
+    return out
+
+
 def _edges(
     findings: Sequence[Finding],
     admins: Mapping[str, AdminReason],
-    holders: Mapping[str, list[str]],
+    routes: Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]],
 ) -> list[_Edge]:
     moves = _moves(findings)
     edges: list[_Edge] = []
@@ -188,22 +249,15 @@ def _edges(
                 edges.append(_Edge(f.source, f.target, f, 1))
     for user, f in _joins_by_others(findings, moves):
         edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
-    reach_cache: dict[str, set[str]] = {}
     for f in findings:
         m = method_by_id(f.kind)
         if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
             continue
-        if f.escalation == "admin":
+        route = routes.get(f.key)
+        if route is not None:
+            edges.append(_Edge(f.source, ADMIN, f, 1 + len(route), route))
+        elif f.escalation == "admin":
             edges.append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions
-            continue
-        if not _writes_admin(f):
-            continue
-        reach = reach_cache.get(f.source)
-        if reach is None:
-            reach = reach_cache[f.source] = _reach(f.source, moves)
-        # Its own permissions are judged by the finding's label (a boundary may cap them).
-        if any(t in reach and t != f.source for t in holders.get(f.target, [f.target])):
-            edges.append(_Edge(f.source, ADMIN, f, 0))
     return edges
 
 
@@ -226,14 +280,16 @@ class Distances:
     """The first edge of the best path (``None``: the node is admin-equivalent itself)."""
 
 
+Routes = Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]]
+"""What :func:`write_routes` returns."""
+
+
 def admin_distances(
-    findings: Sequence[Finding],
-    admins: Mapping[str, AdminReason],
-    holders: Mapping[str, list[str]],
+    findings: Sequence[Finding], admins: Mapping[str, AdminReason], routes: Routes
 ) -> Distances:
     """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`)."""
     reverse: dict[str, list[_Edge]] = defaultdict(list)
-    for e in _edges(findings, admins, holders):
+    for e in _edges(findings, admins, routes):
         reverse[e.target].append(e)
     zero: Cost = (0, 0, 0, 0)
     cost: dict[str, Cost] = {a: zero for a in admins}
@@ -250,12 +306,12 @@ def admin_distances(
         for e in sorted(reverse.get(node, ()), key=_edge_order):
             if e.source in admins:
                 continue
-            f = e.finding
+            fs = (e.finding, *e.route)
             nc = (
                 c[0] + e.hops,
-                c[1] + (1 if f.conditional else 0),
-                c[2] + len(f.conditions),
-                c[3] + _existing(f),
+                c[1] + sum(1 for f in fs if f.conditional),
+                c[2] + sum(len(f.conditions) for f in fs),
+                c[3] + sum(_existing(f) for f in fs),
             )
             if e.source not in cost or nc < cost[e.source]:
                 cost[e.source] = nc
@@ -297,11 +353,11 @@ def find_paths(
     account: Account,
     findings: Sequence[Finding],
     admins: Mapping[str, AdminReason],
-    holders: Mapping[str, list[str]],
+    routes: Routes,
     distances: Distances | None = None,
 ) -> list[Path]:
     """Shortest path to admin for every principal that is not admin already."""
-    d = distances if distances is not None else admin_distances(findings, admins, holders)
+    d = distances if distances is not None else admin_distances(findings, admins, routes)
     paths: list[Path] = []
     self_findings = {
         f.source: f
@@ -335,6 +391,10 @@ def find_paths(
                 detail = _terminal_detail(e.finding, node)
                 break
             hops.append(Hop(node, e.finding.target, e.finding))
+            hops.extend(Hop(r.source, r.target, r) for r in e.route)
+            if e.route:
+                detail = _write_detail(e.finding, e.route[-1].target)
+                break
             if e.target == ADMIN:
                 detail = _admin_detail(e.finding)
                 break
@@ -345,9 +405,11 @@ def find_paths(
 
 
 def _terminal_detail(f: Finding, node: str) -> str:
-    if f.escalation == "admin":
-        return f"can rewrite its own permissions ({f.kind})"
+    return f"can rewrite its own permissions ({f.kind})"
+
+
+def _write_detail(f: Finding, became: str) -> str:
+    name = became.rsplit("/", 1)[-1]
     return (
-        f"can rewrite the permissions of {f.target.rsplit('/', 1)[-1]} ({f.kind}), "
-        "which it can act as"
+        f"rewrites the permissions of {f.target.rsplit('/', 1)[-1]} ({f.kind}), then acts as {name}"
     )

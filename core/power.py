@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from core.catalogue import Numbering, catalogue
+from core.conditions import describe_clause
 from core.decision import PolicyRef, StatementRef
 from core.evaluator import PolicySet
 from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -32,6 +33,7 @@ from core.model import (
     User,
 )
 from core.patterns import arn_matches
+from core.principals import UNKNOWN_BOUNDARY_KEY
 from core.view import PrincipalView
 
 FULL_ACCESS_PROBES: Final = (
@@ -200,6 +202,39 @@ def without_boundary(view: PrincipalView) -> PrincipalView:
         _base_ctx=None,
         memo={},
     )
+
+
+_ALLOW_ALL = PolicyDocument(
+    "2012-10-17",
+    (Statement(0, "Allow", actions=("*",), resources=("*",), text='{"Effect":"Allow"}'),),
+)
+
+
+def with_any_policy(view: PrincipalView) -> PrincipalView:
+    """The principal with a policy allowing everything added (what a caller who may attach or
+    write any policy on it can make it): its boundary and SCPs still cap it."""
+    ref = PolicyRef(name="any policy", document=_ALLOW_ALL, via="written by another principal")
+    return replace(
+        view,
+        policies=replace(view.policies, identity=(*view.policies.identity, ref)),
+        signature=(*view.signature, "any-policy"),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def unknown_boundary_condition(view: PrincipalView) -> str | None:
+    """The condition (as text) that the principal's permissions boundary, missing from the
+    export, allows what it needs; ``None`` when its boundary is known or it has none."""
+    b = view.policies.boundary
+    if b is None:
+        return None
+    for st in b.document.statements:
+        for c in st.conditions:
+            if c.key == UNKNOWN_BOUNDARY_KEY:
+                return describe_clause(c)
+    return None
 
 
 def denying_policies(view: PrincipalView, *, inline: bool) -> list[PolicyRef]:

@@ -6,14 +6,37 @@ from collections.abc import Mapping
 
 from core.decision import PolicyRef
 from core.evaluator import PolicySet
-from core.model import Account, InlinePolicy, PolicyDocument, Role, User
+from core.model import (
+    Account,
+    ConditionClause,
+    InlinePolicy,
+    PolicyDocument,
+    Role,
+    Statement,
+    User,
+)
 
 _EMPTY = PolicyDocument(version="2012-10-17", statements=())
+
+UNKNOWN_BOUNDARY_KEY = "iam-explore:UnknownBoundaryAllows"
+"""The key of the one condition standing for a permissions boundary missing from the export:
+not the caller's to choose, unknown in analysis (what depends on it is conditional) and absent
+in a simulation (it then grants nothing)."""
+
+
+def unknown_boundary(arn: str) -> PolicyDocument:
+    """A boundary not in the export: it allows anything, on the condition that it does (IAM
+    User Guide, "Permissions boundaries for IAM entities": the boundary sets the maximum
+    permissions; what it allows is unknown, so the cap is neither assumed nor dropped)."""
+    cond = ConditionClause("StringEquals", UNKNOWN_BOUNDARY_KEY, (arn,))
+    st = Statement(0, "Allow", actions=("*",), resources=("*",), conditions=(cond,))
+    return PolicyDocument("2012-10-17", (st,))
 
 
 def _managed(account: Account, arn: str, via: str, layer: str = "identity") -> PolicyRef:
     mp = account.policy(arn)
-    doc = mp.document if mp is not None else _EMPTY
+    missing = unknown_boundary(arn) if layer == "boundary" else _EMPTY
+    doc = mp.document if mp is not None else missing
     name = mp.name if mp is not None else arn.rsplit("/", 1)[-1]
     return PolicyRef(name=name, document=doc, arn=arn, via=via, layer=layer)  # type: ignore[arg-type]
 

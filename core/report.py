@@ -119,6 +119,7 @@ def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
         "source": f.source,
         "role": f.role,
         "service": f.service,
+        "via": f.via,
         "target": f.target,
         "escalation": f.escalation,
         "conditional": f.conditional,
@@ -162,7 +163,7 @@ def _edge_groups(
             if hit is None or hit[0] is not s:
                 hit = rows[id(s)] = (s, tuple(s.to_json().values()))
             parts.append(hit[1])
-        key = (f.source, f.service or "", tuple(parts))
+        key = (f.source, f.key[3] or "", tuple(parts))  # EC2 and EMR rows apart
         groups.setdefault(key, []).append(f)
         allowing.setdefault(key, allow)
     out: list[dict[str, Any]] = []
@@ -170,13 +171,14 @@ def _edge_groups(
     for key, fs in groups.items():
         if len(fs) < min_size:
             continue
-        source, service, _ = key
+        source = key[0]
         allow = allowing[key]
         esc = Counter(f.escalation for f in fs)
         out.append(
             {
                 "source": source,
-                "service": service,
+                "service": fs[0].service,
+                "via": fs[0].via,
                 "statements": [table.ref(s) for s in allow],
                 "roles": len(fs),
                 "admin": esc["admin"],
@@ -231,6 +233,7 @@ def to_json(
                     "to": h.target,
                     "kind": h.finding.kind,
                     "service": h.finding.service,
+                    "via": h.finding.via,
                     "title": h.finding.title,
                     "conditional": h.finding.conditional,
                     "escalation": h.finding.escalation,

@@ -4,7 +4,12 @@ A decision over unknown keys says "allowed only if" some conditions hold. For ea
 :mod:`core.keys` says whether the caller controls its key: if so, the caller satisfies (or, for a
 deny, avoids) it and the choice becomes a *constraint*; otherwise the condition stays, and the
 edge is *conditional*. ``iam:AssociatedResourceARN`` is checked against the ARN the service would
-present in the chosen region (its name part is the caller's choice).
+present in the chosen region (its name part is the caller's choice). ``aws:SourceArn``, when a
+service acts for the caller in account ``source_account``, names a resource of that account (its
+service, region and name are the caller's choice): a positive match on an ARN in another account
+can never hold, and an absent key fails it too (IAM User Guide, "Condition operators": "If the
+key that you specify in a policy condition is not present in the request context, the values do
+not match").
 """
 
 from __future__ import annotations
@@ -54,12 +59,17 @@ def _arn_satisfiable(clause: ConditionClause, template: str | None) -> bool:
     return False
 
 
-def _clause_status(clause: ConditionClause, arn_template: str | None) -> tuple[str, str | None]:
+def _clause_status(
+    clause: ConditionClause, arn_template: str | None, source_account: str | None = None
+) -> tuple[str, str | None]:
     """``("yes"|"no"|"unknown", constraint text)`` for one clause the caller may influence."""
     key = clause.key.lower()
     text = describe_clause(clause)
     if key == "iam:associatedresourcearn":
         return ("yes", text) if _arn_satisfiable(clause, arn_template) else ("no", None)
+    if key == "aws:sourcearn" and source_account is not None:
+        own = f"arn:*:*:*:{source_account}:*"
+        return ("yes", text) if _arn_satisfiable(clause, own) else ("no", None)
     if clause.operator == "ResourceVariable":
         return "unknown", None
     if caller_controls(key):
@@ -67,7 +77,9 @@ def _clause_status(clause: ConditionClause, arn_template: str | None) -> tuple[s
     return "unknown", None
 
 
-def resolve(decision: Decision, arn_template: str | None = None) -> Resolved:
+def resolve(
+    decision: Decision, arn_template: str | None = None, source_account: str | None = None
+) -> Resolved:
     """Choose caller-controlled keys in the caller's favour; see the module docstring."""
     if not decision.conditional:
         return Resolved(decision.allowed)
@@ -79,7 +91,7 @@ def resolve(decision: Decision, arn_template: str | None = None) -> Resolved:
             for alt in req.alternatives:
                 rank, conds, cons = 2, [], []
                 for clause in alt.clauses:
-                    status, text = _clause_status(clause, arn_template)
+                    status, text = _clause_status(clause, arn_template, source_account)
                     if status == "no":
                         rank = 0
                         break
@@ -96,7 +108,7 @@ def resolve(decision: Decision, arn_template: str | None = None) -> Resolved:
             constraints.extend(best[2])
         else:
             for alt in req.alternatives:
-                statuses = [_clause_status(c, arn_template) for c in alt.clauses]
+                statuses = [_clause_status(c, arn_template, source_account) for c in alt.clauses]
                 if any(s == "no" for s, _ in statuses):
                     continue
                 avoidable = [

@@ -76,6 +76,8 @@ class PassRoleService:
         references: public pages documenting the escalation.
         regional: whether the launch actions are regional (``aws:RequestedRegion`` applies).
         role_keys: request keys that a launch with the passed role necessarily sets.
+        service_role: a service principal that a *second* role the caller also passes must
+            trust (EMR's service role, ``elasticmapreduce.amazonaws.com``); no edge without one.
     """
 
     id: str
@@ -89,6 +91,7 @@ class PassRoleService:
     references: tuple[Reference, ...] = ()
     regional: bool = True
     role_keys: tuple[RoleKey, ...] = ()
+    service_role: str = ""
 
 
 # --- reference helpers (module-level constants; no I/O) -------------------------------------
@@ -683,6 +686,10 @@ SERVICES: tuple[PassRoleService, ...] = (
             "from IMDS (an EMR service role trusting elasticmapreduce.amazonaws.com must also "
             "be passable)"
         ),
+        # Amazon EMR Management Guide, "Service role for Amazon EMR (EMR role)": "the service
+        # role is used to provision EC2 instances when a cluster launches" (RunJobFlow's
+        # ServiceRole, passed besides the JobFlowRole instance profile).
+        service_role="elasticmapreduce.amazonaws.com",
         references=(pathfinding("emr-001"), hacktricks("aws-emr-privesc/index.html")),
     ),
     PassRoleService(

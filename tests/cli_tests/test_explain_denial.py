@@ -525,3 +525,31 @@ def test_passing_a_role_of_another_account_is_explained_as_cross_account(
     assert "Cross-account" in out["explanation"]
     assert out["fix"]["policy"] is None
     assert "only in its own account" in out["fix"]["instead"]
+
+
+def test_allowing_statement_from_the_bundled_managed_policy_copy_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The export attaches IAMFullAccess but leaves its document out: the loader takes it from
+    # the bundled copy (a warning), and an explanation citing it must say so.
+    snap = snapshot(tmp_path, stmt("Allow", "ec2:*"), boundary=doc(stmt("Allow", "ec2:*")))
+    data = json.loads(Path(snap).read_text(encoding="utf-8"))
+    iam_full = "arn:aws:iam::aws:policy/IAMFullAccess"
+    data["UserDetailList"][0]["AttachedManagedPolicies"] = [
+        {"PolicyName": "IAMFullAccess", "PolicyArn": iam_full}
+    ]
+    snap = write(tmp_path, data, "account.json")
+    out = explain(capsys, write(tmp_path, message(ALICE, resource=ADMIN_ROLE)), "--snapshot", snap)
+    assert out["blocked_by"] == "permissions-boundary"
+    assert any(s["policy_arn"] == iam_full for s in out["statements"])
+    assert any(iam_full in n and "bundled copy" in n for n in out["notes"])
+
+
+def test_allowing_statement_from_the_export_has_no_bundle_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snap = snapshot(
+        tmp_path, stmt("Allow", ["ec2:*", "iam:PassRole"]), boundary=doc(stmt("Allow", "ec2:*"))
+    )
+    out = explain(capsys, write(tmp_path, message(ALICE, resource=ADMIN_ROLE)), "--snapshot", snap)
+    assert not any("bundled copy" in n for n in out["notes"])

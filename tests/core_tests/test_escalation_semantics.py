@@ -364,9 +364,10 @@ def test_better_version_of_a_policy_held_by_a_role_it_can_assume_is_a_path() -> 
         policies=[policy("tools", ADMIN_DOC, doc(allow("s3:GetObject")), default=2)],
     )
     (f,) = findings(a, "set-default-policy-version", U)
-    assert f.escalation == "none"  # not its own policy
+    assert f.escalation == "admin"  # r (no boundary) becomes admin, and u can then assume it
     p = path_of(a, U)
-    assert p is not None and p.terminal == f and not p.conditional
+    assert p is not None and p.terminal is None and not p.conditional
+    assert [h.finding.kind for h in p.hops] == ["set-default-policy-version", "assume-role"]
 
 
 # --- 9. Launches with a role always carry what the role brings -------------------------------
@@ -636,3 +637,198 @@ def test_codestar_rows_act_on_a_project_and_stay_conditional() -> None:
     assert f.escalation == "privilege-gain" and f.conditional
     assert all("codestar resource it creates" in r.text for r in f.reasons)
     assert path_of(a, U) is None
+
+
+# --- Writing the permissions of a principal the caller can then become -----------------------
+# pathfinding.cloud iam-014..018; Rhino Security Labs (AttachRolePolicy, PutRolePolicy,
+# AttachUserPolicy + CreateAccessKey). A permissions boundary caps the target whatever is
+# written: IAM User Guide, "Permissions boundaries for IAM entities": "An entity's permissions
+# boundary allows it to perform only the actions that are allowed by both its identity-based
+# policies and its permissions boundaries."
+
+R_T = arn("role", "target")
+LIST = doc(allow("s3:ListBucket"))
+
+
+def _write_then_act(actions: list[str], **target_kw: object) -> object:
+    return account(
+        users=[user("u", inline("p", doc(allow(actions))))],
+        roles=[role("target", trust("111122223333"), inline("p", LIST), **target_kw)],  # type: ignore[arg-type]
+        policies=[policy("cap", doc(allow(["s3:*", "dynamodb:*"])))],
+    )
+
+
+def test_attach_policy_to_a_role_it_can_assume_is_a_two_hop_admin_path() -> None:
+    a = _write_then_act(["iam:AttachRolePolicy", "sts:AssumeRole"])
+    (w,) = findings(a, "attach-role-policy", U)
+    assert w.escalation == "admin" and w.target == R_T
+    (m,) = findings(a, "assume-role", U)
+    assert m.escalation == "privilege-gain"  # the hop's own label: the role as it is now
+    p = path_of(a, U)
+    assert p is not None and p.length == 2 and p.terminal is None
+    assert [(h.finding.kind, h.target) for h in p.hops] == [
+        ("attach-role-policy", R_T),
+        ("assume-role", R_T),
+    ]
+    assert "then acts as target" in p.admin
+
+
+def test_put_policy_on_another_user_then_create_its_key_is_admin() -> None:
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow(["iam:PutUserPolicy", "iam:CreateAccessKey"], arn("user", "victim"))),
+                ),
+            ),
+            user("victim", inline("p", LIST)),
+        ],
+    )
+    (w,) = findings(a, "put-user-policy", U)
+    assert w.escalation == "admin"
+    p = path_of(a, U)
+    assert p is not None
+    assert [h.finding.kind for h in p.hops] == ["put-user-policy", "create-access-key"]
+
+
+def test_writing_a_policy_without_a_way_to_become_the_target_is_not_admin() -> None:
+    a = _write_then_act(["iam:AttachRolePolicy"])
+    (w,) = findings(a, "attach-role-policy", U)
+    assert w.escalation == "none"
+    assert path_of(a, U) is None
+
+
+def test_boundary_on_the_target_caps_what_is_written_no_admin_path() -> None:
+    a = _write_then_act(
+        ["iam:AttachRolePolicy", "iam:PutRolePolicy", "sts:AssumeRole"],
+        boundary=arn("policy", "cap"),
+    )
+    assert all(f.escalation != "admin" for f in a.findings)
+    assert path_of(a, U) is None
+
+
+def test_boundary_allowing_everything_does_not_cap_the_target() -> None:
+    a = account(
+        users=[user("u", inline("p", doc(allow(["iam:PutRolePolicy", "sts:AssumeRole"]))))],
+        roles=[role("target", trust("111122223333"), inline("p", LIST), boundary=POL)],
+        policies=[policy("tools", ADMIN_DOC)],
+    )
+    p = path_of(a, U)
+    assert p is not None and p.length == 2
+
+
+# --- aws:SourceArn in a service trust policy --------------------------------------------------
+# A service that acts for the caller here presents (if anything) a source ARN of this account,
+# naming a resource the caller creates. IAM User Guide, "Condition operators": "If the key that
+# you specify in a policy condition is not present in the request context, the values do not
+# match" -- so ArnLike on another account's ARN never holds.
+
+_PASS = doc(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]))
+
+
+def _lambda_role(source_arn: str) -> object:
+    return account(
+        users=[user("u", inline("p", _PASS))],
+        roles=[
+            role(
+                "fn",
+                trust(service="lambda.amazonaws.com", ArnLike={"aws:SourceArn": source_arn}),
+                inline("all", ADMIN_DOC),
+            )
+        ],
+    )
+
+
+def test_source_arn_in_another_account_gives_no_passrole_edge() -> None:
+    a = _lambda_role("arn:aws:lambda:us-east-1:999988887777:function:*")
+    assert not findings(a, "passrole", U)
+
+
+def test_source_arn_in_this_account_is_a_constraint_the_caller_meets() -> None:
+    a = _lambda_role("arn:aws:lambda:us-east-1:111122223333:function:prod-*")
+    (f,) = findings(a, "passrole", U)
+    assert f.escalation == "admin" and not f.conditional
+    assert any("aws:SourceArn" in c and "prod-*" in c for c in f.constraints)
+
+
+# --- EMR needs a service role as well as the instance profile -------------------------------
+# Amazon EMR Management Guide, "Service role for Amazon EMR (EMR role)": "the service role is
+# used to provision EC2 instances when a cluster launches"; RunJobFlow passes it besides the
+# JobFlowRole instance profile. Several rows share ec2.amazonaws.com: ``via`` tells them apart.
+
+_EMR = doc(allow(["iam:PassRole", "elasticmapreduce:RunJobFlow"]))
+
+
+def _emr(*extra_roles: dict[str, object]) -> object:
+    return account(
+        users=[user("u", inline("p", _EMR))],
+        roles=[
+            role(
+                "ec2admin", trust(service="ec2.amazonaws.com"), inline("a", ADMIN_DOC), profile=True
+            ),
+            *extra_roles,
+        ],
+    )
+
+
+def test_emr_edge_needs_a_passable_role_trusting_elasticmapreduce() -> None:
+    assert not [f for f in findings(_emr(), "passrole", U) if f.via == "emr"]
+    svc = role(
+        "emrsvc", trust(service="elasticmapreduce.amazonaws.com"), inline("p", doc(allow("ec2:*")))
+    )
+    (f,) = [f for f in findings(_emr(svc), "passrole", U) if f.target == arn("role", "ec2admin")]
+    assert f.via == "emr" and f.escalation == "admin"
+    assert any("emrsvc" in r.text and r.step == "prerequisite" for r in f.reasons)
+
+
+def test_rows_sharing_ec2_principal_have_distinct_keys_and_via() -> None:
+    a = account(
+        users=[user("u", inline("p", doc(allow(["ec2:*", "imagebuilder:*", "iam:PassRole"]))))],
+        roles=[role("ec2admin", trust(service="ec2.amazonaws.com"), profile=True)],
+    )
+    shared = [f for f in findings(a, "passrole") if f.service == "ec2.amazonaws.com"]
+    assert len(shared) >= 2
+    assert len({f.key for f in shared}) == len(shared)
+    assert len({f.via for f in shared}) == len(shared)
+    ec2 = next(f for f in shared if f.via == "ec2")
+    assert ec2.key[3] == "ec2.amazonaws.com"  # EC2's key is unchanged
+    assert all(f.to_json()["via"] == f.via for f in shared)
+
+
+# --- A permissions boundary missing from the export -----------------------------------------
+# IAM User Guide, "Permissions boundaries for IAM entities": the boundary sets "the maximum
+# permissions that an identity-based policy can grant". When its document is not in the export
+# that maximum is unknown: the escalation stays, conditional on what the boundary allows.
+
+
+def _missing_boundary() -> object:
+    return account(
+        users=[user("u", inline("p", _PASS))],
+        roles=[
+            role(
+                "r",
+                trust(service="lambda.amazonaws.com"),
+                inline("all", ADMIN_DOC),
+                boundary=arn("policy", "not-in-export"),
+            )
+        ],
+    )
+
+
+def test_passing_a_role_whose_boundary_is_missing_is_conditional_admin() -> None:
+    a = _missing_boundary()
+    (f,) = findings(a, "passrole", U)
+    assert f.escalation == "admin" and f.conditional
+    assert any("not-in-export" in c for c in f.conditions)
+    assert arn("role", "r") not in a.admins  # not admin-equivalent outright
+    p = path_of(a, U)
+    assert p is not None and p.conditional
+
+
+def test_a_role_whose_boundary_is_missing_acts_only_conditionally() -> None:
+    a = _missing_boundary()
+    own = findings(a, source=arn("role", "r"))
+    assert own and all(f.conditional for f in own)
+    assert all(any("not-in-export" in c for c in f.conditions) for f in own)
