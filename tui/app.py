@@ -307,8 +307,6 @@ class IamExploreApp(App[int]):
             self.reload()
         elif word in ("undo", "redo"):
             self.undo_redo(word)
-        elif word in ("admin", "toggle-admin"):
-            main.action_toggle_admin_sources()
         elif word in ("help", "h"):
             self.action_help()
         elif word in ("q", "quit"):
@@ -361,14 +359,15 @@ class IamExploreApp(App[int]):
         finding = None
         ref = focused.ref if isinstance(focused, StatementView) else None
         entity: Any = None
-        role = account.role(main.selected_role) if main.selected_role else None
+        user_arn, role_arn, _service = main.context(pane)
+        role = account.role(role_arn) if role_arn else None
         if pane == "edges":
             hit = main.finding_for(main.table("edges").current_key)
             if hit is not None and hit[1] != "removed":
                 finding = hit[0]
                 entity = account.principal(finding.source)
-        if entity is None and main.selected_user:
-            entity = account.principal(main.selected_user)
+        if entity is None and user_arn:
+            entity = account.principal(user_arn)
         if entity is None and pane == "roles" and role is not None:
             entity, role = role, None
         if entity is None and finding is None:
@@ -514,7 +513,6 @@ class IamExploreApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        main = self.main
         for pane in ("users", "roles", "services", "edges", "details"):
             yield SystemCommand(
                 f"view: {pane}",
@@ -526,11 +524,6 @@ class IamExploreApp(App[int]):
         )
         yield SystemCommand(
             "view: problems", "Policy problems found while loading", self.action_show_problems
-        )
-        yield SystemCommand(
-            "edges: toggle admin sources",
-            "Show or hide edges whose source is already admin",
-            main.action_toggle_admin_sources,
         )
         yield SystemCommand(
             "edges: next escalation", "Jump to the next escalating edge", self._next_escalation

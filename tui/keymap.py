@@ -60,9 +60,6 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("4", "focus_pane('edges')", "Edges pane", "Panes", "pane-edges"),
     KeySpec("5", "focus_pane('details')", "Details pane", "Panes", "pane-details"),
     KeySpec("slash", "filter", "Filter (!text inverts)", "Panes", "filter", True, "/"),
-    KeySpec(
-        "a", "toggle_admin_sources", "Admin sources on/off", "Panes", "admin-sources", show=True
-    ),
     # Moving
     KeySpec("j", "cursor('down')", "Down", "Moving", "down", display="j / down"),
     KeySpec("k", "cursor('up')", "Up", "Moving", "up", display="k / up"),
