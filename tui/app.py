@@ -95,6 +95,7 @@ class IamExploreApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "iam-explore"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings("app")
 
     def __init__(
@@ -304,13 +305,13 @@ class IamExploreApp(App[int]):
         elif word == "save":
             self.save_snapshot(arg or None)
         elif word in ("reload", "r"):
-            self.reload()
+            self.request_reload()
         elif word in ("undo", "redo"):
             self.undo_redo(word)
         elif word in ("help", "h"):
             self.action_help()
         elif word in ("q", "quit"):
-            self.exit(0)
+            self.confirm_discard("quit", lambda: self.exit(0))
         elif word:
             self.notify(f"unknown command :{word} (? lists commands)", severity="error")
 
@@ -332,11 +333,42 @@ class IamExploreApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        """``q`` closes a dialog first, then quits."""
+        """``q`` closes a dialog first, then quits (asking first if what-if work would be lost)."""
         if len(self.screen_stack) > 2:
             self.pop_screen()
             return
-        self.exit(0)
+        self.confirm_discard("quit", lambda: self.exit(0))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Over a dialog, ``q`` is the dialog's own key (or none): the footer hides "Quit"."""
+        return not (action == "quit" and len(self.screen_stack) > 2)
+
+    def request_reload(self) -> None:
+        """``R`` and ``:reload``: reload, asking first if what-if changes would be lost."""
+        self.confirm_discard("reload", self.reload)
+
+    def confirm_discard(self, verb: str, then: Any) -> None:
+        """Run ``then`` now, or after a yes when the what-if session has unsaved changes."""
+        session = self.session
+        if session is None or not session.modified:
+            then()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        changes = "; ".join(c.description for c in session.history)
+        question = (
+            f"{len(session.history)} what-if change(s) are not saved: {changes}.\n"
+            f"To keep them, answer n and run :export DIR (writes the changed policies as "
+            f"JSON files).\n{verb.capitalize()} and lose them?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.push_screen(
+            ConfirmScreen(f"{verb.capitalize()}: unsaved what-if changes", question), answered
+        )
 
     # -- what-if --------------------------------------------------------------------------
 
@@ -538,7 +570,9 @@ class IamExploreApp(App[int]):
         yield SystemCommand(
             "denial: explain", "Paste an authorization-failure message", self.open_denial
         )
-        yield SystemCommand("account: reload", "Reload or re-fetch the account", self.reload)
+        yield SystemCommand(
+            "account: reload", "Reload or re-fetch the account", self.request_reload
+        )
         if self.live is not None:
             yield SystemCommand(
                 "account: save snapshot", "Write the live account to a file", self.save_snapshot

@@ -28,6 +28,7 @@ from core.denial import DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
 from tui.commands.explain_denial import renderables
+from tui.widgets.footer import KeyFooter
 
 HINT = (
     "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
@@ -119,6 +120,7 @@ class DenialScreen(ModalScreen[Any]):
             yield Static("", id="denial-error", markup=False)
             with VerticalScroll(id="denial-result", can_focus=True):
                 yield Static("", id="denial-output")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#denial-input", TextArea).focus()

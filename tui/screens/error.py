@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.footer import KeyFooter
+
 
 class ErrorScreen(ModalScreen[None]):
     """Shows ``title`` and ``message``; escape or enter closes it."""
@@ -24,3 +26,4 @@ class ErrorScreen(ModalScreen[None]):
             body.border_title = self.title_text
             yield Static(self.message, id="error-message", markup=False)
             yield Static("escape closes", classes="hint")
+        yield KeyFooter()

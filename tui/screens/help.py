@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from tui.keymap import keymap_markdown
+from tui.widgets.footer import KeyFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -30,6 +31,7 @@ class HelpScreen(ModalScreen[None]):
                 classes="help-intro",
             )
             yield Markdown(keymap_markdown(), id="help-keys")
+        yield KeyFooter()
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from core.edges import why_not
 from core.findings import Finding
@@ -27,6 +27,7 @@ from core.services import SERVICES
 from tui.keymap import bindings
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
+from tui.widgets.footer import KeyFooter
 from tui.widgets.index import EdgeIndex, edge_label, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
@@ -84,19 +85,19 @@ class MainScreen(Screen[None]):
             with Vertical(id="users-pane", classes="pane"):
                 yield PaneTable(
                     "users",
-                    [("name", "user", 22), ("groups", "groups", 22), ("esc", "edges", 10)],
+                    [("name", "user", 8), ("groups", "groups", 4), ("esc", "edges", 7)],
                     id="users",
                 )
             with Vertical(id="roles-pane", classes="pane"):
                 yield PaneTable(
                     "roles",
-                    [("name", "role", 32), ("trusts", "trusted by", 16), ("esc", "", 5)],
+                    [("name", "role", 12), ("trusts", "trusted by", 6), ("esc", "", 5)],
                     id="roles",
                 )
             with Vertical(id="services-pane", classes="pane"):
                 yield PaneTable(
                     "services",
-                    [("edges", "edges", 5), ("roles", "roles", 5), ("name", "service", 30)],
+                    [("edges", "edges", 5), ("roles", "roles", 5), ("name", "service", 10)],
                     id="services",
                 )
         with Horizontal(id="bottom"):
@@ -106,9 +107,9 @@ class MainScreen(Screen[None]):
                     [
                         ("esc", "esc", 7),
                         ("cond", "cond", 6),
-                        ("source", "source", 16),
-                        ("target", "role / target", 18),
-                        ("via", "service / method", 14),
+                        ("source", "source", 5),
+                        ("target", "role / target", 5),
+                        ("via", "service / method", 5),
                         ("diff", "Δ", 5),
                     ],
                     id="edges",
@@ -120,7 +121,7 @@ class MainScreen(Screen[None]):
             yield Static("escape cancels", classes="hint")
         yield Static("", id="error-panel", markup=False)
         yield CommandBar(id="command-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         titles = {
@@ -793,6 +794,23 @@ class MainScreen(Screen[None]):
             )
         return f"no escalating edge {where}{hint}"
 
+    def action_zoom(self) -> None:
+        """Fill the screen with the focused pane (``z`` again restores the layout)."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if isinstance(focused, PaneTable):
+            target: Widget | None = self.query_one(f"#{focused.pane}-pane")
+        elif isinstance(focused, StatementView | DetailsPane):
+            target = self.details
+        else:
+            target = None
+        if target is None:
+            self.notify("z zooms the focused pane: focus one first (1-5)", timeout=3)
+            return
+        self.maximized = target
+
     def action_show_paths(self) -> None:
         self.explorer.run_command("paths")
 
@@ -812,7 +830,7 @@ class MainScreen(Screen[None]):
         self.explorer.undo_redo("redo")
 
     def action_reload(self) -> None:
-        self.explorer.reload()
+        self.explorer.request_reload()
 
     def action_save_snapshot(self) -> None:
         self.explorer.save_snapshot()

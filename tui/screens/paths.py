@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from core.findings import Finding
 from core.paths import Path
+from tui.widgets.footer import KeyFooter
 from tui.widgets.index import short
 
 
@@ -36,6 +37,7 @@ class PathsScreen(ModalScreen[Finding | None]):
                 yield Static("No principal can escalate to admin.", id="paths-empty")
             yield DataTable(id="paths-table", cursor_type="row")
             yield Static(id="paths-detail", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

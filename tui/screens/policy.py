@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from core.decision import StatementRef
+from tui.widgets.footer import KeyFooter
 
 
 def statement_lines(document_pretty: str, index: int) -> set[int]:
@@ -70,6 +71,7 @@ class PolicyScreen(ModalScreen[None]):
                 ),
                 id="policy-json",
             )
+        yield KeyFooter()
         self.marked = marked
 
     def on_mount(self) -> None:

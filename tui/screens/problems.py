@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core.errors import Problem
+from tui.widgets.footer import KeyFooter
 
 
 class ProblemsScreen(ModalScreen[None]):
@@ -31,6 +32,7 @@ class ProblemsScreen(ModalScreen[None]):
                 yield Static("No policy problems: every policy parsed cleanly.")
             table: DataTable[str] = DataTable(id="problems-table", cursor_type="row")
             yield table
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

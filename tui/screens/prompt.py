@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.widgets.footer import KeyFooter
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one value; returns it, or ``None`` on escape."""
@@ -24,6 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="prompt-body", classes="modal-body"):
             yield Static(self.question, markup=False)
             yield Input(self.value, id="prompt-input")
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -25,6 +25,7 @@ from core.decision import StatementRef
 from core.errors import IamExploreError
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
+from tui.widgets.footer import KeyFooter
 from tui.widgets.index import owned_policies, service_by_id, short, statement_owner
 
 
@@ -228,7 +229,7 @@ class WhatIfScreen(ModalScreen[Any]):
     """Choose a change for the selection; returns the ``Change`` (or ``None``)."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", show=True),
+        Binding("escape,q", "dismiss(None)", "Cancel", show=True),
         Binding("j", "cursor('down')", show=False),
         Binding("k", "cursor('up')", show=False),
     ]
@@ -251,6 +252,7 @@ class WhatIfScreen(ModalScreen[Any]):
                 *(Option(o.label, id=str(n)) for n, o in enumerate(self.options)),
                 id="whatif-options",
             )
+        yield KeyFooter()
 
     def action_cursor(self, direction: str) -> None:
         ol = self.query_one(OptionList)
@@ -305,6 +307,7 @@ class EditorScreen(ModalScreen[Any]):
                 self.spec.text, id="editor", show_line_numbers=True, tab_behavior="indent"
             )
             yield Static("", id="editor-status", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
