@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -127,6 +127,7 @@ class IamExploreApp(App[int]):
         self._mtime: int | None = None
         self._mtime_offered: int | None = None
         self._whatif_busy = False
+        self._hint_hidden = False
         self.last_diff_seconds: float | None = None
         """Re-analysis time of the last what-if change (benchmarks)."""
 
@@ -232,6 +233,15 @@ class IamExploreApp(App[int]):
         if not self.live_mode:
             self._mtime = snapshot_mtime(self.snapshot)
             self._mtime_offered = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """The first key hides the launch hint (then keys go on as usual)."""
+        if isinstance(event, events.Key) and not self._hint_hidden:
+            screen = self.screen
+            if isinstance(screen, MainScreen) and screen.is_attached:
+                self._hint_hidden = True
+                screen.hide_first_hint()
+        await super().on_event(event)
 
     # -- errors: the one Worker.StateChanged handler ----------------------------------------
 
@@ -490,7 +500,9 @@ class IamExploreApp(App[int]):
         if denial is None or not hasattr(denial, "DenialScreen"):
             self.notify("explaining a denial is not available yet", severity="warning")
             return
-        self.push_screen(denial.DenialScreen(self.session), self._denial_done)
+        example = None if self.live_mode else denial.example_for(self.snapshot)
+        screen = denial.DenialScreen(self.session, example=example)
+        self.push_screen(screen, self._denial_done)
 
     def _denial_done(self, result: Any) -> None:
         """The denial screen returns the suggested fix: try it as a what-if.

@@ -30,7 +30,8 @@ async def test_opens_midsize_sample_with_all_panes() -> None:
         assert not any(f.source_is_admin for f in shown)  # hidden by default
         assert shown[0].escalation == "admin"  # escalating edges first
         header = str(main.query_one("#header").render())
-        assert account.account_id in header and "admin edges" in header
+        assert account.account_id in header and "(PassRole 38, other 47)" in header
+        assert "▲ ADMIN 58" in header  # 58 = escalations to admin, PassRole and other methods
         assert main.query_one("#loading").display is False
         assert main.details.subject.startswith("edge:")
         # admin-equivalent principals have no listed edges, so there is no key to show them;

@@ -7,8 +7,13 @@ import argparse
 
 def run(args: argparse.Namespace) -> int:
     """Open the explorer on ``args.snapshot`` or on a live account (``args.profile``...)."""
-    from tui.app import IamExploreApp
+    import os
 
+    from tui.app import IamExploreApp
+    from tui.colour import no_colour
+
+    if no_colour():  # Textual reads NO_COLOR (and removes it) when the app is created
+        os.environ["NO_COLOR"] = "1"
     app = IamExploreApp(
         getattr(args, "snapshot", None),
         profile=getattr(args, "profile", None),

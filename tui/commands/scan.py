@@ -13,7 +13,7 @@ from typing import Any
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.loader import load_account
-from core.report import summary, to_json, to_sarif
+from core.report import to_json, to_sarif
 from core.samples import sample_path
 
 EPILOG = """\
@@ -40,7 +40,8 @@ def register(sub: Any) -> None:
         "--fail-on",
         choices=("admin", "any", "never"),
         default="never",
-        help="exit 1 when findings at this level exist (any = admin or gain)",
+        help="exit 1 when findings at this level exist: admin, any (admin or gain), or never "
+        "(the default: exit 0 whatever is found; use --fail-on admin in CI)",
     )
     p.add_argument(
         "--all",
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         _table(analysis, include_admin=args.all, path=args.output)
     else:
         data = (
-            to_sarif(analysis)
+            with_problems(to_sarif(analysis), analysis)
             if args.format == "sarif"
             else to_json(analysis, include_admin_sources=args.all)
         )
@@ -83,44 +84,151 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_MARK = {"admin": "[bold red]ADMIN[/]", "privilege-gain": "[yellow]GAIN[/]", "none": "none"}
+_LEVEL = {"admin": "▲ ADMIN", "privilege-gain": "△ GAIN", "none": "· none"}
+_STYLE = {"admin": "bold red", "privilege-gain": "yellow", "none": "dim"}
+_RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
+
+PROBLEM_RULE = {
+    "id": "policy-problem",
+    "name": "PolicyProblem",
+    "shortDescription": {"text": "A policy AWS would reject, or that is suspicious"},
+    "fullDescription": {
+        "text": "The policy was loaded without the broken part; findings may miss what it grants."
+    },
+    "defaultConfiguration": {"level": "warning"},
+}
+"""The SARIF rule under which policy problems found while loading are reported."""
+
+
+def with_problems(sarif: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
+    """``sarif`` plus one result per policy problem (rule ``policy-problem``), located."""
+    problems = analysis.account.problems
+    if not problems:
+        return sarif
+    run = sarif["runs"][0]
+    run["tool"]["driver"]["rules"].append(PROBLEM_RULE)
+    for p in problems:
+        run["results"].append(
+            {
+                "ruleId": PROBLEM_RULE["id"],
+                "level": "error" if p.severity == "error" else "warning",
+                "message": {"text": p.located()},
+                "locations": [
+                    {
+                        "logicalLocations": [
+                            {"fullyQualifiedName": p.path or p.policy, "kind": "policy"}
+                        ],
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": p.file or analysis.account.source or "."}
+                        },
+                    }
+                ],
+                "properties": {"policy": p.policy, "statement": p.statement},
+            }
+        )
+    return sarif
+
+
+def counts(analysis: Analysis) -> list[str]:
+    """Header lines whose figures add up: PassRole edges and other methods counted apart."""
+    shown = [f for f in analysis.findings if not f.source_is_admin]
+    lines = []
+    for label, group in (
+        ("PassRole edges", [f for f in shown if f.kind == "passrole"]),
+        ("other escalation methods", [f for f in shown if f.kind != "passrole"]),
+    ):
+        by = {k: sum(1 for f in group if f.escalation == k) for k in _RANK}
+        cond = sum(1 for f in group if f.conditional)
+        lines.append(
+            f"{len(group)} {label}: {by['admin']} to admin, {by['privilege-gain']} privilege "
+            f"gain, {by['none']} none ({cond} conditional)"
+        )
+    acct = analysis.account
+    lines.append(
+        f"{len(analysis.paths)} paths to admin · {len(analysis.admins)} principals already "
+        f"admin-equivalent (their own edges are not listed) · {len(acct.problems)} policy problems"
+    )
+    return lines
+
+
+def _name(arn: str) -> str:
+    """``user/ops/alice`` from an ARN (the whole path: names are never cut)."""
+    return arn.split(":", 5)[-1]
 
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """The human report: a table on a terminal (or with ``COLUMNS`` set), else one block per
+    finding, so CI logs (80 columns, no terminal) never break a name mid-word."""
+    import os
 
-    console = Console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
-    s = summary(analysis)
+    from rich.table import Table
+    from rich.text import Text
+
+    from tui.colour import console as make_console
+
+    out = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
+    console: Any = make_console(file=out, highlight=False)
+    blocks = not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit()
     acct = analysis.account
-    console.print(
-        f"[bold]Account {acct.account_id}[/] ({acct.source}): {s['users']} users, "
-        f"{s['roles']} roles, {s['passrole_edges']} PassRole edges, "
-        f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems"
-    )
-    table = Table(show_lines=False, expand=True)
-    for col in ("level", "kind", "source", "target / role", "service", "conditions"):
-        table.add_column(col, overflow="fold")
-    rank = {"admin": 0, "privilege-gain": 1, "none": 2}
+    head = Text()
+    head.append(f"Account {acct.account_id}", style="bold")
+    head.append(f" ({acct.source}): {len(acct.users)} users, {len(acct.roles)} roles")
+    console.print(head, soft_wrap=True)
+    for line in counts(analysis):
+        console.print(Text("  " + line), soft_wrap=True)
     shown = [f for f in analysis.findings if include_admin or not f.source_is_admin]
-    shown.sort(key=lambda f: (rank[f.escalation], f.kind != "passrole", f.source))
-    for f in shown:
-        cond = "; ".join(f.conditions)
-        if f.constraints:
-            cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-        level = _MARK[f.escalation] + (" [cyan](cond)[/]" if f.conditional else "")
-        table.add_row(
-            level,
-            f.kind,
-            f.source.split(":", 5)[-1],
-            f.target.split(":", 5)[-1],
-            f.service or "",
-            cond,
-        )
-    console.print(table)
+    shown.sort(key=lambda f: (_RANK[f.escalation], f.kind != "passrole", f.source))
+    if blocks:
+        for f in shown:
+            block = Text("\n")
+            block.append(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            block.append(f"  {f.kind}")
+            if f.conditional:
+                block.append("  ? conditional", style="cyan")
+            block.append(f"\n  source:  {_name(f.source)}\n  target:  {_name(f.target)}")
+            if f.service:
+                block.append(f"\n  service: {f.service}")
+            for c in f.conditions:
+                block.append(f"\n  condition:  {c}")
+            for c in f.constraints:
+                block.append(f"\n  constraint: {c}")
+            console.print(block, soft_wrap=True)
+    else:
+        table = Table(show_lines=False, expand=True)
+        for col in ("level", "kind", "source", "target / role", "service", "conditions"):
+            table.add_column(col, overflow="fold")
+        for f in shown:
+            cond = "; ".join(f.conditions)
+            if f.constraints:
+                cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
+            level = Text(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            if f.conditional:
+                level.append(" ? cond", style="cyan")
+            table.add_row(
+                level,
+                Text(f.kind),
+                Text(_name(f.source)),
+                Text(_name(f.target)),
+                Text(f.service or ""),
+                Text(cond),
+            )
+        console.print(table)
     if analysis.paths:
-        console.print("[bold]Paths to admin[/] (shortest first)")
+        console.print(Text("\nPaths to admin (shortest first)", style="bold"))
         for p in analysis.paths[:50]:
-            hops = " → ".join(f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops)
-            mark = " (conditional)" if p.conditional else ""
-            console.print(f"  {p.source.split(':', 5)[-1]} → {hops}{mark}  [{p.admin}]")
+            hops = " → ".join(f"{h.finding.kind}:{_name(h.target)}" for h in p.hops)
+            line = Text(f"  {_name(p.source)} → {hops}")
+            if p.conditional:
+                line.append("  ? conditional", style="cyan")
+            line.append(f"\n      admin because: {p.admin}")
+            console.print(line, soft_wrap=True)
+        if len(analysis.paths) > 50:
+            console.print(Text(f"  … {len(analysis.paths) - 50} more (--format json has all)"))
+    if acct.problems:
+        console.print(Text(f"\nPolicy problems ({len(acct.problems)})", style="bold"))
+        for problem in acct.problems:
+            line = Text(f"  {problem.severity.upper()} ", style="yellow")
+            line.append(problem.located())
+            console.print(line, soft_wrap=True)
+    if out is not None:
+        out.close()

@@ -18,9 +18,9 @@ def register(sub: Any) -> None:
 
 
 def run_summary(snapshot: str | None) -> int:
-    from rich.console import Console
+    from tui.colour import console as make_console
 
-    console = Console()
+    console: Any = make_console()
     try:
         account = load_account(snapshot or sample_path())
     except IamExploreError as exc:
@@ -33,7 +33,13 @@ def run_summary(snapshot: str | None) -> int:
         f"SCP levels {len(account.scp_levels)}"
     )
     if account.problems:
-        console.print(f"  [yellow]{len(account.problems)} policy problems[/]")
+        from rich.text import Text
+
+        console.print(Text(f"  {len(account.problems)} policy problems:", style="yellow"))
+        for problem in account.problems:
+            console.print(
+                Text(f"    {problem.severity.upper()} {problem.located()}"), soft_wrap=True
+            )
     return 0
 
 

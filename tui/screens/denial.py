@@ -3,9 +3,10 @@
 The user pastes the decoded JSON of ``aws sts decode-authorization-message``; ``ctrl+s`` (or the
 button) explains it against the explorer's current account in a thread worker, showing the same
 explanation as ``iam-explore explain-denial``: who, what, why, the least-privilege fix as
-highlighted JSON and what the fix would cause. ``a`` posts :class:`DenialScreen.FixChosen` (to
-the app, and as the dismiss result) so the explorer applies the fix as a what-if. Bad input never
-crashes the screen: the located error is shown inline.
+highlighted JSON and what the fix would cause. A sample that ships a decoded example message
+(``<sample>.decoded-denial.txt``) offers it on ``e``. ``a`` posts
+:class:`DenialScreen.FixChosen` (to the app, and as the dismiss result) so the explorer applies
+the fix as a what-if. Bad input never crashes the screen: the located error is shown inline.
 """
 
 from __future__ import annotations
@@ -32,9 +33,29 @@ from tui.widgets.footer import KeyFooter
 
 HINT = (
     "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
-    "is fine), then ctrl+s. An encoded message needs a live session to decode: run the AWS CLI "
-    "command first, or `iam-explore explain-denial --profile NAME --encoded TEXT`."
+    "is fine), then ctrl+s."
 )
+
+ENCODED = (
+    "This is an encoded message: decode it first with `aws sts decode-authorization-message "
+    "--encoded-message TEXT` (needs sts:DecodeAuthorizationMessage) and paste the output."
+)
+"""The one line shown when the pasted text is still encoded."""
+
+EXAMPLE_SUFFIX = ".decoded-denial.txt"
+"""A sample's decoded example denial sits next to it: ``classic-story.decoded-denial.txt``."""
+
+
+def example_for(snapshot: object) -> str | None:
+    """The decoded example message shipped next to ``snapshot`` (a path), if there is one."""
+    from pathlib import Path
+
+    try:
+        path = Path(str(snapshot))
+        example = path.with_name(path.stem + EXAMPLE_SUFFIX)
+        return example.read_text(encoding="utf-8") if example.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _looks_encoded(text: str) -> bool:
@@ -67,6 +88,7 @@ class DenialScreen(ModalScreen[Any]):
         Binding("ctrl+s", "explain", "Explain", show=True, priority=True, id="denial-explain"),
         Binding("a", "apply_fix", "Apply fix as what-if", show=True, id="denial-apply"),
         Binding("escape", "close", "Close", show=True, priority=True, id="denial-close"),
+        Binding("e", "example", "Example from this sample", show=True, priority=True),
     ]
 
     @dataclass
@@ -83,10 +105,12 @@ class DenialScreen(ModalScreen[Any]):
         policy_name: str
         document_text: str
 
-    def __init__(self, source: Any, text: str = "") -> None:
+    def __init__(self, source: Any, text: str = "", example: str | None = None) -> None:
         super().__init__()
         self.source = source
         self.initial_text = text
+        self.example = example
+        """This sample's decoded example message (``e`` pastes it into the empty box)."""
         self.result: DenialExplanation | None = None
         """The last explanation (``None`` before one succeeds)."""
         self.error: str | None = None
@@ -112,7 +136,10 @@ class DenialScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="denial-body", classes="modal-body") as body:
             body.border_title = "Explain a denial (ctrl+s explains, a applies the fix, escape)"
-            yield Static(HINT, classes="hint", markup=False)
+            hint = HINT
+            if self.example is not None:
+                hint += " No message at hand? e pastes the example from this sample."
+            yield Static(hint, classes="hint", markup=False, id="denial-hint")
             yield TextArea(self.initial_text, id="denial-input", show_line_numbers=False)
             with Horizontal(id="denial-buttons"):
                 yield Button("Explain (ctrl+s)", id="denial-explain-button", variant="primary")
@@ -130,7 +157,26 @@ class DenialScreen(ModalScreen[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply_fix":
             return self._fix_ready()
+        if action == "example":  # only into an empty box: otherwise e is just a letter
+            return self.example is not None and not self._input_text().strip()
         return True
+
+    def _input_text(self) -> str:
+        try:
+            return self.query_one("#denial-input", TextArea).text
+        except Exception:  # not composed yet
+            return ""
+
+    def action_example(self) -> None:
+        """Paste this sample's decoded example message and explain it."""
+        if self.example is None:
+            return
+        self.query_one("#denial-input", TextArea).text = self.example
+        self.action_explain()
+
+    @on(TextArea.Changed, "#denial-input")
+    def _input_changed(self) -> None:
+        self.refresh_bindings()
 
     def _fix_ready(self) -> bool:
         return self.result is not None and self.result.fix.document_text is not None
@@ -150,11 +196,7 @@ class DenialScreen(ModalScreen[Any]):
         """Parse the pasted text (errors inline) and explain it in a thread worker."""
         text = self.query_one("#denial-input", TextArea).text
         if _looks_encoded(text):
-            self._show_error(
-                "This looks like an encoded message: decoding it needs a live session "
-                "(sts:DecodeAuthorizationMessage). Run `aws sts decode-authorization-message "
-                "--encoded-message ...` and paste its output."
-            )
+            self._show_error(ENCODED)
             return
         try:
             message = parse_message(text)

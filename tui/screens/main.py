@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 PANES = ("users", "roles", "services", "edges", "details")
 
+FIRST_HINT = "n: next escalation · enter: drill in · ?: help (with a tour) · w: what-if · z: zoom"
+"""Shown at launch until the first key."""
+
 
 @dataclass(frozen=True)
 class Location:
@@ -121,6 +124,7 @@ class MainScreen(Screen[None]):
             yield Static("escape cancels", classes="hint")
         yield Static("", id="error-panel", markup=False)
         yield CommandBar(id="command-bar")
+        yield Static(FIRST_HINT, id="first-hint", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -138,6 +142,12 @@ class MainScreen(Screen[None]):
         self.query_one("#whatif-banner").display = False
         self.set_loading(True, "Starting…")
         self.query_one(DetailsPane).show_message("Loading the account…")
+
+    def hide_first_hint(self) -> None:
+        """The first key hides the launch hint."""
+        hint = self.query_one("#first-hint")
+        if hint.display:
+            hint.display = False
 
     def table(self, pane: str) -> PaneTable:
         return self.query_one(f"#{pane}", PaneTable)
@@ -271,11 +281,12 @@ class MainScreen(Screen[None]):
         t.append("iam-explore", style="bold")
         t.append(f" · account {acct.account_id} · {acct.source}\n")
         t.append(f"users {s['users']} · roles {s['roles']} · ")
-        shown = sum(1 for f in self.index.findings if not f.source_is_admin)
-        t.append(f"edges {shown} · ")
-        t.append(f"admin edges {s['admin']}", style=pal.admin if s["admin"] else "")
+        shown = [f for f in self.index.findings if not f.source_is_admin]
+        passrole = sum(1 for f in shown if f.kind == "passrole")
+        t.append(f"edges {len(shown)} (PassRole {passrole}, other {len(shown) - passrole}) · ")
+        t.append(f"▲ ADMIN {s['admin']}", style=pal.admin if s["admin"] else "")
         t.append(" · ")
-        t.append(f"gain {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
+        t.append(f"△ GAIN {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
         t.append(f" · cond {s['conditional']} · paths {s['paths']} · ")
         t.append(f"problems {s['problems']}", style=pal.gain if s["problems"] else "")
         admins = len(self.index.analysis.admins)

@@ -56,6 +56,21 @@ class WhatIfOption:
     label: str
     make: Callable[[], Any] | None = None
     edit: EditSpec | None = None
+    same: tuple[str, ...] = ()
+    """What the change does (``disable``/``edit``, owner, policy, statement): the panel offers
+    each change once, under its first, most specific wording."""
+
+
+def unique(options: list[WhatIfOption]) -> list[WhatIfOption]:
+    """``options`` without the ones that repeat an earlier option's change."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for option in options:
+        if option.same and option.same in seen:
+            continue
+        seen.add(option.same)
+        out.append(option)
+    return out
 
 
 def passrole_template(role: Role | None, service: str | None) -> str:
@@ -98,10 +113,11 @@ def options_for(
                     WhatIfOption(
                         f"Disable {name} {ref.statement.label} (it allows: {reason.text})",
                         make=lambda a=arn, n=name, i=index: whatif.disable_statement(a, n, i),
+                        same=("disable", arn, name, str(index)),
                     )
                 )
     if entity is None:
-        return out
+        return unique(out)
     if isinstance(entity, User):
         for g in entity.groups:
             out.append(
@@ -149,7 +165,7 @@ def options_for(
             ),
         )
     )
-    return out
+    return unique(out)
 
 
 def _statement_options(
@@ -163,6 +179,7 @@ def _statement_options(
             WhatIfOption(
                 f"Disable {ref.statement.label} of the trust policy of {short(role_arn)}",
                 make=lambda: whatif.disable_statement(role_arn, "trust", index),
+                same=("disable", role_arn, "trust", str(index)),
             ),
             WhatIfOption(
                 f"Edit the trust policy of {short(role_arn)}",
@@ -171,6 +188,7 @@ def _statement_options(
                     ref.policy.document.pretty,
                     lambda text, _n: whatif.edit_policy(role_arn, "trust", text),
                 ),
+                same=("edit", role_arn, "trust"),
             ),
         ]
     owner = statement_owner(account, entity.arn, ref) if entity is not None else None
@@ -181,6 +199,7 @@ def _statement_options(
         WhatIfOption(
             f"Disable this statement: {name} {ref.statement.label}",
             make=lambda: whatif.disable_statement(arn, name, index),
+            same=("disable", arn, name, str(index)),
         ),
         WhatIfOption(
             f"Edit this policy: {name}",
@@ -189,6 +208,7 @@ def _statement_options(
                 ref.policy.document.pretty,
                 lambda text, _n: whatif.edit_policy(arn, name, text),
             ),
+            same=("edit", arn, name),
         ),
     ]
 
@@ -213,6 +233,7 @@ def _policy_options(
                 policy.document.pretty,
                 lambda text, _n, o=owner, n=name: whatif.edit_policy(o, n, text),
             ),
+            same=("edit", owner, name),
         )
     ]
     for st in policy.document.statements:
@@ -220,6 +241,7 @@ def _policy_options(
             WhatIfOption(
                 f"Disable {name} {st.label} {st.effect} {', '.join(st.actions)[:60]}",
                 make=lambda o=owner, n=name, i=st.index: whatif.disable_statement(o, n, i),
+                same=("disable", owner, name, str(st.index)),
             )
         )
     return out
