@@ -8,13 +8,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask ``question``; ``y`` returns ``True``, ``n`` or ``escape`` returns ``False``."""
 
     BINDINGS = [
+        HELP,
         Binding("y", "answer(True)", "Yes", show=True),
         Binding("n,escape", "answer(False)", "No", show=True),
     ]

@@ -29,7 +29,7 @@ from core.denial import DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
 from tui.commands.explain_denial import renderables
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 HINT = (
     "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
@@ -63,6 +63,21 @@ def _looks_encoded(text: str) -> bool:
     return bool(t) and t[0] not in '{["' and " " not in t and len(t) > 40
 
 
+class MessageArea(TextArea):
+    """The message box: while it is empty and an example exists, ``e`` is the example key."""
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        screen = self.screen
+        if (
+            key == "e"
+            and not self.text
+            and isinstance(screen, DenialScreen)
+            and screen.example is not None
+        ):
+            return False
+        return super().check_consume_key(key, character)
+
+
 class DenialScreen(ModalScreen[Any]):
     """Explain a pasted authorization failure message against the current account.
 
@@ -85,6 +100,7 @@ class DenialScreen(ModalScreen[Any]):
     """
 
     BINDINGS = [
+        HELP,
         Binding("ctrl+s", "explain", "Explain", show=True, priority=True, id="denial-explain"),
         Binding("a", "apply_fix", "Apply fix as what-if", show=True, id="denial-apply"),
         Binding("escape", "close", "Close", show=True, priority=True, id="denial-close"),
@@ -140,7 +156,7 @@ class DenialScreen(ModalScreen[Any]):
             if self.example is not None:
                 hint += " No message at hand? e pastes the example from this sample."
             yield Static(hint, classes="hint", markup=False, id="denial-hint")
-            yield TextArea(self.initial_text, id="denial-input", show_line_numbers=False)
+            yield MessageArea(self.initial_text, id="denial-input", show_line_numbers=False)
             with Horizontal(id="denial-buttons"):
                 yield Button("Explain (ctrl+s)", id="denial-explain-button", variant="primary")
                 yield Button("Apply fix as what-if (a)", id="denial-apply-button", disabled=True)

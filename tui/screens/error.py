@@ -8,13 +8,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class ErrorScreen(ModalScreen[None]):
     """Shows ``title`` and ``message``; escape or enter closes it."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
+    BINDINGS = [HELP, Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()

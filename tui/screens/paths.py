@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from core.findings import Finding
 from core.paths import Path
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import short
 
 
@@ -20,6 +20,7 @@ class PathsScreen(ModalScreen[Finding | None]):
     """Every path from :attr:`Analysis.paths`; ``enter`` shows the path's first edge."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Close", show=True),
         Binding("enter", "choose", "Show first edge", show=True),
         Binding("j", "cursor('down')", show=False),

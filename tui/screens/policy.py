@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from core.decision import StatementRef
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 
 def statement_lines(document_pretty: str, index: int) -> set[int]:
@@ -40,6 +40,7 @@ class PolicyScreen(ModalScreen[None]):
     """Shows the policy a statement belongs to; escape closes."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q,enter", "dismiss(None)", "Close", show=True),
         Binding("j", "scroll('down')", show=False),
         Binding("k", "scroll('up')", show=False),

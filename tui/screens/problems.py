@@ -9,13 +9,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core.errors import Problem
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class ProblemsScreen(ModalScreen[None]):
     """A table of :class:`core.errors.Problem` with where and what."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Close", show=True),
         Binding("j", "cursor('down')", show=False),
         Binding("k", "cursor('up')", show=False),

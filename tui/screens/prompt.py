@@ -9,13 +9,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one value; returns it, or ``None`` on escape."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=True)]
+    BINDINGS = [HELP, Binding("escape", "dismiss(None)", "Cancel", show=True)]
 
     def __init__(self, question: str, value: str = "") -> None:
         super().__init__()

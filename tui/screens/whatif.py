@@ -25,7 +25,7 @@ from core.decision import StatementRef
 from core.errors import IamExploreError
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
-from tui.widgets.footer import KeyFooter
+from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import owned_policies, service_by_id, short, statement_owner
 
 
@@ -251,6 +251,7 @@ class WhatIfScreen(ModalScreen[Any]):
     """Choose a change for the selection; returns the ``Change`` (or ``None``)."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Cancel", show=True),
         Binding("j", "cursor('down')", show=False),
         Binding("k", "cursor('up')", show=False),
@@ -310,6 +311,7 @@ class EditorScreen(ModalScreen[Any]):
     """
 
     BINDINGS = [
+        HELP,
         Binding("ctrl+s", "apply", "Apply what-if", show=True, priority=True),
         Binding("escape", "dismiss(None)", "Cancel", show=True),
     ]

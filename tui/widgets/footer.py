@@ -8,8 +8,12 @@ terminal (80 columns) cuts the least useful keys, never the one a lost user need
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+HELP = Binding("question_mark", "app.help", "Help", show=True, key_display="?")
+"""``?`` on a dialog: dialogs do not inherit the app's keys, so each one lists this."""
 
 FIRST = ("help",)
 """Actions shown before every other key, in this order."""
