@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from core.decision import PolicyRef, StatementRef
 from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_roles
@@ -49,6 +50,8 @@ class Analysis:
     views: dict[str, PrincipalView] = field(repr=False, default_factory=dict)
     trusted: dict[str, list[tuple[Role, TrustResult]]] = field(repr=False, default_factory=dict)
     cache: Cache | None = field(repr=False, default=None)
+    analysed_at: str = ""
+    """The analysis time (ISO 8601, UTC) that time condition keys were evaluated against."""
 
     def passrole_edges(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "passrole"]
@@ -130,6 +133,8 @@ class Cache:
     ] = field(default_factory=dict)
     views: dict[str, PrincipalView] = field(default_factory=dict)
     view_key: tuple[object, ...] = ()
+    now: float | None = None
+    """The analysis time (epoch seconds) the cached results were computed for."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
     """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
@@ -150,15 +155,24 @@ def _world(account: Account) -> tuple[tuple[object, ...], tuple[object, ...]]:
 
 def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
     """Views of every principal and group; unchanged ones are reused from the cache."""
-    shared = (id(account.groups), id(account.policies), id(account.scp_levels), account.metadata)
+    now = cache.now
+    shared = (
+        id(account.groups),
+        id(account.policies),
+        id(account.scp_levels),
+        account.metadata,
+        now,
+    )
     reuse = cache.view_key == shared
     views: dict[str, PrincipalView] = {}
     for p in account.principals:
         old = cache.views.get(p.arn) if reuse else None
-        views[p.arn] = old if old is not None and old.entity is p else principal_view(account, p)
+        views[p.arn] = (
+            old if old is not None and old.entity is p else principal_view(account, p, now)
+        )
     for g in account.groups:
         old = cache.views.get(g.arn) if reuse else None
-        views[g.arn] = old if old is not None and old.entity is g else group_view(account, g)
+        views[g.arn] = old if old is not None and old.entity is g else group_view(account, g, now)
     cache.views = views
     cache.view_key = shared
     cache.view_account = account
@@ -166,13 +180,29 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
 
 
 def analyse(
-    account: Account, progress: Progress | None = None, cache: Cache | None = None
+    account: Account,
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+    at: datetime | None = None,
 ) -> Analysis:
-    """Analyse every principal of the account, reusing ``cache`` from an earlier analysis."""
+    """Analyse every principal of the account, reusing ``cache`` from an earlier analysis.
+
+    ``at`` is the analysis time that ``aws:CurrentTime``, ``aws:EpochTime`` and
+    ``aws:TokenIssueTime`` are evaluated against (default: the cache's, else now).
+    """
     if cache is None:
         cache = Cache()
+    if at is not None:
+        when = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        now = float(int(when.timestamp()))
+        if cache.now is not None and cache.now != now:
+            cache.powers = None  # admin reasons were decided at another time
+        cache.now = now
+    elif cache.now is None:
+        cache.now = float(int(datetime.now(UTC).timestamp()))
     views = _views(account, cache)
     world, trust_key = _world(account)
+    world = (*world, cache.now)
     if cache.trusted is None or cache.trust_key != trust_key:
         cache.trusted = trusted_roles(account)
         cache.trust_key = trust_key
@@ -188,6 +218,7 @@ def analyse(
     findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
     analysis = _finish(account, views, trusted, powers, findings)
     analysis.cache = cache
+    analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
 
 

@@ -33,12 +33,21 @@ Rules, and the choices made where the documentation is silent:
 - Policy variables are substituted (``variables=True``, policy version 2012-10-17) only for the
   families the docs list as "Policy variables: Supported": String, Bool and ARN *[ops]*; in
   Numeric, Date, Binary and IP values ``${...}`` is literal text. A substituted value is
-  literal (its ``*`` is not a wildcard); a variable without a value makes that one policy value
-  match nothing.
+  literal (its ``*`` is not a wildcard). A variable without a value makes the clause false, also
+  under a negated operator (the statement does not apply: "If AWS cannot resolve a variable this
+  might cause the entire statement to be invalid"), except under ``...IfExists``, which the same
+  page names as the way to keep such statements valid: there that one value matches nothing.
 - Three-valued: an unknown key makes the clause ``UNKNOWN``; a policy value whose variable is
   unknown is an unknown alternative (Kleene OR), so the clause is ``UNKNOWN`` unless another
   value already decides it. An unknown operator evaluates to ``UNKNOWN`` (the loader reports
   it: AWS rejects the policy, "Invalid Condition type").
+- Time keys during analysis (``RequestContext.now`` set, key unknown): ``aws:CurrentTime``,
+  ``aws:EpochTime`` and ``aws:TokenIssueTime`` of a future request with new credentials are an
+  instant from the analysis time on. A clause that comes out the same for every such instant is
+  decided (``DateLessThan`` a past date never holds, ``DateGreaterThan`` a past date always
+  holds); one that changes (a date still to come) stays ``UNKNOWN``. Date comparisons only change
+  at the policy's own instants, so evaluating at the analysis time and at and just after each
+  later policy instant covers every case.
 - ``Bool`` compares ``true``/``false`` ignoring case; ``BinaryEquals`` compares the decoded
   bytes of base64 policy and request values; ``IpAddress`` takes IPv4 and IPv6 CIDR (a bare
   address is /32 or /128); ``Date*`` reads ISO 8601 (a date alone is midnight UTC, no offset
@@ -425,11 +434,15 @@ def _compile_null(key: str, values: tuple[str, ...]) -> _Evaluator:
     return evaluate
 
 
+_Matched = tuple[Predicate, tuple[Predicate, ...], bool, bool]
+
+
 def _compile_matcher(
     family: _Family, values: tuple[str, ...], variables: bool
-) -> Callable[[RequestContext], tuple[Predicate, tuple[Predicate, ...], bool]]:
+) -> Callable[[RequestContext], _Matched]:
     """Returns a function giving, for a context, the static predicate, the predicates of the
-    substituted values, and whether some substituted value is unknown."""
+    substituted values, whether some substituted value is unknown, and whether some variable
+    has no value."""
     if variables and family.parts is not None:
         dynamic = tuple(v for v in values if has_variables(v))
         static_values = tuple(v for v in values if not has_variables(v))
@@ -437,22 +450,23 @@ def _compile_matcher(
         dynamic, static_values = (), values
     static = family.static(static_values)
     if not dynamic:
-        result = (static, (), False)
+        result: _Matched = (static, (), False, False)
         return lambda _ctx: result
     compile_parts = family.parts
     assert compile_parts is not None  # checked above; narrows for mypy
 
-    def matcher(ctx: RequestContext) -> tuple[Predicate, tuple[Predicate, ...], bool]:
+    def matcher(ctx: RequestContext) -> _Matched:
         preds: list[Predicate] = []
-        unknown = False
+        unknown = missing = False
         for text in dynamic:
             parts = resolve(text, ctx)
             if parts is UNKNOWN:
                 unknown = True
             elif isinstance(parts, tuple):
                 preds.append(_cached_parts(compile_parts, parts))
-            # None: a variable without a value; this policy value matches nothing.
-        return static, tuple(preds), unknown
+            else:
+                missing = True  # a variable without a value: this value matches nothing
+        return static, tuple(preds), unknown, missing
 
     return matcher
 
@@ -464,8 +478,50 @@ def _cached_parts(
     return compile_parts(parts)
 
 
+TIME_KEYS: Final = frozenset({"aws:currenttime", "aws:epochtime", "aws:tokenissuetime"})
+"""Keys whose value is the time of the request (or of its credentials' issue)."""
+
+
+def _time_value(key: str, instant: float) -> str:
+    if key == "aws:epochtime":
+        return str(int(instant))
+    return datetime.fromtimestamp(instant, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _over_time(key: str, values: tuple[str, ...], inner: _Evaluator) -> _Evaluator:
+    """``inner`` for a time key: unknown values range over the instants from ``ctx.now`` on."""
+    marks: list[float] = []
+    for v in values:
+        when = _instant(v)
+        if when is not None:
+            marks.append(when.timestamp())
+
+    def evaluate(ctx: RequestContext) -> Tri:
+        if ctx.now is None or ctx.lookup(key) is not UNKNOWN:
+            return inner(ctx)
+        start = float(int(ctx.now))
+        instants = [start, *(t + d for t in marks if t >= start for d in (0.0, 1.0))]
+        seen: set[Tri] = set()
+        for t in instants:
+            seen.add(inner(ctx.with_values({key: _time_value(key, t)})))
+            if len(seen) > 1:
+                return Tri.UNKNOWN
+        return seen.pop()
+
+    return evaluate
+
+
 @lru_cache(maxsize=32768)
 def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
+    inner = _compile_base(clause, variables)
+    key = clause.key.lower()
+    if key in TIME_KEYS and clause.operator != _NULL:
+        # (Null on aws:TokenIssueTime asks whether the credentials are temporary: not a time.)
+        return _over_time(key, tuple(_text(v) for v in clause.values), inner)
+    return inner
+
+
+def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
     op = _parse_operator(clause.operator)
     if op is None:
         return _unknown_operator
@@ -484,15 +540,19 @@ def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
     else:
         on_absent = Tri.of(negated)
     matcher = _compile_matcher(op.base.family, values, variables)
+    strict = not op.if_exists and variables and any(has_variables(v) for v in values)
 
     def evaluate(ctx: RequestContext) -> Tri:
+        if strict and matcher(ctx)[3]:
+            # A variable with no value invalidates the statement, whatever the key holds.
+            return Tri.FALSE
         found = ctx.lookup(key)
         if found is UNKNOWN:
             return Tri.UNKNOWN
         if not found:
             return on_absent
         assert isinstance(found, tuple)  # narrows Value | _Unknown for mypy
-        static, dynamic, unknown = matcher(ctx)
+        static, dynamic, unknown, _ = matcher(ctx)
 
         def matches(v: str) -> Tri:
             if static(v) or any(p(v) for p in dynamic):

@@ -63,6 +63,9 @@ class RequestContext:
     absent: frozenset[str] = frozenset()
     absent_prefixes: tuple[str, ...] = ()
     """Lowercased key prefixes (``aws:principaltag/``) whose keys not in ``values`` are absent."""
+    now: float | None = None
+    """Analysis time (epoch seconds): unknown time keys (``aws:CurrentTime``, ``aws:EpochTime``,
+    ``aws:TokenIssueTime``) are then any instant from ``now`` on (see :mod:`core.conditions`)."""
 
     @staticmethod
     def of(
@@ -72,6 +75,7 @@ class RequestContext:
         unknown_by_default: bool = False,
         absent: Iterable[str] = (),
         absent_prefixes: Iterable[str] = (),
+        now: float | None = None,
     ) -> RequestContext:
         """Build a context from keys in any case and values as str, bool, number or lists."""
         return RequestContext(
@@ -80,6 +84,7 @@ class RequestContext:
             unknown_by_default=unknown_by_default,
             absent=frozenset(k.lower() for k in absent),
             absent_prefixes=tuple(p.lower() for p in absent_prefixes),
+            now=now,
         )
 
     def lookup(self, key: str) -> Value | _Unknown | None:
@@ -101,5 +106,10 @@ class RequestContext:
         merged = dict(self.values)
         merged.update({k.lower(): _norm(v) for k, v in extra.items()})
         return RequestContext(
-            merged, self.unknown, self.unknown_by_default, self.absent, self.absent_prefixes
+            merged,
+            self.unknown,
+            self.unknown_by_default,
+            self.absent,
+            self.absent_prefixes,
+            self.now,
         )

@@ -684,6 +684,25 @@ def _classify(
             "policy or attach another boundary); the identity policies already allow it",
         )
 
+    if gate.startswith("cross-account"):
+        allows = _identity_allows(view, d)
+        own = view.policies.account_id
+        paragraphs.append(
+            f"{resource} belongs to another account than {name}'s ({own}). Cross-account "
+            "access needs both a resource-based policy on the resource that shares it and an "
+            f'identity-based policy that allows it (IAM User Guide, "Cross-account policy '
+            f'evaluation logic")'
+            + (f"; {name}'s identity policies allow it ({_cite(allows)})" if allows else "")
+            + "."
+        )
+        instead = (
+            "a role can be passed only in its own account: pass a role of this account"
+            if action.lower() == PASSROLE.lower()
+            else f"the owner of {resource} must share it with a resource-based policy naming "
+            f"{view.arn} or its account"
+        )
+        return "no-allow", allows, paragraphs, instead
+
     close = _closest(d, "identity")
     refs = _closest_refs(d, "identity")
     text = (

@@ -23,7 +23,7 @@ from core.decision import Decision, StatementRef
 from core.evaluator import PolicySet, Request, evaluate
 from core.findings import Finding, Reason
 from core.model import Account, Role
-from core.principals import trust_policy_ref
+from core.principals import own_account, trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
@@ -59,14 +59,15 @@ def trust_allows(account: Account, role: Role, service: PassRoleService) -> Trus
     """Evaluate the role's trust policy for the service principals (``None``: not trusted)."""
     action = TRUST_ACTION.get(service.id, "sts:AssumeRole")
     ref = trust_policy_ref(role)
+    acct = own_account(account, role.arn)  # a role is passed, and so used, in its own account
     for principal in service.principals:
         ctx = RequestContext.of(
-            {"aws:SourceAccount": account.account_id, "aws:PrincipalIsAWSService": "true"},
+            {"aws:SourceAccount": acct, "aws:PrincipalIsAWSService": "true"},
             unknown_by_default=True,
         )
         d = evaluate(
             Request(principal, action, role.arn, ctx),
-            PolicySet(principal_kind="service", account_id=account.account_id),
+            PolicySet(principal_kind="service", account_id=acct),
             resource_policy=ref,
             resource_must_allow=True,
         )
@@ -137,6 +138,14 @@ def _profile(view: PrincipalView, role: Role) -> tuple[Reason | None, Resolved]:
     decisions = [view.decide(a) for a in PROFILE_ACTIONS]
     r = _resolve_all(decisions)
     if not r.possible:
+        if not role.instance_profiles_known:
+            # The export has no InstanceProfileList for the role: unknown, not none.
+            cond = f"an instance profile holds role {role.name} (the export does not list them)"
+            return Reason(
+                "prerequisite",
+                f"assumed an instance profile holds role {role.name}: the export has no "
+                "InstanceProfileList for it",
+            ), Resolved(True, True, (cond,))
         return None, r
     refs = tuple(s for d in decisions for s in d.allowed_by)
     return Reason(

@@ -10,9 +10,14 @@ evaluates requests to allow or deny access":
    the session policy) or in the resource-based policy grants the request; a resource policy that
    names the principal's account delegates to the identity policies; a role trust policy must
    allow ``sts:AssumeRole`` in every case ("IAM role trust policies ... must explicitly allow");
-   an implicit deny in a boundary does not limit a resource-policy grant to an IAM user ARN but
-   does limit one to a role ARN;
-4. cross account: both the identity policies and the resource policy must allow.
+   an implicit deny in a boundary or session policy does not limit a resource-policy grant to an
+   IAM user ARN nor to the session ARN itself, but does limit one that names the role ARN (in
+   ``Principal`` or through ``aws:PrincipalArn``): the rule follows what the policy names;
+4. cross account ("Cross-account policy evaluation logic": "To allow cross-account access, you
+   attach a resource-based policy to the resource that you want to share. You must also attach an
+   identity-based policy to the identity that acts as the principal in the request."): both the
+   identity policies and a resource policy must allow; with no resource policy the request is an
+   implicit deny whatever the identity policies say.
 
 Context keys may be *unknown* (analysis): then a statement can match only under conditions, and
 the decision says which (``Decision.requirements``) instead of guessing.
@@ -232,7 +237,9 @@ def _resource_match(
         if variables and has_variables(pattern):
             parts = resolve(pattern, ctx)
             if parts is None:
-                continue
+                # "IAM policy elements: Variables and tags": a variable AWS cannot resolve
+                # makes the whole statement invalid, so it does not apply (also for NotResource).
+                return Tri.FALSE, None
             if parts is UNKNOWN:
                 result = Tri.UNKNOWN
                 unknown_clause = ConditionClause("ResourceVariable", pattern, (resource,))
@@ -248,7 +255,7 @@ def _resource_match(
     return result, (unknown_clause if result is Tri.UNKNOWN else None)
 
 
-PrincipalMatch = Literal["named", "account", "none"]
+PrincipalMatch = Literal["named", "role", "account", "none"]
 
 
 def principal_account(principal: str) -> str:
@@ -265,15 +272,24 @@ def _session_role_arn(principal: str) -> str | None:
     return None
 
 
+def _is_role_arn(arn: str) -> bool:
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/")
+
+
 def principal_match(spec: PrincipalSpec, principal: str) -> PrincipalMatch:
     """How a ``Principal`` element matches the requesting principal.
 
-    ``named``: the principal itself (its ARN, its session, ``"*"``, a service principal);
-    ``account``: the principal's account (``123456789012`` or ``arn:aws:iam::...:root``), which
-    delegates the decision to the account's identity policies.
+    ``named``: the principal itself (a user ARN, the session ARN itself, ``"*"``, a service
+    principal); ``role``: the ARN of the role behind the caller (the caller is that role or one
+    of its sessions), whose grants an implicit deny in the role's boundary or session policy
+    limits ("Policy evaluation logic"; the rule follows what the policy names); ``account``: the
+    principal's account (``123456789012`` or ``arn:aws:iam::...:root``), which delegates the
+    decision to the account's identity policies.
     """
+    is_role = _is_role_arn(principal)
     if spec.wildcard:
-        return "named"
+        return "role" if is_role else "named"
     lowered = principal.lower()
     if any(s.lower() == lowered for s in spec.service):
         return "named"
@@ -284,17 +300,28 @@ def principal_match(spec: PrincipalSpec, principal: str) -> PrincipalMatch:
     result: PrincipalMatch = "none"
     for value in spec.aws:
         if value == principal:
-            return "named"
+            return "role" if is_role else "named"
         if (
             role_name
             and value.startswith("arn:")
             and value.split(":")[4:5] == [acct]
             and (value.endswith(f":role/{role_name}") or value.endswith(f"/{role_name}"))
         ):
-            return "named"
+            return "role"
         if acct and (value == acct or value == f"arn:aws:iam::{acct}:root"):
             result = "account"
     return result
+
+
+def _names_role_by_condition(st: Statement, principal: str) -> bool:
+    """Whether a statement that matched a role or its session by ``"*"`` names the role through
+    ``aws:PrincipalArn`` (whose value for a session is the role's ARN)."""
+    if not (_is_role_arn(principal) or _session_role_arn(principal)):
+        return False
+    return any(
+        c.key.lower() == "aws:principalarn" and "Not" not in c.operator and c.operator != "Null"
+        for c in st.conditions
+    )
 
 
 @dataclass
@@ -305,8 +332,10 @@ class _LayerResult:
     denies: list[StatementRef] = field(default_factory=list)
     cond_allows: list[ConditionalMatch] = field(default_factory=list)
     cond_denies: list[ConditionalMatch] = field(default_factory=list)
-    # resource layer only: allows that name the principal itself
+    # resource layer only: allows that name the principal itself (``direct``), and those that
+    # name the role behind it (``limited``: a boundary or session policy implicit deny limits them)
     direct: Tri = Tri.FALSE
+    limited: Tri = Tri.FALSE
     direct_allows: list[StatementRef] = field(default_factory=list)
     direct_cond: list[ConditionalMatch] = field(default_factory=list)
 
@@ -342,6 +371,12 @@ def _eval_layer(
                     if misses is not None:
                         misses.append(Miss(StatementRef(ref, st), "principal does not match"))
                     continue
+                if (
+                    pmatch == "named"
+                    and st.principal.wildcard
+                    and _names_role_by_condition(st, req.principal)
+                ):
+                    pmatch = "role"
             c, clauses = evaluate_conditions(st.conditions, req.context, variables=variables)
             if rclause is not None:
                 c = c & Tri.UNKNOWN
@@ -365,6 +400,9 @@ def _eval_layer(
                     if pmatch == "named":
                         out.direct = Tri.TRUE
                         out.direct_allows.append(sref)
+                    elif pmatch == "role":
+                        out.limited = Tri.TRUE
+                        out.direct_allows.append(sref)
             else:
                 cm = ConditionalMatch(sref, clauses)
                 if deny:
@@ -375,6 +413,9 @@ def _eval_layer(
                     out.cond_allows.append(cm)
                     if pmatch == "named":
                         out.direct = out.direct | Tri.UNKNOWN
+                        out.direct_cond.append(cm)
+                    elif pmatch == "role":
+                        out.limited = out.limited | Tri.UNKNOWN
                         out.direct_cond.append(cm)
     return out
 
@@ -399,8 +440,11 @@ def evaluate(
     misses: list[Miss] | None = [] if explain_misses else None
     keys: set[str] = set()
     identity = _eval_layer(policies.identity, req, misses, keys)
+    owner = resource_owner(req)
+    same_account = not policies.account_id or owner in ("", policies.account_id)
     if (
-        resource_policy is None
+        same_account
+        and resource_policy is None
         and policies.boundary is None
         and policies.session is None
         and not policies.scp_levels
@@ -441,14 +485,11 @@ def evaluate(
         limits = limits & session.allow
     identity_ok = identity.allow & limits
 
-    owner = req.resource_account or principal_account(req.resource)
-    same_account = not policies.account_id or owner in ("", policies.account_id)
     if resource is None:
-        granted = identity_ok
+        # Another account's resource is shared only by its resource-based policy.
+        granted = identity_ok if same_account else Tri.FALSE
     else:
-        direct = resource.direct
-        if policies.principal_kind == "role":
-            direct = direct & limits  # a boundary limits grants to a role ARN
+        direct = resource.direct | (resource.limited & limits)
         if resource_must_allow or not same_account:
             granted = (
                 resource.allow & (direct | identity_ok)
@@ -481,8 +522,12 @@ def evaluate(
     else:
         # Denied, or (conditional) denied unless the open conditions go the caller's way.
         word = "implicitDeny"
-        decided = _first_gate(
-            identity, boundary, session, scps, resource, granted, resource_must_allow
+        decided = (
+            "cross-account: no resource-based policy shares it"
+            if not same_account and resource is None
+            else _first_gate(
+                identity, boundary, session, scps, resource, granted, resource_must_allow
+            )
         )
     missing = tuple(sorted(k for k in keys if req.context.lookup(k) is None))
     return Decision(
@@ -497,6 +542,14 @@ def evaluate(
         missing_context=missing,
         misses=tuple(misses or ()),
     )
+
+
+def resource_owner(req: Request) -> str:
+    """The account that owns the request's resource: ``resource_account``, else the account in
+    its ARN; ``""`` when neither names a 12-digit account (``*``, S3 buckets, AWS managed
+    policies, a resource the caller picks)."""
+    owner = req.resource_account or principal_account(req.resource)
+    return owner if len(owner) == 12 and owner.isdigit() else ""
 
 
 def _identity_only(
@@ -538,7 +591,9 @@ def _first_gate(
             return f"scp:{name}"
     if resource is not None and resource_must_allow and resource.allow is not Tri.TRUE:
         return "resource"
-    if identity.allow is not Tri.TRUE and (resource is None or resource.direct is not Tri.TRUE):
+    if identity.allow is not Tri.TRUE and (
+        resource is None or (resource.direct | resource.limited) is not Tri.TRUE
+    ):
         return "identity"
     if boundary is not None and boundary.allow is not Tri.TRUE:
         return "boundary"

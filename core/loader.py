@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
+from core.managed import bundle_date, bundled_policy, is_aws_managed
 from core.model import (
     Account,
     Group,
@@ -175,6 +176,7 @@ def load_pages(
     users = build("UserDetailList", _user, "users")
     groups = build("GroupDetailList", _group, "groups")
     roles = build("RoleDetailList", _role, "roles")
+    bundled_problems = _add_bundled(users, groups, roles, policies, source)
 
     account_id = ""
     scp_levels: tuple[ScpLevel, ...] = ()
@@ -186,7 +188,9 @@ def load_pages(
             users.values(), groups.values(), roles.values(), policies.values()
         )
     all_problems = [p for c in contexts for p in c.problems]
+    all_problems.extend(bundled_problems)
     all_problems.extend(_reference_problems(users, groups, roles, policies, source))
+    all_problems.extend(_account_problems(account_id, users, groups, roles, policies, source))
     owners: list[User | Group | Role] = [*users.values(), *groups.values(), *roles.values()]
     for item in owners:
         for ip in item.inline_policies:
@@ -384,6 +388,7 @@ def _role(ctx: _Ctx, path: str, raw: Any) -> Role:
         boundary=_boundary(ctx, raw, path),
         tags=_tags(ctx, raw, path),
         instance_profiles=tuple(profiles),
+        instance_profiles_known="InstanceProfileList" in raw,
         create_date=_opt_str(ctx, raw, "CreateDate", path),
         description=_opt_str(ctx, raw, "Description", path),
     )
@@ -462,6 +467,92 @@ def _guess_account(*groups: Iterable[Any]) -> str:
             if len(parts) > 4 and parts[4].isdigit():
                 return parts[4]
     return "000000000000"
+
+
+def _add_bundled(
+    users: Mapping[str, User],
+    groups: Mapping[str, Group],
+    roles: Mapping[str, Role],
+    policies: dict[str, ManagedPolicy],
+    source: str,
+) -> list[Problem]:
+    """Resolve AWS managed policies that entities use but ``Policies`` leaves out (exports made
+    with ``--filter``) from the bundled copy, with a warning naming each policy."""
+    users_of: dict[str, list[str]] = {}
+    entities: list[User | Group | Role] = [*users.values(), *groups.values(), *roles.values()]
+    for e in entities:
+        refs = list(e.attached_policies)
+        if not isinstance(e, Group) and e.boundary:
+            refs.append(e.boundary)
+        for arn in refs:
+            if arn not in policies and is_aws_managed(arn):
+                users_of.setdefault(arn, []).append(f"{e.kind} {e.name}")
+    out: list[Problem] = []
+    if not users_of:
+        return out
+    date = bundle_date()
+    ctx = _Ctx(f"<bundled AWS managed policies, {date}>")
+    for arn, who in users_of.items():
+        raw = bundled_policy(arn)
+        if raw is None:
+            continue  # unknown even to the bundle: _reference_problems reports it
+        policies[arn] = _managed_policy(ctx, arn, raw)
+        more = f" and {len(who) - 1} more" if len(who) > 1 else ""
+        out.append(
+            Problem(
+                f"{who[0]}{more} uses AWS managed policy {arn.rsplit('/', 1)[-1]}, which the "
+                f"export leaves out: its document is taken from iam-explore's bundled copy of "
+                f"AWS managed policies (as of {date}); the account may have a newer version",
+                policy=arn,
+                file=source,
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _account_problems(
+    account_id: str,
+    users: Mapping[str, User],
+    groups: Mapping[str, Group],
+    roles: Mapping[str, Role],
+    policies: Mapping[str, ManagedPolicy],
+    source: str,
+) -> list[Problem]:
+    """An export is one account's: principals of several accounts (two exports concatenated)
+    are reported, naming the accounts. The analysis then creates only the edges AWS allows
+    across accounts (see :mod:`core.evaluator`)."""
+    seen: dict[str, int] = {}
+    items: list[User | Group | Role | ManagedPolicy] = [
+        *users.values(),
+        *groups.values(),
+        *roles.values(),
+        *policies.values(),
+    ]
+    for item in items:
+        acct = arn_account(item.arn)
+        if acct:
+            seen[acct] = seen.get(acct, 0) + 1
+    if len(seen) < 2:
+        return []
+    listed = ", ".join(f"{a} ({n} entities)" for a, n in seen.items())
+    return [
+        Problem(
+            f"the export mixes {len(seen)} accounts: {listed}; it is analysed as account "
+            f"{account_id}, and edges are created only where AWS allows them across accounts "
+            "(a role is passed only in its own account; a cross-account sts:AssumeRole needs "
+            "both the trust policy and the caller's identity policy). Export one account per file",
+            file=source,
+            severity="warning",
+        )
+    ]
+
+
+def arn_account(arn: str) -> str:
+    """The 12-digit account of an ARN, or ``""`` (AWS managed policies, malformed ARNs)."""
+    parts = arn.split(":")
+    acct = parts[4] if len(parts) > 5 else ""
+    return acct if len(acct) == 12 and acct.isdigit() else ""
 
 
 def _reference_problems(

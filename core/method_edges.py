@@ -21,7 +21,7 @@ from core.evaluator import CALLER_CHOSEN, chosen
 from core.findings import Finding, Reason
 from core.methods import METHODS, EscalationMethod
 from core.model import Account, Group, ManagedPolicy, Role, User
-from core.principals import trust_policy_ref
+from core.principals import own_account, trust_policy_ref
 from core.resolve import Resolved, resolve
 from core.view import PrincipalView
 
@@ -140,7 +140,7 @@ def method_edges_for(
             continue
         if existing is not None:
             roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
-            out.extend(_existing_edges(view, method, pre, roles))
+            out.extend(_existing_edges(account, view, method, pre, roles))
             continue
         allowed = view.allow_patterns(method.actions[0])
         if allowed is None:
@@ -198,7 +198,7 @@ def _trust_could_name(account: Account, role_arn: str, principal: str) -> bool:
     role = account.role(role_arn)
     if role is None:
         return False
-    acct = account.account_id
+    acct = own_account(account, principal)
     for st in role.trust_policy.statements:
         if st.effect != "Allow" or st.principal is None:
             continue
@@ -259,6 +259,7 @@ def _resource_for(action: str, first_resource: str) -> str:
 
 
 def _existing_edges(
+    account: Account,
     view: PrincipalView,
     method: EscalationMethod,
     decisions: list[Decision],
@@ -270,8 +271,10 @@ def _existing_edges(
     kind = method.resource_arn.split(":")[2]
     out = []
     for role, _ in roles:
-        if kind == "ec2" and not role.instance_profiles:
+        if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
+        if own_account(account, role.arn) != own_account(account, view.arn):
+            continue  # another account's instances, functions, stacks: not the caller's to use
         cond = f"a {kind} resource running as {role.name} exists"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
         reasons = tuple(

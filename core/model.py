@@ -203,6 +203,9 @@ class Role:
     instance_profiles: tuple[InstanceProfile, ...] = ()
     create_date: str = ""
     description: str = ""
+    instance_profiles_known: bool = True
+    """False when the export has no ``InstanceProfileList`` for the role: its instance profiles
+    are unknown (not none), and an EC2 edge assumes one holds it."""
 
     kind = "role"
 

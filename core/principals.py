@@ -70,6 +70,15 @@ def scp_levels(
     )
 
 
+def own_account(account: Account, principal: User | Role | str) -> str:
+    """The principal's own account: from its ARN (an export may mix accounts), else the
+    export's."""
+    arn = principal if isinstance(principal, str) else principal.arn
+    parts = arn.split(":")
+    acct = parts[4] if len(parts) > 5 else ""
+    return acct if len(acct) == 12 and acct.isdigit() else account.account_id
+
+
 def policy_set(account: Account, principal: User | Role) -> PolicySet:
     """Every policy that applies to the principal's own requests."""
     boundary = None
@@ -85,7 +94,7 @@ def policy_set(account: Account, principal: User | Role) -> PolicySet:
         boundary=boundary,
         scp_levels=scp_levels(account, principal),
         principal_kind=principal.kind,  # type: ignore[arg-type]
-        account_id=account.account_id,
+        account_id=own_account(account, principal),
     )
 
 
@@ -105,7 +114,7 @@ def principal_context(account: Account, principal: User | Role) -> Mapping[str, 
     keys": aws:username for IAM users only, aws:PrincipalArn, aws:PrincipalTag/*, ...)."""
     ctx: dict[str, object] = {
         "aws:PrincipalArn": principal.arn,
-        "aws:PrincipalAccount": account.account_id,
+        "aws:PrincipalAccount": own_account(account, principal),
         "aws:PrincipalType": "User" if isinstance(principal, User) else "AssumedRole",
         "aws:PrincipalIsAWSService": "false",
     }

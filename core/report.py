@@ -49,6 +49,7 @@ def to_json(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[
         "schema_version": SCHEMA_VERSION,
         "account_id": acct.account_id,
         "source": acct.source,
+        "analysed_at": analysis.analysed_at,
         "summary": summary(analysis),
         "problems": [
             {
@@ -149,6 +150,7 @@ def to_sarif(analysis: Analysis) -> dict[str, Any]:
                     }
                 },
                 "results": results,
+                "properties": {"analysed_at": analysis.analysed_at},
             }
         ],
     }

@@ -594,11 +594,14 @@ def run_simulation(sim: Simulation, *, explain: bool = False) -> tuple[Simulatio
     principal = sim.caller_arn or "arn:aws:iam::000000000000:user/simulated-caller"
     key_case = _key_case(sim)
     resource_ref = sim.resource_policy.ref if sim.resource_policy else None
+    # "ResourceOwner": the account of resources whose ARN names none (an S3 bucket); a resource
+    # of another account needs its resource-based policy too (cross-account evaluation logic).
+    owner = principal_account(sim.resource_owner) if sim.resource_owner else ""
     results = []
     for action in sim.actions:
         must_allow = resource_ref is not None and action.lower() in _ASSUME_ACTIONS
         for resource in sim.resources:
-            req = Request(principal, action, resource, context)
+            req = Request(principal, action, resource, context, resource_account=owner)
             d = evaluate(
                 req,
                 policies,

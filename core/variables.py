@@ -3,8 +3,10 @@
 IAM User Guide, "IAM policy elements: Variables and tags": variables are replaced only when the
 policy's ``Version`` is ``2012-10-17`` (otherwise the text is literal); ``${*}``, ``${?}`` and
 ``${$}`` stand for the literal characters; a variable whose key has no value in the request makes
-the element that holds it not match, unless a default is given; multivalued keys cannot be
-used as variables. A substituted value is literal text (its ``*`` is not a wildcard).
+the statement that holds it invalid ("If AWS cannot resolve a variable this might cause the
+entire statement to be invalid"): it does not apply, also through ``NotResource`` or a negated
+operator, unless a default is given (or, in a condition, ``...IfExists``); multivalued keys
+cannot be used as variables. A substituted value is literal text (its ``*`` is not a wildcard).
 """
 
 from __future__ import annotations

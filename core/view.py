@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from core.conditions import context_keys, evaluate_clause
+from core.conditions import TIME_KEYS, context_keys, evaluate_clause
 from core.context import RequestContext
 from core.decision import Decision, PolicyRef
 from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate, matching
@@ -14,6 +14,7 @@ from core.model import Account, Group, Role, Statement, Tag, User
 from core.principals import (
     _inline,
     _managed,
+    own_account,
     policy_set,
     principal_context,
     principal_known_absent,
@@ -87,6 +88,8 @@ class PrincipalView:
     signature: tuple[object, ...]
     region_sensitive: bool
     entity: User | Role | Group | None = None
+    now: float | None = None
+    """Analysis time (epoch seconds): time keys are any instant from it on (``None``: unknown)."""
     _cache: dict[tuple[object, ...], Decision] = field(default_factory=dict, repr=False)
     _base_ctx: RequestContext | None = field(default=None, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)
@@ -115,6 +118,7 @@ class PrincipalView:
                 unknown_by_default=True,
                 absent=self.absent,
                 absent_prefixes=("aws:principaltag/",),
+                now=self.now,
             )
         ctx = self._base_ctx
         if not extra and resource_tags is None and not absent:
@@ -128,7 +132,9 @@ class PrincipalView:
         if extra:
             more.update(extra)
         merged = ctx.with_values(more)
-        return RequestContext(merged.values, merged.unknown, True, ctx.absent | absent, prefixes)
+        return RequestContext(
+            merged.values, merged.unknown, True, ctx.absent | absent, prefixes, ctx.now
+        )
 
     def decide(
         self,
@@ -233,6 +239,8 @@ class PrincipalView:
                         keys.update(statement_keys(s))
         if keys:
             parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
+            if not keys.isdisjoint(TIME_KEYS):
+                parts.append(ctx.now)
         return tuple(parts)
 
 
@@ -255,8 +263,10 @@ def _principal_outcomes(
     return tuple((cid, evaluate_clause(c, ctx, variables=v)) for cid, c, v in clauses)
 
 
-def principal_view(account: Account, principal: User | Role) -> PrincipalView:
-    """The view of a user or role."""
+def principal_view(
+    account: Account, principal: User | Role, now: float | None = None
+) -> PrincipalView:
+    """The view of a user or role (``now``: the analysis time, epoch seconds)."""
     ps = policy_set(account, principal)
     base = dict(principal_context(account, principal))
     base.update(DIRECT_CALL_FACTS)
@@ -266,6 +276,7 @@ def principal_view(account: Account, principal: User | Role) -> PrincipalView:
     personal = any("${" in r.document.text for r in all_refs)
     signature: tuple[object, ...] = (
         principal.kind,
+        ps.account_id,
         tuple(id(r.document) for r in ps.identity),
         id(ps.boundary.document) if ps.boundary else None,
         tuple(tuple(id(r.document) for r in lvl) for lvl in ps.scp_levels),
@@ -291,17 +302,18 @@ def principal_view(account: Account, principal: User | Role) -> PrincipalView:
         signature=signature,
         region_sensitive=region,
         entity=principal,
+        now=now,
     )
 
 
-def group_view(account: Account, group: Group) -> PrincipalView:
+def group_view(account: Account, group: Group, now: float | None = None) -> PrincipalView:
     """A view that holds only a group's policies (what a member gains by joining it)."""
     via = f"via group {group.name}"
     refs = tuple(
         [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
         + [_managed(account, a, via) for a in group.attached_policies]
     )
-    ps = PolicySet(identity=refs, principal_kind="user", account_id=account.account_id)
+    ps = PolicySet(identity=refs, principal_kind="user", account_id=own_account(account, group.arn))
     return PrincipalView(
         arn=group.arn,
         name=group.name,
@@ -312,4 +324,5 @@ def group_view(account: Account, group: Group) -> PrincipalView:
         signature=("group", group.arn),
         region_sensitive=False,
         entity=group,
+        now=now,
     )

@@ -510,3 +510,17 @@ def test_snapshot_that_allows_the_request_says_so(
     assert "refresh the snapshot" in out["fix"]["instead"]
     assert any("the snapshot allows this request" in n for n in out["notes"])
     assert "AllowPassEC2Role" in {s["policy"] for s in out["statements"]}
+
+
+def test_passing_a_role_of_another_account_is_explained_as_cross_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "Cross-account policy evaluation logic": the identity policy alone cannot reach another
+    # account's resource; iam:PassRole has no resource-based policy, so no fix policy helps.
+    foreign = "arn:aws:iam::444455556666:role/AdminEC2"
+    account = snapshot(tmp_path, stmt("Allow", ["iam:PassRole", "ec2:RunInstances"]))
+    out = explain(capsys, write(tmp_path, message(ALICE, resource=foreign)), "--snapshot", account)
+    assert out["blocked_by"] == "no-allow"
+    assert "Cross-account" in out["explanation"]
+    assert out["fix"]["policy"] is None
+    assert "only in its own account" in out["fix"]["instead"]

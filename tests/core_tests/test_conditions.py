@@ -410,16 +410,32 @@ ROWS = [
         "",
         F,
     ),
+    # "Variables and tags": "If AWS cannot resolve a variable this might cause the entire
+    # statement to be invalid" -- the clause is false whatever the other values or the negation.
     r(
-        "vars/no-value-other-value-still-OR",
+        "vars/no-value-invalidates-even-with-another-value",
         "StringEquals",
         ["${aws:PrincipalTag/team}", "x"],
         "x",
-        T,
+        F,
     ),
     r(
-        "vars/no-value-negated-excludes-nothing",
+        "vars/no-value-negated-is-false-too",
         "StringNotEquals",
+        "${aws:PrincipalTag/team}",
+        "x",
+        F,
+    ),
+    r(
+        "vars/no-value-arn-negated-is-false-too",
+        "ArnNotLike",
+        "arn:aws:iam::111122223333:user/${aws:username}",
+        "arn:aws:iam::111122223333:user/bob",
+        F,
+    ),
+    r(
+        "vars/no-value-ifexists-keeps-the-statement-valid",
+        "StringNotEqualsIfExists",
         "${aws:PrincipalTag/team}",
         "x",
         T,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from core.analysis import Analysis, analyse
@@ -18,7 +19,7 @@ from core.samples import sample_path
 
 EPILOG = """\
 JSON contract (stable; see README "scan JSON"):
-  {"schema_version", "account_id", "source", "summary": {...}, "problems": [...],
+  {"schema_version", "account_id", "source", "analysed_at", "summary": {...}, "problems": [...],
    "admins": [...], "findings": [...], "paths": [...]}
 Each finding: kind ("passrole" or a method id), source, role, service, target, escalation
 (admin | privilege-gain | none), conditional, conditions, constraints, gained, references,
@@ -49,8 +50,26 @@ def register(sub: Any) -> None:
         help="also list findings marked source_is_admin (admin-equivalent principals are "
         "listed under admins; their own edges are not enumerated)",
     )
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        type=parse_at,
+        help="evaluate aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime against this time "
+        "(default: now; recorded in the report as analysed_at)",
+    )
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.set_defaults(func=run)
+
+
+def parse_at(text: str) -> datetime:
+    """An ISO 8601 date or date-time (UTC when it names no offset), for ``--at``."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date or time (e.g. 2026-12-01T09:00:00Z)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _failing(analysis: Analysis, level: str) -> bool:
@@ -64,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return 2
-    analysis = analyse(account)
+    analysis = analyse(account, at=getattr(args, "at", None))
     if args.format == "table":
         text = None
         _table(analysis, include_admin=args.all, path=args.output)
@@ -172,7 +191,8 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     acct = analysis.account
     head = Text()
     head.append(f"Account {acct.account_id}", style="bold")
-    head.append(f" ({acct.source}): {len(acct.users)} users, {len(acct.roles)} roles")
+    head.append(f" ({acct.source}): {len(acct.users)} users, {len(acct.roles)} roles; ")
+    head.append(f"time keys at {analysis.analysed_at}")
     console.print(head, soft_wrap=True)
     for line in counts(analysis):
         console.print(Text("  " + line), soft_wrap=True)

@@ -91,8 +91,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--resource-owner",
         metavar="ARN",
-        help="owner of resources whose ARN names no account; checked but not yet used: "
-        "such resources are evaluated as in the caller's account",
+        help="owner of resources whose ARN names no account (arn:aws:iam::ACCOUNT:root); a "
+        "resource in another account than the caller's is allowed only when a resource-based "
+        "policy shares it",
     )
     p.add_argument(
         "--context-entries",

@@ -1,4 +1,5 @@
-"""``iam-explore summary``: a one-screen summary of an account (no UI needed)."""
+"""``iam-explore summary``: a one-screen summary of an account (no UI needed): its size, and
+what the analysis found (findings, PassRole edges, admin edges, paths to admin)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,30 @@ import argparse
 import sys
 from typing import Any
 
+from core.analysis import analyse
 from core.errors import IamExploreError
 from core.loader import load_account
+from core.report import summary
 from core.samples import sample_path
 
 
 def register(sub: Any) -> None:
+    from tui.commands.scan import parse_at
+
     p = sub.add_parser("summary", help="print a short summary of an account snapshot")
     p.add_argument("snapshot", nargs="?", help="snapshot file or directory (default: sample)")
-    p.set_defaults(func=lambda a: run_summary(a.snapshot))
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        type=parse_at,
+        help="time to evaluate time condition keys against (default: now)",
+    )
+    p.set_defaults(func=lambda a: run_summary(a.snapshot, getattr(a, "at", None)))
 
 
-def run_summary(snapshot: str | None) -> int:
+def run_summary(snapshot: str | None, at: Any = None) -> int:
+    from rich.markup import escape
+
     from tui.colour import console as make_console
 
     console: Any = make_console()
@@ -26,12 +39,22 @@ def run_summary(snapshot: str | None) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {exc}", file=sys.stderr)
         return 2
-    console.print(f"[bold]Account {account.account_id}[/] from {account.source}")
+    analysis = analyse(account, at=at)
+    s = summary(analysis)
+    console.print(f"[bold]Account {escape(account.account_id)}[/] from {escape(account.source)}")
     console.print(
-        f"  users {len(account.users)}  groups {len(account.groups)}  "
-        f"roles {len(account.roles)}  managed policies {len(account.policies)}  "
-        f"SCP levels {len(account.scp_levels)}"
+        f"  users {s['users']}  groups {s['groups']}  roles {s['roles']}  "
+        f"managed policies {s['policies']}  SCP levels {s['scp_levels']}"
     )
+    from tui.commands.scan import counts
+
+    for line in counts(analysis):  # PassRole edges and other methods counted apart
+        console.print(f"  {escape(line)}")
+    console.print(
+        f"  conditional findings {s['conditional']}  "
+        f"admin-equivalent principals {s['admin_principals']}"
+    )
+    console.print(f"  time keys evaluated at {analysis.analysed_at}")
     if account.problems:
         from rich.text import Text
 

@@ -266,6 +266,8 @@ class DetailsPane(VerticalScroll):
         if role.instance_profiles:
             names = ", ".join(ip.name for ip in role.instance_profiles)
             t.append(f"instance profiles: {names}\n")
+        elif not role.instance_profiles_known:
+            t.append("instance profiles: unknown (the export has no InstanceProfileList)\n")
         _policies(t, index.account, role, p)
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
