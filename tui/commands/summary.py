@@ -46,10 +46,15 @@ def run_summary(snapshot: str | None, at: Any = None) -> int:
         f"  users {s['users']}  groups {s['groups']}  roles {s['roles']}  "
         f"managed policies {s['policies']}  SCP levels {s['scp_levels']}"
     )
+    console.print(
+        f"  findings {s['findings']}  PassRole edges {s['passrole_edges']}  "
+        f"admin edges {s['admin']} (PassRole and other methods)  paths {s['paths']}",
+        soft_wrap=True,
+    )
     from tui.commands.scan import counts
 
-    for line in counts(analysis):  # PassRole edges and other methods counted apart
-        console.print(f"  {escape(line)}")
+    for line in counts(analysis)[:2]:  # the same figures, PassRole and other methods apart
+        console.print(f"    {escape(line)}", soft_wrap=True)
     console.print(
         f"  conditional findings {s['conditional']}  "
         f"admin-equivalent principals {s['admin_principals']}"
