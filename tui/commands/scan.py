@@ -163,8 +163,9 @@ def counts(analysis: Analysis) -> list[str]:
             f"gain, {by['none']} none ({cond} conditional)"
         )
     acct = analysis.account
+    admins = sum(1 for arn in analysis.admins if ":group/" not in arn)  # users and roles
     lines.append(
-        f"{len(analysis.paths)} paths to admin · {len(analysis.admins)} principals already "
+        f"{len(analysis.paths)} paths to admin · {admins} principals already "
         f"admin-equivalent (their own edges are not listed) · {len(acct.problems)} policy problems"
     )
     return lines

@@ -289,7 +289,7 @@ class MainScreen(Screen[None]):
         t.append(f"△ GAIN {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
         t.append(f" · cond {s['conditional']} · paths {s['paths']} · ")
         t.append(f"problems {s['problems']}", style=pal.gain if s["problems"] else "")
-        admins = len(self.index.analysis.admins)
+        admins = sum(1 for arn in self.index.analysis.admins if ":group/" not in arn)
         if admins:
             t.append(f" · already admin {admins}", style=pal.muted)
         self.query_one("#header", Static).update(t)
