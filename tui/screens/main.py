@@ -261,11 +261,12 @@ class MainScreen(Screen[None]):
             s.id: len(index.select(service=s.id, include_admin_sources=self.show_admin_sources))
             for s in SERVICES
         }
-        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], s.name.lower()))
+        trusted = {s.id: len(index.analysis.trusted.get(s.id, [])) for s in SERVICES}
+        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], -trusted[s.id], s.name.lower()))
         return [
             Row(
                 s.id,
-                (str(counts[s.id]), str(len(index.analysis.trusted.get(s.id, []))), Text(s.name)),
+                (str(counts[s.id]), str(trusted[s.id]), Text(s.name)),
                 f"{s.name} {s.id} {' '.join(s.principals)}".lower(),
             )
             for s in ordered
