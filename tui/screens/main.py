@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 PANES = ("users", "roles", "services", "edges", "details")
 
-FIRST_HINT = "n: next escalation · enter: drill in · ?: help (with a tour) · w: what-if · z: zoom"
+FIRST_HINT = "n: next escalation · enter: drill in · ?: help + tour · w: what-if · z: zoom"
 """Shown at launch until the first key."""
 
 
