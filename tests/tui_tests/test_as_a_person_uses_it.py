@@ -246,7 +246,7 @@ async def test_denial_offers_the_sample_example(make_app) -> None:
         assert screen.result is not None
         assert screen.result.principal == USER
         text = screen.query_one("#denial-input", TextArea).text
-        assert json.loads(json.loads(text)["DecodedMessage"])["context"]["resource"] == ROLE
+        assert json.loads(text)["context"]["resource"] == ROLE  # the decoded JSON, indented
         await pilot.press("a")  # the fix as a what-if: the ADMIN edge appears
         await settle(app, pilot)
         assert app.screen is app.main

@@ -11,6 +11,7 @@ the fix as a what-if. Bad input never crashes the screen: the located error is s
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,7 @@ class DenialScreen(ModalScreen[Any]):
         width: 92%; height: 92%; border: round $accent; padding: 0 1; background: $surface;
     }
     DenialScreen #denial-input { height: 10; }
+    DenialScreen.-explained #denial-input { height: 4; }
     DenialScreen #denial-buttons { height: auto; }
     DenialScreen #denial-error { color: $error; height: auto; }
     DenialScreen #denial-result { height: 1fr; }
@@ -187,7 +189,13 @@ class DenialScreen(ModalScreen[Any]):
         """Paste this sample's decoded example message and explain it."""
         if self.example is None:
             return
-        self.query_one("#denial-input", TextArea).text = self.example
+        text = self.example
+        try:  # the CLI prints {"DecodedMessage": "<JSON in a string>"}: show it readable
+            wrapper = json.loads(text)
+            text = json.dumps(json.loads(wrapper["DecodedMessage"]), indent=2)
+        except (ValueError, KeyError, TypeError):
+            pass
+        self.query_one("#denial-input", TextArea).text = text
         self.action_explain()
 
     @on(TextArea.Changed, "#denial-input")
@@ -259,6 +267,7 @@ class DenialScreen(ModalScreen[Any]):
         self.result = result
         self.query_one("#denial-output", Static).update(Group(*renderables(result)))
         self.query_one("#denial-apply-button", Button).disabled = not self._fix_ready()
+        self.add_class("-explained")  # the answer gets the room; the message stays editable
         self.query_one("#denial-result", VerticalScroll).focus()
         self.refresh_bindings()
 
