@@ -78,7 +78,14 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("k", "cursor('up')", "Up", "Moving", "up", display="k / up"),
     KeySpec("g", "cursor('top')", "Top", "Moving", "top", display="g / home"),
     KeySpec("G", "cursor('bottom')", "Bottom", "Moving", "bottom", display="G / end"),
-    KeySpec("enter", None, "Drill in / open policy", "Moving", "drill", display="enter"),
+    KeySpec(
+        "enter",
+        None,
+        "Select the row (Edges follow) / open policy",
+        "Moving",
+        "drill",
+        display="enter",
+    ),
     KeySpec("left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", 0, "["),
     KeySpec(
         "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", 0, "]"

@@ -295,6 +295,12 @@ async def test_zoom_fills_the_screen_with_the_focused_pane(make_app) -> None:
         await pilot.press("z")
         await pilot.pause()
         assert main.maximized is None
+        await pilot.press("5", "z")  # the Details pane, from a focused statement
+        await pilot.pause()
+        assert main.maximized is main.details
+        await pilot.press("escape")  # escape restores too
+        await pilot.pause()
+        assert main.maximized is None
 
 
 def test_columns_fit_content_and_width() -> None:
