@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MONO_TERMS = frozenset({"dumb", "unknown"})
 """``TERM`` values of terminals without colour (besides the ``-mono`` / ``-m`` suffixes)."""
@@ -23,10 +27,10 @@ def no_colour(environ: Mapping[str, str] | None = None) -> bool:
     return term in MONO_TERMS or term.endswith(("-mono", "-m"))
 
 
-def console(**kwargs: object) -> object:
+def console(**kwargs: Any) -> Console:
     """A ``rich.console.Console`` that follows :func:`no_colour` (arguments are passed on)."""
     from rich.console import Console
 
     if no_colour():
         kwargs.setdefault("no_color", True)
-    return Console(**kwargs)  # type: ignore[arg-type]
+    return Console(**kwargs)

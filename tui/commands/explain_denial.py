@@ -284,7 +284,7 @@ def _capabilities(n: int) -> str:
 
 def render(result: DenialExplanation) -> None:
     """Print the explanation with rich."""
-    from rich.console import Console
+    from tui.colour import console as Console  # honours NO_COLOR and mono terminals
 
     console = Console(highlight=False)
     for item in renderables(result):

@@ -38,10 +38,10 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, write, summarise; return the exit code."""
-    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from core.aws import fetch_account, write_snapshot
+    from tui.colour import console as Console  # honours NO_COLOR and mono terminals
 
     err = Console(stderr=True)
     out = Console(highlight=False)

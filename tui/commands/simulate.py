@@ -162,9 +162,10 @@ def render(
     sim: Simulation, results: tuple[SimulationResult, ...], *, table: bool, explain: bool
 ) -> None:
     """Table or plain-text rendering with rich (colour and a symbol per decision)."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from tui.colour import console as Console  # honours NO_COLOR and mono terminals
 
     console = Console(highlight=False)
     index = {id(p.ref): p for p in sim.inputs}
