@@ -15,16 +15,29 @@ from core.decision import PolicyRef, StatementRef
 from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_roles
 from core.edges import to_finding as passrole_finding
 from core.findings import Finding, Reason
-from core.method_edges import MethodEdge, method_edges_for, policy_holders, self_related
+from core.method_edges import (
+    SET_DEFAULT_VERSION,
+    SHARED_METHODS,
+    MethodEdge,
+    assume_role_edges,
+    method_edges_for,
+    policy_holders,
+    self_related,
+)
 from core.method_edges import to_finding as method_finding
 from core.methods import METHODS
 from core.model import Account, Role, User
-from core.paths import Path, find_paths
+from core.paths import Path, admin_distances, find_paths, reaches_admin
 from core.power import (
     AdminReason,
     admin_reason,
+    better_versions,
+    denying_policies,
     gained,
     summarize,
+    with_version,
+    without_boundary,
+    without_policy,
 )
 from core.view import PrincipalView, group_view, principal_view
 
@@ -85,6 +98,7 @@ class _Powers:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
+        self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         # Self-modification is checked on the principal's own ARN: key by ARN as well.
@@ -275,11 +289,15 @@ def _principal_findings(
                 account,
                 view,
                 trusted,
+                SHARED_METHODS,
                 keep_existing=lambda arn: arn in views and powers.admin_of(views[arn]) is not None,
             ),
         )
         cache.by_sig[view.signature] = hit
-    rep, pedges, medges = hit
+    rep, pedges, shared = hit
+    # Trust policies name principals: assume-role edges are the principal's own.
+    own = assume_role_edges(account, view)
+    medges = [*shared, *own]
     is_admin = powers.admin_of(view) is not None
     out: list[Finding] = []
     deps: dict[str, object] = {}
@@ -291,9 +309,15 @@ def _principal_findings(
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
         f = passrole_finding(view, cand, esc, gained_, is_admin)
         out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+    groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
-        if edge.target == view.arn and edge.method.outcome != "policy-write":
+        outcome = edge.method.outcome
+        if edge.target == view.arn and outcome in ("become-user", "become-role", "join-group"):
             continue
+        if outcome == "policy-remove" and edge.target != view.arn:
+            continue  # removing another principal's Deny: judged only on the caller itself
+        if edge.method.outcome == "join-group" and edge.target_name in groups:
+            continue  # already a member
         if edge.target in views:
             deps[edge.target] = views[edge.target].signature
         if edge.existing:
@@ -309,8 +333,14 @@ def _principal_findings(
         esc, gained_ = (
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
         )
+        if (
+            outcome in ("policy-remove", "policy-write")
+            and esc == "none"
+            and (edge.target == view.arn)
+        ):
+            continue  # nothing of its own to lift: no Deny, no boundary, no better version
         f = method_finding(view, edge, esc, gained_, is_admin)
-        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
     return out, tuple(deps.items())
 
 
@@ -337,16 +367,120 @@ def _method_gain(
     edge: MethodEdge,
 ) -> tuple[str, tuple[str, ...]]:
     outcome = edge.method.outcome
+    if edge.method.id == SET_DEFAULT_VERSION:
+        return _version_gain(account, view, edge.target)
+    if outcome == "policy-remove":
+        return _remove_gain(account, view, inline=edge.method.id.startswith("delete-"))
+    if outcome == "service-grant":
+        return "privilege-gain", (f"what the service grants, if {edge.method.needs}",)
+    if "permissions-boundary" in edge.method.id:
+        if edge.target != view.arn:
+            return "none", ()  # escalates only via a path that also reaches the target
+        return _lift_boundary_gain(account, view)
     if outcome == "policy-write":
         if self_related(account, view.entity, edge.target):
-            if view.policies.boundary is not None and "boundary" not in edge.method.id:
+            if view.policies.boundary is not None:
                 return "privilege-gain", ("up to its permissions boundary",)
             return "admin", ("can give itself any permission",)
         return "none", ()  # escalates only via a path that also reaches the target
+    if outcome == "join-group":
+        return _join_gain(account, powers, view, edge.target)
     target = views.get(edge.target)
     if target is None:
         return "none", ()
     return powers.gain(view, target)
+
+
+def _version_gain(
+    account: Account, view: PrincipalView, policy_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What making a better non-default version the default gives (IAM API reference,
+    SetDefaultPolicyVersion: the default version is the operative one).
+
+    For a policy the caller holds: judged on the caller with that version (its boundary and
+    SCPs apply). For another holder's policy: ``none`` for the caller, with an ``admin:`` line
+    when the version grants every sensitive action by itself (paths then use it).
+    """
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    if not found:
+        return "none", ()
+    if not any(r.arn == policy_arn for r in view.policies.identity):
+        admin = next((v for v, a in found if a), None)
+        if admin is not None:
+            return "none", (f"admin: version {admin.version_id} grants every sensitive action",)
+        return "none", ()
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for version, _ in found:
+        swapped = with_version(view, policy_arn, version)
+        reason = admin_reason(account, swapped)
+        if reason is not None:
+            return "admin", (f"admin: with version {version.version_id}, {reason.detail}",)
+        extra = gained(view, swapped)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
+
+
+def _lift_boundary_gain(account: Account, view: PrincipalView) -> tuple[str, tuple[str, ...]]:
+    """Removing (or replacing with a permissive one) its own permissions boundary: what its
+    identity policies allow then. Without a boundary there is nothing to lift (IAM User Guide,
+    "Permissions boundaries for IAM entities": the boundary only limits)."""
+    if view.policies.boundary is None:
+        return "none", ()
+    freed = without_boundary(view)
+    reason = admin_reason(account, freed)
+    if reason is not None:
+        return "admin", (f"admin: without its boundary, {reason.detail}",)
+    extra = gained(view, freed)
+    return ("privilege-gain", summarize(extra)) if extra else ("none", ())
+
+
+def _remove_gain(
+    account: Account, view: PrincipalView, *, inline: bool
+) -> tuple[str, tuple[str, ...]]:
+    """What removing one of its own policies with a Deny gives the caller ("an explicit deny
+    in any of these policies overrides the allow": removing it lets the allows apply)."""
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for ref in denying_policies(view, inline=inline):
+        freed = without_policy(view, ref)
+        reason = admin_reason(account, freed)
+        if reason is not None:
+            return "admin", (f"admin: without {ref.name}, {reason.detail}",)
+        extra = gained(view, freed)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
+
+
+def _join_gain(
+    account: Account, powers: _Powers, view: PrincipalView, group_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What joining a group gives the caller: judged on the caller as a member of it.
+
+    Only users can be members ("An IAM user group is a collection of IAM users": IAM User
+    Guide, "IAM user groups"), so a role gains nothing by itself. A user that becomes a member
+    of a group whose members are admin-equivalent (the group grants ``iam:*``, say, which lets
+    a member rewrite its own permissions) is admin, as its own boundary allows.
+    """
+    user = view.entity
+    group = account.group(group_arn)
+    if not isinstance(user, User) or group is None:
+        return "none", ()
+    key = (view.signature, view.arn, group.arn)
+    hit = powers.joins.get(key)
+    if hit is not None:
+        return hit
+    member = principal_view(account, replace(user, groups=(*user.groups, group.name)))
+    reason = admin_reason(account, member)
+    out: tuple[str, tuple[str, ...]]
+    if reason is not None:
+        out = ("admin", (f"admin: as a member of {group.name}, {reason.detail}",))
+    else:
+        extra = gained(view, member)
+        out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+    powers.joins[key] = out
+    return out
 
 
 def _finish(
@@ -362,5 +496,10 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
+    dist = admin_distances(findings, admins, holders)
+    findings = [
+        replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
+        for f in findings
+    ]
     paths = find_paths(account, findings, admins, holders)
     return Analysis(account, findings, admins, paths, views, trusted)

@@ -109,6 +109,17 @@ class _Launch:
     regions: frozenset[str]
 
 
+def _launch_resolved(aset: ActionSet, decisions: Sequence[Decision]) -> Resolved:
+    """The launch decisions resolved; a way that needs an existing resource is conditional on
+    it (the snapshot does not list resources)."""
+    r = _resolve_all(decisions)
+    if not r.possible:
+        return r
+    if aset.needs:
+        r = Resolved(True, True, (*r.conditions, f"{aset.needs} exists"), r.constraints)
+    return _without_region(r)
+
+
 def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launch]:
     """The action sets the principal can perform for ``service``, with their regions."""
     out: list[_Launch] = []
@@ -123,12 +134,60 @@ def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launc
                 break
         if not regions:
             continue
-        r = _resolve_all(decisions)
+        r = _launch_resolved(aset, decisions)
         if not r.possible:
             continue
-        out.append(_Launch(aset, decisions, _without_region(r), regions))
+        out.append(_Launch(aset, decisions, r, regions))
     out.sort(key=lambda x: (x.resolved.conditional, -len(x.regions)))
     return out
+
+
+def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str, ...]:
+    """What a launch passing ``role`` sets a role key to (empty: not known from the snapshot)."""
+    if value == "role":
+        return (role.arn,)
+    return tuple(p.arn for p in role.instance_profiles)
+
+
+def _with_role_keys(
+    view: PrincipalView, service: PassRoleService, role: Role, launch: _Launch
+) -> _Launch | None:
+    """The launch re-decided with the keys that passing ``role`` necessarily sets.
+
+    ``None`` when no value works (a deny on ``ec2:InstanceProfile`` matching the role's
+    profile cannot be avoided by a launch that uses it). A profile the caller would create
+    has a name of its choosing: the key is left to the caller then.
+    """
+    keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
+    hits = [
+        (i, keyed[a.lower()]) for i, a in enumerate(launch.action_set.actions) if a.lower() in keyed
+    ]
+    if not hits:
+        return launch
+    options: list[dict[int, tuple[str, str]]] = [{}]
+    for i, k in hits:
+        values = _role_values(service, role, k.value)
+        if not values:
+            continue
+        options = [{**o, i: (k.key, v)} for o in options for v in values]
+    if options == [{}]:
+        return launch
+    for option in options:
+        decisions = tuple(
+            view.decide(a, extra={option[i][0]: option[i][1]}) if i in option else d
+            for i, (a, d) in enumerate(
+                zip(launch.action_set.actions, launch.decisions, strict=True)
+            )
+        )
+        if not all(d.possible for d in decisions):
+            continue
+        regions = launch.regions
+        for d in decisions:
+            regions = regions & possible_regions(d)
+        r = _launch_resolved(launch.action_set, decisions)
+        if regions and r.possible:
+            return _Launch(launch.action_set, decisions, r, regions)
+    return None
 
 
 def _profile(view: PrincipalView, role: Role) -> tuple[Reason | None, Resolved]:
@@ -239,6 +298,7 @@ def _edge(
         return None
     chosen: tuple[_Launch, frozenset[str]] | None = None
     regions: frozenset[str] = frozenset()
+    launches = [x for x in (_with_role_keys(view, service, role, x) for x in launches) if x]
     for launch in launches:
         both = launch.regions & pass_regions
         regions = regions | both
@@ -364,6 +424,11 @@ def why_not(
             failures.append(
                 f"role {role.name} is in no instance profile and the principal cannot create one"
             )
+    if launch_ok and not any(_with_role_keys(view, service, role, x) for x in launches):
+        keys = ", ".join(dict.fromkeys(k.key for k in service.role_keys))
+        failures.append(
+            f"every launch passing {role.name} sets {keys} to it, and that launch is denied"
+        )
     if not failures and _edge(account, view, role, service, trust, launches) is not None:  # type: ignore[arg-type]
         return ()
     if not failures and not any(launch.regions & pass_regions for launch in launches):

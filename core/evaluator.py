@@ -490,6 +490,11 @@ def evaluate(
         granted = identity_ok if same_account else Tri.FALSE
     else:
         direct = resource.direct | (resource.limited & limits)
+        if resource_must_allow:
+            # A role trust policy: the boundary limits a grant to a named user too ("If a
+            # permissions boundary is set for the user, then it must allow the sts:AssumeRole
+            # action": IAM User Guide, "Update a role trust policy").
+            direct = (resource.direct | resource.limited) & limits
         if resource_must_allow or not same_account:
             granted = (
                 resource.allow & (direct | identity_ok)

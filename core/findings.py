@@ -50,6 +50,9 @@ class Finding:
         constraints: choices the caller must make (regions, resource names, tags).
         gained: what the target adds, grouped by service and access level.
         source_is_admin: the source is already admin-equivalent (not an escalation).
+        reaches_admin: ``(hops, conditional)`` when this move's target is admin or has a path
+            to admin: the hops from the source through this finding (``escalation`` stays the
+            label of the hop itself).
     """
 
     kind: str
@@ -67,6 +70,7 @@ class Finding:
     gained: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
+    reaches_admin: tuple[int, bool] | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str | None]:
@@ -87,6 +91,11 @@ class Finding:
             "constraints": list(self.constraints),
             "gained": list(self.gained),
             "source_is_admin": self.source_is_admin,
+            "reaches_admin": (
+                None
+                if self.reaches_admin is None
+                else {"hops": self.reaches_admin[0], "conditional": self.reaches_admin[1]}
+            ),
             "references": [{"title": r.title, "url": r.url} for r in self.references],
             "reasons": [r.to_json() for r in self.reasons],
         }

@@ -127,10 +127,16 @@ def load_pages(
     extension: tuple[_Ctx, str, Mapping[str, Any]] | None = None
     contexts: list[_Ctx] = []
     seen_list = False
+    truncated: list[tuple[_Ctx, str]] = []
+    final_pages = 0
     for file, data in pages:
         ctx = _Ctx(file)
         contexts.append(ctx)
         for _, prefix, page in _expand_pages(file, data):
+            if page.get("IsTruncated") is True:
+                truncated.append((ctx, f"{prefix}IsTruncated"))
+            else:
+                final_pages += 1
             for key in page:
                 if key not in _PAGE_KEYS:
                     ctx.warn(f'unknown top-level field "{key}" ignored', f"{prefix}{key}")
@@ -154,6 +160,17 @@ def load_pages(
             "no UserDetailList, GroupDetailList, RoleDetailList or Policies: is this "
             "`aws iam get-account-authorization-details` output?",
             file=source,
+        )
+    if truncated and not final_pages:
+        # The API reference: "IsTruncated: A flag that indicates whether there are more items to
+        # return. ... we recommend that you check IsTruncated after every call to ensure that you
+        # receive all your results." A set of pages is whole only when one of them is the last.
+        ctx, path = truncated[-1]
+        ctx.warn(
+            "the export is truncated (IsTruncated is true and no page ends it): users, groups, "
+            "roles or policies after its Marker are missing, so edges may be missed; export "
+            "again without --max-items, or add the remaining pages",
+            path,
         )
     total = sum(len(v) for v in merged.values())
     done = 0

@@ -11,16 +11,18 @@ the roles such resources *could* run as, so their edges are conditional on the r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from string import Template
 
 from core.arnindex import ArnIndex
-from core.decision import Decision
+from core.decision import Decision, PolicyRef
 from core.edges import TrustResult
 from core.evaluator import CALLER_CHOSEN, chosen
 from core.findings import Finding, Reason
-from core.methods import METHODS, EscalationMethod
+from core.methods import METHODS, EscalationMethod, method_by_id
 from core.model import Account, Group, ManagedPolicy, Role, User
+from core.policy import parse_policy
+from core.power import better_versions
 from core.principals import own_account, trust_policy_ref
 from core.resolve import Resolved, resolve
 from core.view import PrincipalView
@@ -142,10 +144,12 @@ def method_edges_for(
             roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
             out.extend(_existing_edges(account, view, method, pre, roles))
             continue
+        if method.id == ASSUME_ROLE:
+            out.extend(assume_role_edges(account, view))
+            continue
         allowed = view.allow_patterns(method.actions[0])
         if allowed is None:
             continue
-        assume = method.id == "assume-role"
         if method.target == "self":
             targets = list(_targets(account, view, method))
         else:
@@ -154,12 +158,164 @@ def method_edges_for(
             if not every:
                 targets = _target_index(account, method.target, targets).matching(patterns)
         for arn, name, kind, values in targets:
-            if assume and not _trust_could_name(account, arn, view.arn):
-                continue
+            better: tuple[Reason, ...] = ()
+            if method.id == SET_DEFAULT_VERSION:
+                better = _better_version_reason(account, arn)
+                if not better:
+                    continue  # no non-default version grants more than the default
             edge = _target_edge(account, view, method, arn, name, kind, values)
             if edge is not None:
-                out.append(edge)
+                out.append(replace(edge, reasons=(*edge.reasons, *better)))
     return out
+
+
+SET_DEFAULT_VERSION = "set-default-policy-version"
+
+_BETTER: dict[int, tuple[Account, dict[str, tuple[Reason, ...]]]] = {}
+
+
+def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, ...]:
+    """A reason naming the non-default versions that grant more than the default (cached)."""
+    hit = _BETTER.get(id(account))
+    if hit is None or hit[0] is not account:
+        if len(_BETTER) > 100:
+            _BETTER.clear()
+        hit = _BETTER[id(account)] = (account, {})
+    cached = hit[1].get(policy_arn)
+    if cached is not None:
+        return cached
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    out: tuple[Reason, ...] = ()
+    if policy is not None and found:
+        names = ", ".join(v.version_id + (" (admin)" if admin else "") for v, admin in found)
+        out = (
+            Reason(
+                "prerequisite",
+                f"non-default version {names} of {policy.name} grants more than the default "
+                f"{policy.default_version_id}",
+            ),
+        )
+    hit[1][policy_arn] = out
+    return out
+
+
+ASSUME_ROLE = "assume-role"
+"""Its edges depend on the caller's own ARN (trust policies name principals): per principal."""
+
+SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id != ASSUME_ROLE)
+"""Methods whose edges are equal for principals with the same policies (one signature)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _TrustIndex:
+    named: dict[str, tuple[Role, ...]]
+    """Principal ARN → roles whose trust policy names it in an Allow statement."""
+    account: dict[str, tuple[Role, ...]]
+    """Account id → roles whose trust names that account (the caller's identity policy must
+    allow too)."""
+    anyone: tuple[Role, ...]
+    """Roles whose trust allows ``"*"`` or uses ``NotPrincipal``: decided for every caller."""
+
+
+_TRUST: dict[int, tuple[Account, _TrustIndex]] = {}
+
+
+def _trust_index(account: Account) -> _TrustIndex:
+    """Which roles' trust policies could let an AWS principal of this account assume them."""
+    hit = _TRUST.get(id(account))
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    named: dict[str, list[Role]] = {}
+    by_account: dict[str, list[Role]] = {}
+    anyone: list[Role] = []
+    for role in account.roles:
+        if role.is_service_linked:
+            continue
+        for st in role.trust_policy.statements:
+            if st.effect != "Allow" or st.principal is None:
+                continue
+            if st.not_principal or st.principal.wildcard:
+                anyone.append(role)
+                continue
+            for value in st.principal.aws:
+                acct = _account_of(value)
+                if acct is not None:
+                    by_account.setdefault(acct, []).append(role)
+                elif value == "*":
+                    anyone.append(role)
+                else:
+                    named.setdefault(value, []).append(role)
+    index = _TrustIndex(
+        {k: tuple(dict.fromkeys(v)) for k, v in named.items()},
+        {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()},
+        tuple(dict.fromkeys(anyone)),
+    )
+    if len(_TRUST) > 100:
+        _TRUST.clear()
+    _TRUST[id(account)] = (account, index)
+    return index
+
+
+def _account_of(value: str) -> str | None:
+    """The account a trust ``Principal`` value names as a whole (``123456789012`` or
+    ``arn:aws:iam::123456789012:root``), else ``None``."""
+    if len(value) == 12 and value.isdigit():
+        return value
+    parts = value.split(":")
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root":
+        return parts[4]
+    return None
+
+
+def assume_role_edges(account: Account, view: PrincipalView) -> list[MethodEdge]:
+    """``sts:AssumeRole`` edges from ``view``, decided by the evaluator with the trust policy.
+
+    STS API reference, AssumeRole: in the same account, a principal may assume a role when the
+    role's trust policy names it, with no identity-based permission needed, or when the trust
+    policy names the account and an identity-based policy allows ``sts:AssumeRole``. Explicit
+    denies, SCPs and (for a named user) the permissions boundary still apply: the evaluator
+    decides all of it. Only roles whose trust could match are evaluated; a trust naming only the
+    account needs an identity allow, so those are skipped when no Allow names the action.
+    """
+    method = method_by_id(ASSUME_ROLE)
+    assert method is not None
+    index = _trust_index(account)
+    roles = list(index.named.get(view.arn, ()))
+    roles.extend(index.anyone)
+    if view.allow_patterns("sts:AssumeRole") is not None:
+        roles.extend(index.account.get(own_account(account, view.arn), ()))
+    out = []
+    acct = account.account_id
+    for role in dict.fromkeys(roles):
+        if role.arn == view.arn:
+            continue
+        values = {"RoleName": role.name, "RoleArn": role.arn, "Account": acct}
+        edge = _target_edge(account, view, method, role.arn, role.name, "role", values)
+        if edge is not None:
+            out.append(edge)
+    return out
+
+
+def _trusting_caller(view: PrincipalView, role: Role) -> PolicyRef:
+    """The trust policy a caller writes with ``iam:UpdateAssumeRolePolicy``: it names itself."""
+    doc = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": view.arn}, "Action": "sts:AssumeRole"}
+            ],
+        },
+        "trust",
+        policy=f"{role.name} trust policy as rewritten",
+    )
+    return PolicyRef(
+        name=f"{role.name} trust policy, rewritten to name {view.name}",
+        document=doc,
+        arn=role.arn,
+        via=f"trust policy of role {role.name} after iam:UpdateAssumeRolePolicy",
+        layer="resource",
+    )
 
 
 _Target = tuple[str, str, str, dict[str, str]]
@@ -193,23 +349,6 @@ def _target_index(account: Account, kind: str, targets: list[_Target]) -> ArnInd
     return index
 
 
-def _trust_could_name(account: Account, role_arn: str, principal: str) -> bool:
-    """Cheap filter: does the role's trust policy allow some AWS principal that could be us?"""
-    role = account.role(role_arn)
-    if role is None:
-        return False
-    acct = own_account(account, principal)
-    for st in role.trust_policy.statements:
-        if st.effect != "Allow" or st.principal is None:
-            continue
-        if st.not_principal or st.principal.wildcard:
-            return True
-        for value in st.principal.aws:
-            if value in (principal, acct, f"arn:aws:iam::{acct}:root"):
-                return True
-    return False
-
-
 def _target_edge(
     account: Account,
     view: PrincipalView,
@@ -229,12 +368,16 @@ def _target_edge(
     role = account.role(arn) if kind == "role" else None
     for i, action in enumerate(method.actions):
         if action.lower() == "sts:assumerole" and role is not None:
+            # After iam:UpdateAssumeRolePolicy the trust names the caller: the assume then
+            # needs no identity permission, but denies, SCPs and the boundary still apply.
             rewrites_trust = any(a.lower() == "iam:updateassumerolepolicy" for a in method.actions)
             d = view.decide(
                 action,
                 role.arn,
-                resource_policy=None if rewrites_trust else trust_policy_ref(role),
-                resource_must_allow=not rewrites_trust,
+                resource_policy=(
+                    _trusting_caller(view, role) if rewrites_trust else trust_policy_ref(role)
+                ),
+                resource_must_allow=True,
             )
         else:
             d = view.decide(action, resource if i == 0 else _resource_for(action, resource))
@@ -244,6 +387,9 @@ def _target_edge(
     resolved = _merge(resolve(d) for _, d in decisions)
     if not resolved.possible:
         return None
+    if method.needs:
+        # IAM data alone cannot decide it (key or password state, a service's availability).
+        resolved = Resolved(True, True, (*resolved.conditions, method.needs), resolved.constraints)
     reasons = tuple(
         Reason("action", f"may {action} on {resource if i == 0 else arn}", d.allowed_by)
         for i, (action, d) in enumerate(decisions)

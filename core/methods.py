@@ -31,7 +31,9 @@ from core.services import (
 )
 
 Target = Literal["self", "user", "group", "role", "policy"]
-Outcome = Literal["policy-write", "become-user", "become-role", "join-group"]
+Outcome = Literal[
+    "policy-write", "policy-remove", "become-user", "become-role", "join-group", "service-grant"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +45,17 @@ class EscalationMethod:
         title: short display title.
         actions: every action needed, the first being the one checked on ``resource_arn``.
         target: the resource kind the first action acts on (``self``: the caller's own entity).
-        outcome: ``policy-write`` (can set the target's permissions), ``become-user`` (gets the
-            user's credentials), ``become-role`` (acts as the role), ``join-group``.
+        outcome: ``policy-write`` (can set the target's permissions), ``policy-remove`` (can
+            remove a policy, so a Deny in it stops applying), ``become-user`` (gets the
+            user's credentials), ``become-role`` (acts as the role), ``join-group``,
+            ``service-grant`` (a service grants the caller permissions IAM data cannot show).
         resource_arn: ARN template of the resource the first action is checked on.
         description: what the attacker does, in one or two sentences.
         references: public pages documenting the method.
+        catalog: ids of the rows of the escalation catalogue (``ESCALATION-CATALOG.md``:
+            pathfinding.cloud ids, ``x-`` ids for the others) this row covers.
+        needs: what the method needs that IAM data does not show (key or password state, a
+            service that still accepts requests): its edges are conditional on it.
     """
 
     id: str
@@ -58,6 +66,8 @@ class EscalationMethod:
     resource_arn: str
     description: str
     references: tuple[Reference, ...]
+    catalog: tuple[str, ...] = ()
+    needs: str = ""
 
 
 USER_ARN = "arn:aws:iam::${Account}:user/${UserName}"
@@ -89,6 +99,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             HACKINGTHECLOUD,
             iam_vulnerable("privesc1-CreateNewPolicyVersion.tf"),
         ),
+        catalog=("iam-001", "iam-016", "iam-020"),
     ),
     _M(
         id="set-default-policy-version",
@@ -102,6 +113,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             "version of a policy you are subject to grants more."
         ),
         references=(RHINO, iam_vulnerable("privesc2-SetExistingDefaultPolicyVersion.tf")),
+        catalog=("x-iam-001",),
     ),
     _M(
         id="attach-user-policy",
@@ -121,6 +133,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc7-AttachUserPolicy.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-008", "iam-015"),
     ),
     _M(
         id="attach-group-policy",
@@ -135,6 +148,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             RHINO,
             iam_vulnerable("privesc8-AttachGroupPolicy.tf"),
         ),
+        catalog=("iam-010",),
     ),
     _M(
         id="attach-role-policy",
@@ -152,6 +166,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc9-AttachRolePolicy.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-009", "iam-014", "iam-019"),
     ),
     _M(
         id="put-user-policy",
@@ -167,6 +182,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             RHINO,
             iam_vulnerable("privesc10-PutUserPolicy.tf"),
         ),
+        catalog=("iam-007", "iam-018"),
     ),
     _M(
         id="put-group-policy",
@@ -181,6 +197,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             RHINO,
             iam_vulnerable("privesc11-PutGroupPolicy.tf"),
         ),
+        catalog=("iam-011",),
     ),
     _M(
         id="put-role-policy",
@@ -198,6 +215,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc12-PutRolePolicy.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-005", "iam-017", "iam-021"),
     ),
     _M(
         id="add-user-to-group",
@@ -212,6 +230,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             RHINO,
             iam_vulnerable("privesc13-AddUserToGroup.tf"),
         ),
+        catalog=("iam-013",),
     ),
     _M(
         id="delete-user-permissions-boundary",
@@ -230,6 +249,7 @@ METHODS: tuple[EscalationMethod, ...] = (
                 "https://docs.aws.amazon.com/goto/WebAPI/iam/DeleteUserPermissionsBoundary",
             ),
         ),
+        catalog=("x-iam-002",),
     ),
     _M(
         id="delete-role-permissions-boundary",
@@ -248,6 +268,7 @@ METHODS: tuple[EscalationMethod, ...] = (
                 "https://docs.aws.amazon.com/goto/WebAPI/iam/DeleteRolePermissionsBoundary",
             ),
         ),
+        catalog=("x-iam-002",),
     ),
     _M(
         id="put-user-permissions-boundary",
@@ -264,6 +285,7 @@ METHODS: tuple[EscalationMethod, ...] = (
                 "https://docs.aws.amazon.com/goto/WebAPI/iam/PutUserPermissionsBoundary",
             ),
         ),
+        catalog=("x-iam-002",),
     ),
     _M(
         id="put-role-permissions-boundary",
@@ -279,6 +301,7 @@ METHODS: tuple[EscalationMethod, ...] = (
                 "https://docs.aws.amazon.com/goto/WebAPI/iam/PutRolePermissionsBoundary",
             ),
         ),
+        catalog=("x-iam-002",),
     ),
     # --- getting another principal's credentials ----------------------------------------------
     _M(
@@ -295,6 +318,8 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc4-CreateAccessKey.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-002",),
+        needs="the user has fewer than two access keys (not in the snapshot)",
     ),
     _M(
         id="delete-and-create-access-key",
@@ -305,6 +330,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn=USER_ARN,
         description="Make room under the two-key limit by deleting a key, then create your own.",
         references=(pathfinding("iam-003"),),
+        catalog=("iam-003",),
     ),
     _M(
         id="create-login-profile",
@@ -320,6 +346,8 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc5-CreateLoginProfile.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-004",),
+        needs="the user has no console password yet (not in the snapshot)",
     ),
     _M(
         id="update-login-profile",
@@ -335,6 +363,8 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc6-UpdateLoginProfile.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-006",),
+        needs="the user has a console password (not in the snapshot)",
     ),
     # --- becoming a role ---------------------------------------------------------------------
     _M(
@@ -352,6 +382,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc14-UpdatingAssumeRolePolicy.tf"),
             pmapper("iam_edges.py"),
         ),
+        catalog=("iam-012",),
     ),
     _M(
         id="assume-role",
@@ -369,6 +400,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc-AssumeRole.tf"),
             pmapper("sts_edges.py"),
         ),
+        catalog=("sts-001",),
     ),
     # --- taking over an existing resource that runs as a role ---------------------------------
     _M(
@@ -387,6 +419,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc-ssmSendCommand.tf"),
             pmapper("ssm_edges.py"),
         ),
+        catalog=("ssm-002",),
     ),
     _M(
         id="ssm-start-session",
@@ -404,6 +437,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc-ssmStartSession.tf"),
             pmapper("ssm_edges.py"),
         ),
+        catalog=("ssm-001",),
     ),
     _M(
         id="ec2-instance-connect-send-ssh-public-key",
@@ -413,7 +447,11 @@ METHODS: tuple[EscalationMethod, ...] = (
         outcome="become-role",
         resource_arn="arn:aws:ec2:*:${Account}:instance/*",
         description="SSH into an instance whose profile holds the role and read IMDS.",
-        references=(pathfinding("ec2-003"), iam_vulnerable("privesc-ec2InstanceConnect.tf")),
+        references=(
+            pathfinding("ec2instanceconnect-003"),
+            iam_vulnerable("privesc-ec2InstanceConnect.tf"),
+        ),
+        catalog=("ec2instanceconnect-003",),
     ),
     _M(
         id="lambda-update-function-code",
@@ -434,6 +472,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc17-EditExistingLambdaFunctionWithRole.tf"),
             pmapper("lambda_edges.py"),
         ),
+        catalog=("lambda-003", "lambda-004", "lambda-005"),
     ),
     _M(
         id="glue-update-dev-endpoint",
@@ -449,6 +488,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             iam_vulnerable("privesc19-UpdateExistingGlueDevEndpoint.tf"),
             pmapper("glue_edges.py"),
         ),
+        catalog=("glue-002",),
     ),
     _M(
         id="codebuild-start-build",
@@ -459,6 +499,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:codebuild:*:${Account}:project/*",
         description="Override the buildspec so the project's service role runs your commands.",
         references=(pathfinding("codebuild-002"), hacktricks("aws-codebuild-privesc/index.html")),
+        catalog=("codebuild-002",),
     ),
     _M(
         id="codebuild-start-build-batch",
@@ -469,6 +510,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:codebuild:*:${Account}:project/*",
         description="Same as codebuild-start-build through the batch build API.",
         references=(pathfinding("codebuild-003"),),
+        catalog=("codebuild-003",),
     ),
     _M(
         id="cloudformation-update-stack",
@@ -485,6 +527,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             pathfinding("cloudformation-002"),
             iam_vulnerable("privesc-cloudFormationUpdateStack.tf"),
         ),
+        catalog=("cloudformation-002",),
     ),
     _M(
         id="cloudformation-change-set",
@@ -495,6 +538,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:cloudformation:*:${Account}:stack/*",
         description="Change-set variant of cloudformation-update-stack (uses the stack's role).",
         references=(pathfinding("cloudformation-005"),),
+        catalog=("cloudformation-005",),
     ),
     _M(
         id="sagemaker-create-presigned-notebook-instance-url",
@@ -508,6 +552,7 @@ METHODS: tuple[EscalationMethod, ...] = (
             pathfinding("sagemaker-004"),
             iam_vulnerable("privesc-sageMakerCreatePresignedNotebookURL.tf"),
         ),
+        catalog=("sagemaker-004",),
     ),
     _M(
         id="ecs-execute-command",
@@ -518,6 +563,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:ecs:*:${Account}:task/*",
         description="Open a shell in a task (ECS Exec enabled) and read its task role credentials.",
         references=(pathfinding("ecs-006"),),
+        catalog=("x-ecs-003",),
     ),
     _M(
         id="bedrock-agentcore-invoke-code-interpreter",
@@ -531,6 +577,7 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:bedrock-agentcore:*:${Account}:code-interpreter/*",
         description="Start a session on an interpreter with a role and read the role from MMDS.",
         references=(pathfinding("bedrock-002"),),
+        catalog=("bedrock-002",),
     ),
     _M(
         id="apprunner-update-service",
@@ -541,6 +588,149 @@ METHODS: tuple[EscalationMethod, ...] = (
         resource_arn="arn:aws:apprunner:*:${Account}:service/*",
         description="Redeploy a service with your command; it runs as the service's instance role.",
         references=(pathfinding("apprunner-002"),),
+        catalog=("apprunner-002",),
+    ),
+    # --- removing a Deny ------------------------------------------------------------------
+    _M(
+        id="delete-user-policy",
+        title="Delete a user's inline policy that denies",
+        actions=("iam:DeleteUserPolicy",),
+        target="user",
+        outcome="policy-remove",
+        resource_arn=USER_ARN,
+        description=(
+            "Delete an inline policy of your own whose Deny statements hold back what your "
+            "other policies allow."
+        ),
+        references=(HACKINGTHECLOUD,),
+        catalog=("x-iam-003",),
+    ),
+    _M(
+        id="delete-role-policy",
+        title="Delete a role's inline policy that denies",
+        actions=("iam:DeleteRolePolicy",),
+        target="role",
+        outcome="policy-remove",
+        resource_arn=ROLE_ARN,
+        description="Delete an inline policy of your own role whose Deny statements limit it.",
+        references=(HACKINGTHECLOUD,),
+        catalog=("x-iam-003",),
+    ),
+    _M(
+        id="detach-user-policy",
+        title="Detach a managed policy that denies from a user",
+        actions=("iam:DetachUserPolicy",),
+        target="user",
+        outcome="policy-remove",
+        resource_arn=USER_ARN,
+        description="Detach a managed policy with Deny statements from yourself.",
+        references=(HACKINGTHECLOUD,),
+        catalog=("x-iam-003",),
+    ),
+    _M(
+        id="detach-role-policy",
+        title="Detach a managed policy that denies from a role",
+        actions=("iam:DetachRolePolicy",),
+        target="role",
+        outcome="policy-remove",
+        resource_arn=ROLE_ARN,
+        description="Detach a managed policy with Deny statements from your own role.",
+        references=(HACKINGTHECLOUD,),
+        catalog=("x-iam-003",),
+    ),
+    # --- more existing resources ------------------------------------------------------------
+    _M(
+        id="lambda-update-function-configuration",
+        title="Add a layer you control to a function that runs as the role",
+        actions=("lambda:UpdateFunctionConfiguration",),
+        target="role",
+        outcome="become-role",
+        resource_arn="arn:aws:lambda:*:${Account}:function:*",
+        description=(
+            "Attach a malicious layer (or change the handler's environment) of an existing "
+            "function; its code runs as the function's execution role on the next invocation."
+        ),
+        references=(RHINO, HACKINGTHECLOUD),
+        catalog=("x-lambda-001",),
+    ),
+    _M(
+        id="ec2-modify-instance-attribute",
+        title="Rewrite a stopped instance's user data, then start it",
+        actions=("ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"),
+        target="role",
+        outcome="become-role",
+        resource_arn="arn:aws:ec2:*:${Account}:instance/*",
+        description=(
+            "Stop an instance whose profile holds the role, replace its userData with a "
+            "script, start it: the script runs at boot and reads the role from IMDS."
+        ),
+        references=(pathfinding("ec2-002"),),
+        catalog=("ec2-002",),
+    ),
+    _M(
+        id="ec2-create-launch-template-version",
+        title="Publish a new default version of a launch template",
+        actions=("ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"),
+        target="role",
+        outcome="become-role",
+        resource_arn="arn:aws:ec2:*:${Account}:launch-template/*",
+        description=(
+            "Add user data to a launch template whose instance profile holds the role and "
+            "make it the default; the next instance launched from it (an Auto Scaling group "
+            "scaling out) runs your script as the role."
+        ),
+        references=(pathfinding("ec2-004"),),
+        catalog=("ec2-004",),
+    ),
+    _M(
+        id="sagemaker-notebook-lifecycle-config",
+        title="Swap a notebook instance's lifecycle configuration",
+        actions=(
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            "sagemaker:StopNotebookInstance",
+            "sagemaker:UpdateNotebookInstance",
+            "sagemaker:StartNotebookInstance",
+        ),
+        target="role",
+        outcome="become-role",
+        resource_arn="arn:aws:sagemaker:*:${Account}:notebook-instance/*",
+        description=(
+            "Create a lifecycle configuration with your script, attach it to a stopped "
+            "notebook instance and start it: the script runs as the notebook's role."
+        ),
+        references=(pathfinding("sagemaker-005"),),
+        catalog=("sagemaker-005",),
+    ),
+    # --- services that grant the caller permissions -----------------------------------------
+    _M(
+        id="codestar-create-project-from-template",
+        title="Create a CodeStar project from a template",
+        actions=("codestar:CreateProjectFromTemplate",),
+        target="self",
+        outcome="service-grant",
+        resource_arn="arn:aws:codestar:*:${Account}:project/*",
+        description=(
+            "The undocumented API creates a project whose owner policies CodeStar attaches "
+            "to the caller, granting it the project's resources and roles."
+        ),
+        references=(RHINO,),
+        catalog=("x-codestar-002",),
+        needs="the discontinued CodeStar service still accepts requests in the account",
+    ),
+    _M(
+        id="codestar-associate-team-member",
+        title="Create a CodeStar project and join it as a team member",
+        actions=("codestar:CreateProject", "codestar:AssociateTeamMember"),
+        target="self",
+        outcome="service-grant",
+        resource_arn="arn:aws:codestar:*:${Account}:project/*",
+        description=(
+            "Create a project, then associate yourself as its owner: CodeStar attaches the "
+            "project's owner policy to you (not admin by itself)."
+        ),
+        references=(RHINO, HACKINGTHECLOUD),
+        catalog=("x-codestar-003",),
+        needs="the discontinued CodeStar service still accepts requests in the account",
     ),
 )
 

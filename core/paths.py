@@ -1,24 +1,36 @@
-"""Multi-hop paths to admin across every edge kind, shortest first.
+"""Multi-hop paths to admin across every edge kind, shortest first, certain before conditional.
 
-Nodes are users, roles and groups; an edge is a finding (pass a role to a service, assume a role,
-get a user's credentials, join a group). A node is admin when it is admin-equivalent itself, or
-when it can rewrite the permissions of something it is or can become (itself, its group, a
-policy attached to it, or a principal it reaches). Distances come from one reverse breadth-first
-search from the admin nodes, so the cost is linear in the number of edges.
+Nodes are users, roles and groups; an edge is a finding that moves the attacker (pass a role to a
+service, assume a role, get a user's credentials, join a group). A node is admin when it is
+admin-equivalent itself; a path also ends with a *terminal* finding when its last node can
+rewrite its own permissions (or those of something it reaches) only conditionally, or when a move
+is itself labelled ``admin`` (joining a group whose members are admin-equivalent). Distances
+come from one reverse Dijkstra search from the admin nodes with the cost ``(hops, conditional
+hops)``: among the shortest paths, the one with the fewest conditional hops is shown.
+
+Roles cannot be members of groups (IAM User Guide, "IAM user groups": "A user group can contain
+many users, and a user can belong to multiple user groups"; roles are not listed among group
+members), so ``add-user-to-group`` moves a *user*: the caller itself when it is a user, or a user
+whose credentials it can get (a two-hop path).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.findings import Finding
+from core.methods import method_by_id
 from core.model import Account
 from core.power import AdminReason
 
 ADMIN = "*admin*"
+"""The sink node every admin node and terminal finding leads to."""
+
 _MOVE = ("become-user", "become-role", "join-group")
+_USER = ":user/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +56,17 @@ class Hop:
 
 @dataclass(frozen=True, slots=True)
 class Path:
-    """A shortest path from ``source`` to admin; ``admin`` says how the last node is admin."""
+    """A shortest path from ``source`` to admin; ``admin`` says how the last node is admin.
+
+    ``terminal`` is the finding that makes the last node admin when that node is not
+    admin-equivalent by itself (a conditional rewrite of its own permissions, for instance):
+    its conditions are the path's too.
+    """
 
     source: str
     hops: tuple[Hop, ...]
     admin: str
+    terminal: Finding | None = None
 
     @property
     def length(self) -> int:
@@ -56,33 +74,58 @@ class Path:
 
     @property
     def conditional(self) -> bool:
-        return any(h.finding.conditional for h in self.hops)
+        return any(h.finding.conditional for h in self.hops) or (
+            self.terminal is not None and self.terminal.conditional
+        )
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Every condition of the hops and of the terminal finding, once each."""
+        found = [c for h in self.hops for c in h.finding.conditions]
+        if self.terminal is not None:
+            found.extend(self.terminal.conditions)
+        return tuple(dict.fromkeys(found))
 
     def to_json(self) -> dict[str, object]:
         return {
             "source": self.source,
             "length": self.length,
             "conditional": self.conditional,
+            "conditions": list(self.conditions),
             "admin": self.admin,
+            "terminal": self.terminal.kind if self.terminal is not None else None,
             "hops": [h.to_json() for h in self.hops],
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    """A reverse-graph edge: ``source`` reaches ``target`` through ``finding``."""
+
+    source: str
+    target: str
+    finding: Finding
+    hops: int
+    """1 for a move, 0 for a terminal rewrite (the node is admin by what it writes)."""
+
+
+def _outcome(f: Finding) -> str | None:
+    if f.kind == "passrole":
+        return "become-role"
+    m = method_by_id(f.kind)
+    return m.outcome if m is not None else None
+
+
 def _moves(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    """Source → findings that move the attacker to their target (users join groups)."""
     out: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.source_is_admin:
             continue
-        if f.kind == "passrole" or f.kind in ("assume-role",) or _is_move(f):
+        outcome = _outcome(f)
+        if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
             out[f.source].append(f)
     return out
-
-
-def _is_move(f: Finding) -> bool:
-    from core.methods import method_by_id
-
-    m = method_by_id(f.kind)
-    return m is not None and m.outcome in _MOVE
 
 
 def _reach(start: str, moves: Mapping[str, list[Finding]]) -> set[str]:
@@ -97,53 +140,156 @@ def _reach(start: str, moves: Mapping[str, list[Finding]]) -> set[str]:
     return seen
 
 
+def _joins_by_others(
+    findings: Sequence[Finding], moves: Mapping[str, list[Finding]]
+) -> list[tuple[str, Finding]]:
+    """(user, finding): a caller adds a user it can act as (not itself) to a group."""
+    out = []
+    for f in findings:
+        if f.source_is_admin or _outcome(f) != "join-group":
+            continue
+        for node in _reach(f.source, moves):
+            if _USER in node and node != f.source:
+                out.append((node, f))
+    return out
+
+
+def _admin_detail(f: Finding) -> str:
+    head = next((g for g in f.gained if g.startswith("admin: ")), "")
+    return head.removeprefix("admin: ") or f.title
+
+
+def _writes_admin(f: Finding) -> bool:
+    """Whether a permissions write can make its holder admin (any document, or a version that
+    the finding says is admin-making)."""
+    if f.kind == "set-default-policy-version":
+        return any(g.startswith("admin: ") for g in f.gained)
+    return True
+
+
+def _edges(
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    holders: Mapping[str, list[str]],
+) -> list[_Edge]:
+    moves = _moves(findings)
+    edges: list[_Edge] = []
+    for fs in moves.values():
+        for f in fs:
+            if _outcome(f) == "join-group":
+                # Groups have no moves of their own: joining one ends the path exactly when
+                # the caller, as a member, is admin-equivalent (its label says so; a member's
+                # own boundary can cap an admin group).
+                if f.escalation == "admin":
+                    edges.append(_Edge(f.source, ADMIN, f, 1))
+            elif f.escalation == "admin" and f.target not in admins:
+                edges.append(_Edge(f.source, ADMIN, f, 1))
+            else:
+                edges.append(_Edge(f.source, f.target, f, 1))
+    for user, f in _joins_by_others(findings, moves):
+        edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
+    reach_cache: dict[str, set[str]] = {}
+    for f in findings:
+        m = method_by_id(f.kind)
+        if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
+            continue
+        if f.escalation == "admin":
+            edges.append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions
+            continue
+        if not _writes_admin(f):
+            continue
+        reach = reach_cache.get(f.source)
+        if reach is None:
+            reach = reach_cache[f.source] = _reach(f.source, moves)
+        # Its own permissions are judged by the finding's label (a boundary may cap them).
+        if any(t in reach and t != f.source for t in holders.get(f.target, [f.target])):
+            edges.append(_Edge(f.source, ADMIN, f, 0))
+    return edges
+
+
+Cost = tuple[int, int, int, int]
+"""(hops, conditional hops, conditions, hops through existing resources) to admin: shortest,
+then most certain, then one that creates what it needs over one that assumes it exists."""
+
+
+def _existing(f: Finding) -> int:
+    m = method_by_id(f.kind)
+    return int(m is not None and not m.resource_arn.startswith(("${", "arn:aws:iam:")))
+
+
+@dataclass(frozen=True, slots=True)
+class Distances:
+    """The shortest (then most certain) way from each node to admin."""
+
+    cost: dict[str, Cost]
+    step: dict[str, _Edge | None]
+    """The first edge of the best path (``None``: the node is admin-equivalent itself)."""
+
+
+def admin_distances(
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    holders: Mapping[str, list[str]],
+) -> Distances:
+    """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`)."""
+    reverse: dict[str, list[_Edge]] = defaultdict(list)
+    for e in _edges(findings, admins, holders):
+        reverse[e.target].append(e)
+    zero: Cost = (0, 0, 0, 0)
+    cost: dict[str, Cost] = {a: zero for a in admins}
+    step: dict[str, _Edge | None] = {a: None for a in admins}
+    heap: list[tuple[Cost, str]] = [(zero, a) for a in sorted(admins)]
+    heap.append((zero, ADMIN))
+    cost[ADMIN] = zero
+    done: set[str] = set()
+    while heap:
+        c, node = heapq.heappop(heap)
+        if node in done or c != cost.get(node):
+            continue
+        done.add(node)
+        for e in sorted(reverse.get(node, ()), key=lambda e: (e.source, e.finding.key)):
+            if e.source in admins:
+                continue
+            f = e.finding
+            nc = (
+                c[0] + e.hops,
+                c[1] + (1 if f.conditional else 0),
+                c[2] + len(f.conditions),
+                c[3] + _existing(f),
+            )
+            if e.source not in cost or nc < cost[e.source]:
+                cost[e.source] = nc
+                step[e.source] = e
+                heapq.heappush(heap, (nc, e.source))
+    cost.pop(ADMIN, None)
+    return Distances(cost, step)
+
+
+def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
+    """``(hops, conditional)`` of the best path to admin that starts with ``f``, or ``None``.
+
+    Only moves count (a pass, an assume, credentials, joining a group), and only when the
+    target is admin or has a path to admin.
+    """
+    if f.source_is_admin or _outcome(f) not in _MOVE:
+        return None
+    if f.escalation == "admin":
+        return 1, f.conditional
+    c = d.cost.get(f.target)
+    if c is None or _outcome(f) == "join-group":
+        return None  # a group has no moves: joining it is admin exactly when labelled so
+    return c[0] + 1, f.conditional or c[1] > 0
+
+
 def find_paths(
     account: Account,
     findings: Sequence[Finding],
     admins: Mapping[str, AdminReason],
     holders: Mapping[str, list[str]],
+    distances: Distances | None = None,
 ) -> list[Path]:
     """Shortest path to admin for every principal that is not admin already."""
-    from core.methods import method_by_id
-
-    moves = _moves(findings)
-    admin_how: dict[str, str] = {a: r.detail for a, r in admins.items()}
-    # Rewriting the permissions of something the source is or reaches makes it admin.
-    writes: list[Finding] = []
-    for f in findings:
-        m = method_by_id(f.kind)
-        if m is None or m.outcome != "policy-write" or f.source_is_admin:
-            continue
-        writes.append(f)
-    reach_cache: dict[str, set[str]] = {}
-    for f in writes:
-        if f.escalation == "admin":
-            admin_how.setdefault(f.source, f"can rewrite its own permissions ({f.kind})")
-            continue
-        reach = reach_cache.get(f.source)
-        if reach is None:
-            reach = reach_cache[f.source] = _reach(f.source, moves)
-        targets = holders.get(f.target, [f.target])
-        hit = next((t for t in targets if t in reach), None)
-        if hit is not None:
-            admin_how.setdefault(
-                f.source,
-                f"can rewrite the permissions of {hit.rsplit('/', 1)[-1]} ({f.kind}), "
-                "which it can act as",
-            )
-    # Reverse BFS from admin nodes.
-    reverse: dict[str, list[Finding]] = defaultdict(list)
-    for fs in moves.values():
-        for f in fs:
-            reverse[f.target].append(f)
-    nxt: dict[str, Finding | None] = {a: None for a in admin_how}
-    queue = deque(admin_how)
-    while queue:
-        node = queue.popleft()
-        for f in reverse.get(node, ()):
-            if f.source not in nxt:
-                nxt[f.source] = f
-                queue.append(f.source)
+    d = distances if distances is not None else admin_distances(findings, admins, holders)
     paths: list[Path] = []
     self_findings = {
         f.source: f
@@ -158,18 +304,38 @@ def find_paths(
             f = self_findings[p.arn]
             paths.append(Path(p.arn, (Hop(p.arn, f.target, f),), reason.detail))
             continue
-        if p.arn in admins or p.arn not in nxt:
+        if p.arn in admins or p.arn not in d.cost:
             continue
         hops: list[Hop] = []
         node = p.arn
-        seen = set()
+        terminal: Finding | None = None
+        detail = "admin"
+        seen: set[str] = set()
         while node not in seen:
-            step = nxt.get(node)
-            if step is None:
+            e = d.step.get(node)
+            if e is None:
+                r = admins.get(node)
+                detail = r.detail if r is not None else detail
                 break
             seen.add(node)
-            hops.append(Hop(step.source, step.target, step))
-            node = step.target
-        paths.append(Path(p.arn, tuple(hops), admin_how.get(node, "admin")))
+            if e.hops == 0:
+                terminal = e.finding
+                detail = _terminal_detail(e.finding, node)
+                break
+            hops.append(Hop(node, e.finding.target, e.finding))
+            if e.target == ADMIN:
+                detail = _admin_detail(e.finding)
+                break
+            node = e.target
+        paths.append(Path(p.arn, tuple(hops), detail, terminal))
     paths.sort(key=lambda x: (x.length == 0, x.length, x.conditional, x.source))
     return paths
+
+
+def _terminal_detail(f: Finding, node: str) -> str:
+    if f.escalation == "admin":
+        return f"can rewrite its own permissions ({f.kind})"
+    return (
+        f"can rewrite the permissions of {f.target.rsplit('/', 1)[-1]} ({f.kind}), "
+        "which it can act as"
+    )

@@ -11,13 +11,24 @@ two principals' capabilities, grouped by service and access level, says what a r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
 from core.catalogue import catalogue
-from core.decision import StatementRef
-from core.model import Account, PolicyDocument, Role, Statement, User
+from core.decision import PolicyRef, StatementRef
+from core.evaluator import PolicySet
+from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
+from core.model import (
+    Account,
+    Group,
+    ManagedPolicy,
+    PolicyDocument,
+    PolicyVersion,
+    Role,
+    Statement,
+    User,
+)
 from core.patterns import arn_matches
 from core.view import PrincipalView
 
@@ -55,22 +66,30 @@ class AdminReason:
 
 
 def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
-    """(action, resource) pairs that let the principal rewrite its own permissions."""
+    """(action, resource) pairs that let the principal rewrite its own permissions.
+
+    For a group view: what lets any member rewrite the group's permissions (the group itself,
+    or a customer policy attached to it).
+    """
     entity = view.entity
     pairs: list[tuple[str, str]] = []
-    if isinstance(entity, Role):
+    if isinstance(entity, Group):
+        pairs += [("iam:AttachGroupPolicy", entity.arn), ("iam:PutGroupPolicy", entity.arn)]
+        attached = entity.attached_policies
+    elif isinstance(entity, Role):
         pairs += [("iam:AttachRolePolicy", entity.arn), ("iam:PutRolePolicy", entity.arn)]
         attached = entity.attached_policies
     elif isinstance(entity, User):
         pairs += [("iam:AttachUserPolicy", entity.arn), ("iam:PutUserPolicy", entity.arn)]
+        attached = entity.attached_policies
         for g in entity.groups:
             group = account.group(g)
             if group is not None:
                 pairs += [("iam:AttachGroupPolicy", group.arn), ("iam:PutGroupPolicy", group.arn)]
-        attached = entity.attached_policies
+                attached = (*attached, *group.attached_policies)
     else:
         return pairs
-    for arn in attached:
+    for arn in dict.fromkeys(attached):
         mp = account.policy(arn)
         if mp is not None and not mp.is_aws_managed:
             pairs.append(("iam:CreatePolicyVersion", arn))
@@ -94,20 +113,118 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
             return None
         if not lift.allowed:
             return None
+        # It can remove the cap: judge what it is without it.
+        freed = admin_reason(account, without_boundary(view))
+        if freed is None:
+            return None
+        return AdminReason(
+            "self-modify",
+            f"can {lift.action} on itself, then {freed.detail}",
+            tuple(s.label for s in lift.allowed_by),
+            lift.action,
+            entity.arn,
+            lift.allowed_by,
+        )
     for action, resource in _self_arns(account, view):
         if not view.decide(action).possible:
             continue  # cheap, shared: it cannot do this to anything
         d = view.decide(action, resource)
         if d.allowed:
+            who = "its members can" if isinstance(view.entity, Group) else "can"
             return AdminReason(
                 "self-modify",
-                f"can {action} on its own {resource.split(':')[-1]}, making itself anything",
+                f"{who} {action} on its own {resource.split(':')[-1]}, making itself anything",
                 tuple(s.label for s in d.allowed_by),
                 action,
                 resource,
                 d.allowed_by,
             )
     return None
+
+
+def with_version(view: PrincipalView, policy_arn: str, version: PolicyVersion) -> PrincipalView:
+    """The principal as it would be if ``version`` were the default of ``policy_arn``."""
+    refs = tuple(
+        replace(r, document=version.document) if r.arn == policy_arn else r
+        for r in view.policies.identity
+    )
+    return replace(
+        view,
+        policies=replace(view.policies, identity=refs),
+        signature=(*view.signature, "version", policy_arn, version.version_id),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def without_policy(view: PrincipalView, ref: PolicyRef) -> PrincipalView:
+    """The principal as it would be without one of its identity policies."""
+    refs = tuple(r for r in view.policies.identity if r is not ref)
+    return replace(
+        view,
+        policies=replace(view.policies, identity=refs),
+        signature=(*view.signature, "without", ref.arn or ref.name, ref.via),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def without_boundary(view: PrincipalView) -> PrincipalView:
+    """The principal with its permissions boundary removed (or replaced by one allowing all)."""
+    return replace(
+        view,
+        policies=replace(view.policies, boundary=None),
+        signature=(*view.signature, "no-boundary"),
+        _cache={},
+        _base_ctx=None,
+        memo={},
+    )
+
+
+def denying_policies(view: PrincipalView, *, inline: bool) -> list[PolicyRef]:
+    """The principal's own inline (or directly attached managed) policies with a Deny."""
+    entity = view.entity
+    if entity is None:
+        return []
+    own = f"attached to {view.kind} {view.name}"
+    return [
+        r
+        for r in view.policies.identity
+        if any(st.effect == "Deny" for st in r.document.statements)
+        and ((r.arn is None and r.owner == entity.arn) if inline else r.via == own)
+    ]
+
+
+def document_view(account: Account, name: str, document: PolicyDocument) -> PrincipalView:
+    """A view holding one document alone (what a policy version grants by itself)."""
+    ref = PolicyRef(name=name, document=document, via="policy version")
+    return PrincipalView(
+        arn=name,
+        name=name,
+        kind="policy",
+        policies=PolicySet(identity=(ref,), principal_kind="user", account_id=account.account_id),
+        base=dict(DIRECT_CALL_FACTS),
+        absent=DIRECT_CALL_ABSENT,
+        signature=("document", id(document)),
+        region_sensitive=False,
+    )
+
+
+def better_versions(account: Account, policy: ManagedPolicy) -> list[tuple[PolicyVersion, bool]]:
+    """Non-default versions that grant more than the default, each with whether it grants
+    every sensitive action probed by itself (``iam:SetDefaultPolicyVersion`` escalates only
+    when such a version exists; the export lists every version)."""
+    default = document_view(account, f"{policy.arn} default", policy.document)
+    out = []
+    for v in policy.versions:
+        if v.is_default or v.document is policy.document:
+            continue
+        other = document_view(account, f"{policy.arn} {v.version_id}", v.document)
+        if gained(default, other):
+            out.append((v, admin_reason(account, other) is not None))
+    return out
 
 
 Capability = tuple[str, str]

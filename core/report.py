@@ -12,9 +12,6 @@ from collections import Counter
 from typing import Any
 
 from core.analysis import Analysis
-from core.findings import Finding
-from core.methods import METHODS
-from core.services import SERVICES
 
 SCHEMA_VERSION = 1
 
@@ -71,86 +68,8 @@ def to_json(analysis: Analysis, *, include_admin_sources: bool = False) -> dict[
     }
 
 
-def _rule_for(f: Finding) -> str:
-    return f"passrole/{f.service_id}" if f.kind == "passrole" else f.kind
-
-
-def _rules() -> list[dict[str, Any]]:
-    rules = []
-    for s in SERVICES:
-        rules.append(
-            {
-                "id": f"passrole/{s.id}",
-                "name": f"PassRoleTo{s.id.title().replace('-', '')}",
-                "shortDescription": {"text": f"iam:PassRole to {s.name}"},
-                "fullDescription": {"text": s.credential_access or s.name},
-                "helpUri": s.references[0].url if s.references else None,
-            }
-        )
-    for m in METHODS:
-        rules.append(
-            {
-                "id": m.id,
-                "name": m.id.title().replace("-", ""),
-                "shortDescription": {"text": m.title},
-                "fullDescription": {"text": m.description},
-                "helpUri": m.references[0].url if m.references else None,
-            }
-        )
-    for r in rules:
-        if r["helpUri"] is None:
-            del r["helpUri"]
-    return rules
-
-
-_LEVEL = {"admin": "error", "privilege-gain": "warning", "none": "note"}
-
-
 def to_sarif(analysis: Analysis) -> dict[str, Any]:
-    """SARIF 2.1.0 with one rule per PassRole service and per escalation method."""
-    results = []
-    for f in analysis.findings:
-        if f.source_is_admin:
-            continue
-        msg = f.title + f" [{f.escalation}]"
-        if f.conditional:
-            msg += " if " + "; ".join(f.conditions)
-        results.append(
-            {
-                "ruleId": _rule_for(f),
-                "level": _LEVEL[f.escalation],
-                "message": {"text": msg},
-                "locations": [
-                    {
-                        "logicalLocations": [{"fullyQualifiedName": f.source, "kind": "principal"}],
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": analysis.account.source or "."}
-                        },
-                    }
-                ],
-                "properties": {
-                    "target": f.target,
-                    "service": f.service,
-                    "escalation": f.escalation,
-                    "conditional": f.conditional,
-                    "constraints": list(f.constraints),
-                },
-            }
-        )
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "iam-explore",
-                        "informationUri": "https://github.com/iam-explore/iam-explore",
-                        "rules": _rules(),
-                    }
-                },
-                "results": results,
-                "properties": {"analysed_at": analysis.analysed_at},
-            }
-        ],
-    }
+    """SARIF 2.1.0 with one rule per PassRole service and per escalation method (core.sarif)."""
+    from core.sarif import scan_log
+
+    return scan_log(analysis)

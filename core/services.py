@@ -37,6 +37,26 @@ class ActionSet:
 
     actions: tuple[str, ...]
     how: str
+    needs: str = ""
+    catalog: tuple[str, ...] = ()
+    """Ids of the escalation catalogue rows (``ESCALATION-CATALOG.md``) this way covers."""
+    """What the way needs that the snapshot does not show (an existing instance, function,
+    stack...): the edge is then conditional on it, like the existing-resource methods."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleKey:
+    """A request key that a launch passing a role necessarily sets, and to what.
+
+    ``value`` is ``profile`` (the ARN of the instance profile holding the role) or ``role``
+    (the role's ARN). A deny on that key cannot be avoided by the launch (Service
+    Authorization Reference: ``ec2:InstanceProfile`` "Filters access by the ARN of an instance
+    profile"; ``cloudformation:RoleArn`` "Filters access by the ARN of an IAM service role").
+    """
+
+    actions: tuple[str, ...]
+    key: str
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +75,7 @@ class PassRoleService:
         credential_access: how the attacker gets the role's credentials or acts as it.
         references: public pages documenting the escalation.
         regional: whether the launch actions are regional (``aws:RequestedRegion`` applies).
+        role_keys: request keys that a launch with the passed role necessarily sets.
     """
 
     id: str
@@ -67,6 +88,7 @@ class PassRoleService:
     credential_access: str = ""
     references: tuple[Reference, ...] = ()
     regional: bool = True
+    role_keys: tuple[RoleKey, ...] = ()
 
 
 # --- reference helpers (module-level constants; no I/O) -------------------------------------
@@ -136,27 +158,47 @@ SERVICES: tuple[PassRoleService, ...] = (
         principals=("ec2.amazonaws.com",),
         passed_to_service="ec2.amazonaws.com",
         action_sets=(
-            _A(("ec2:RunInstances",), "launch an instance with the role's instance profile"),
-            _A(("ec2:RequestSpotInstances",), "request a spot instance with the instance profile"),
+            _A(
+                ("ec2:RunInstances",),
+                "launch an instance with the role's instance profile",
+                catalog=("ec2-001",),
+            ),
+            _A(
+                ("ec2:RequestSpotInstances",),
+                "request a spot instance with the instance profile",
+                catalog=("ec2-003",),
+            ),
             _A(
                 ("ec2:CreateLaunchTemplate", "autoscaling:CreateAutoScalingGroup"),
                 "put the instance profile in a launch template, then start an Auto Scaling group",
+                catalog=("x-autoscaling-002",),
             ),
             _A(
                 ("autoscaling:CreateLaunchConfiguration", "autoscaling:CreateAutoScalingGroup"),
                 "put the instance profile in a launch configuration, then start an ASG",
+                catalog=("x-autoscaling-001",),
             ),
             _A(
                 ("ec2:AssociateIamInstanceProfile",),
                 "attach the instance profile to an existing instance you can run code on",
+                needs="an existing EC2 instance you can run code on",
             ),
             _A(
                 ("ec2:ReplaceIamInstanceProfileAssociation",),
                 "swap an existing instance's profile for the role's, then use that instance",
+                needs="an existing EC2 instance you can run code on",
             ),
         ),
         associated_resource_arn="arn:aws:ec2:${Region}:${Account}:instance/*",
         requires_instance_profile=True,
+        role_keys=(
+            RoleKey(("ec2:RunInstances",), "ec2:InstanceProfile", "profile"),
+            RoleKey(
+                ("ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"),
+                "ec2:NewInstanceProfile",
+                "profile",
+            ),
+        ),
         credential_access=(
             "user data or a shell on the instance reads the role's credentials from IMDS "
             "(169.254.169.254/latest/meta-data/iam/security-credentials/)"
@@ -181,19 +223,23 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("lambda:CreateFunction", "lambda:InvokeFunction"),
                 "create a function with the role, then invoke it",
+                catalog=("lambda-001",),
             ),
             _A(
                 ("lambda:CreateFunction", "lambda:CreateEventSourceMapping"),
                 "create a function with the role and trigger it from an event source (DynamoDB)",
+                catalog=("lambda-002",),
             ),
             _A(
                 ("lambda:CreateFunction", "lambda:AddPermission"),
                 "create a function with the role, grant yourself invoke in its policy, invoke it",
+                catalog=("lambda-006",),
             ),
             _A(
                 ("lambda:UpdateFunctionConfiguration",),
                 "point an existing function at the role (and a layer you control); it runs on "
                 "its next invocation",
+                needs="an existing Lambda function",
             ),
         ),
         associated_resource_arn=None,
@@ -218,10 +264,15 @@ SERVICES: tuple[PassRoleService, ...] = (
         principals=("cloudformation.amazonaws.com",),
         passed_to_service="cloudformation.amazonaws.com",
         action_sets=(
-            _A(("cloudformation:CreateStack",), "create a stack whose service role is the role"),
+            _A(
+                ("cloudformation:CreateStack",),
+                "create a stack whose service role is the role",
+                catalog=("cloudformation-001",),
+            ),
             _A(
                 ("cloudformation:UpdateStack",),
                 "update a stack with --role-arn set to the role and a template you control",
+                needs="an existing CloudFormation stack",
             ),
             _A(
                 ("cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"),
@@ -231,13 +282,29 @@ SERVICES: tuple[PassRoleService, ...] = (
                 ("cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"),
                 "create a self-managed stack set with the role as administration role, "
                 "then deploy instances",
+                catalog=("cloudformation-003",),
             ),
             _A(
                 ("cloudformation:UpdateStackSet",),
                 "update a stack set's template and administration role",
+                needs="an existing CloudFormation stack set",
+                catalog=("cloudformation-004",),
             ),
         ),
         associated_resource_arn=None,
+        role_keys=(
+            RoleKey(
+                (
+                    "cloudformation:CreateStack",
+                    "cloudformation:UpdateStack",
+                    "cloudformation:CreateChangeSet",
+                    "cloudformation:CreateStackSet",
+                    "cloudformation:UpdateStackSet",
+                ),
+                "cloudformation:RoleArn",
+                "role",
+            ),
+        ),
         credential_access=(
             "the template creates IAM resources (admin user, access key, policy attachment) "
             "with the role's permissions; outputs can return the created secrets"
@@ -262,22 +329,29 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("glue:CreateDevEndpoint",),
                 "create a dev endpoint with the role and your SSH key, then SSH in",
+                catalog=("glue-001",),
             ),
             _A(
                 ("glue:CreateJob", "glue:StartJobRun"),
                 "create a job with the role and a script you control, then run it",
+                catalog=("glue-003",),
             ),
             _A(
                 ("glue:CreateJob", "glue:CreateTrigger"),
                 "create a job with the role and a trigger that starts it",
+                catalog=("glue-004",),
             ),
             _A(
                 ("glue:UpdateJob", "glue:StartJobRun"),
                 "point an existing job at the role and your script, then run it",
+                needs="an existing Glue job",
+                catalog=("glue-005",),
             ),
             _A(
                 ("glue:UpdateJob", "glue:CreateTrigger"),
                 "point an existing job at the role, then trigger it",
+                needs="an existing Glue job",
+                catalog=("glue-006",),
             ),
             _A(
                 ("glue:CreateSession", "glue:RunStatement"),
@@ -307,18 +381,22 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("codebuild:CreateProject", "codebuild:StartBuild"),
                 "create a project with the role and a buildspec you control, then build",
+                catalog=("codebuild-001",),
             ),
             _A(
                 ("codebuild:CreateProject", "codebuild:StartBuildBatch"),
                 "create a project with the role, then start a batch build",
+                catalog=("codebuild-004",),
             ),
             _A(
                 ("codebuild:UpdateProject", "codebuild:StartBuild"),
                 "switch an existing project to the role and your buildspec, then build",
+                needs="an existing CodeBuild project",
             ),
             _A(
                 ("codebuild:UpdateProject", "codebuild:StartBuildBatch"),
                 "switch an existing project to the role, then start a batch build",
+                needs="an existing CodeBuild project",
             ),
             _A(
                 (
@@ -330,6 +408,13 @@ SERVICES: tuple[PassRoleService, ...] = (
             ),
         ),
         associated_resource_arn=None,
+        role_keys=(
+            RoleKey(
+                ("codebuild:CreateProject", "codebuild:UpdateProject"),
+                "codebuild:serviceRole",
+                "role",
+            ),
+        ),
         credential_access="buildspec commands run as the role (container credentials endpoint)",
         references=(
             pathfinding("codebuild-001"),
@@ -352,14 +437,17 @@ SERVICES: tuple[PassRoleService, ...] = (
                     "sagemaker:CreatePresignedNotebookInstanceUrl",
                 ),
                 "create a notebook instance with the role, open it with a presigned URL",
+                catalog=("sagemaker-001",),
             ),
             _A(
                 ("sagemaker:CreateTrainingJob",),
                 "run a training job with the role and a container or script you control",
+                catalog=("sagemaker-002",),
             ),
             _A(
                 ("sagemaker:CreateProcessingJob",),
                 "run a processing job with the role and your entrypoint",
+                catalog=("sagemaker-003",),
             ),
             _A(
                 ("sagemaker:CreateHyperParameterTuningJob",),
@@ -386,25 +474,56 @@ SERVICES: tuple[PassRoleService, ...] = (
         passed_to_service="ecs-tasks.amazonaws.com",
         action_sets=(
             _A(
+                ("ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:RunTask"),
+                "create a cluster, register a task definition with the role, run it on Fargate",
+                catalog=("ecs-002",),
+            ),
+            _A(
+                ("ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:CreateService"),
+                "create a cluster, register a task definition with the role, run it as a service",
+                catalog=("ecs-001",),
+            ),
+            _A(
+                (
+                    "ecs:StartTask",
+                    "ecs:RegisterContainerInstance",
+                    "ecs:DeregisterContainerInstance",
+                ),
+                "register an instance you control as a container instance and start a task "
+                "with the role on it",
+                needs="an existing ECS task definition",
+                catalog=("x-ecs-001",),
+            ),
+            _A(
                 ("ecs:RegisterTaskDefinition", "ecs:RunTask"),
-                "register a task definition with the role as task role, then run it "
-                "(add ecs:CreateCluster when no cluster exists)",
+                "register a task definition with the role as task role, then run it in a "
+                "cluster that exists",
+                needs="an existing ECS cluster",
+                catalog=("ecs-004",),
             ),
             _A(
                 ("ecs:RegisterTaskDefinition", "ecs:StartTask"),
                 "register a task definition with the role, start it on a container instance",
+                needs="an existing ECS container instance",
+                catalog=("ecs-005",),
             ),
             _A(
                 ("ecs:RegisterTaskDefinition", "ecs:CreateService"),
-                "register a task definition with the role, run it as a service",
+                "register a task definition with the role, run it as a service in a cluster "
+                "that exists",
+                needs="an existing ECS cluster",
+                catalog=("ecs-003",),
             ),
             _A(
                 ("ecs:RunTask",),
                 "run an existing task definition, overriding taskRoleArn and the command",
+                needs="an existing ECS task definition",
+                catalog=("x-ecs-002",),
             ),
             _A(
                 ("ecs:StartTask",),
                 "start an existing task definition with task role and command overrides",
+                needs="an existing ECS task definition and container instance",
             ),
         ),
         associated_resource_arn=None,
@@ -435,6 +554,7 @@ SERVICES: tuple[PassRoleService, ...] = (
                     "datapipeline:ActivatePipeline",
                 ),
                 "define a pipeline with a ShellCommandActivity using the role, then activate it",
+                catalog=("datapipeline-001",),
             ),
         ),
         associated_resource_arn=None,
@@ -459,18 +579,23 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("states:CreateStateMachine", "states:StartExecution"),
                 "create a state machine with the role whose aws-sdk tasks call IAM, then start it",
+                catalog=("x-states-001",),
             ),
             _A(
                 ("states:CreateStateMachine", "states:StartSyncExecution"),
                 "create an express state machine with the role, then run it synchronously",
+                catalog=("x-states-001",),
             ),
             _A(
                 ("states:TestState",),
                 "test a single aws-sdk task state with --role-arn set to the role",
+                catalog=("x-states-002",),
             ),
             _A(
                 ("states:UpdateStateMachine",),
                 "switch an existing state machine to the role and add a malicious state",
+                needs="an existing Step Functions state machine",
+                catalog=("x-states-003",),
             ),
         ),
         associated_resource_arn=None,
@@ -486,10 +611,12 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("apprunner:CreateService",),
                 "create a service with the role as instance role and a start command you control",
+                catalog=("apprunner-001",),
             ),
             _A(
                 ("apprunner:UpdateService",),
                 "switch an existing service's instance role to the role and redeploy",
+                needs="an existing App Runner service",
             ),
         ),
         associated_resource_arn=None,
@@ -589,6 +716,7 @@ SERVICES: tuple[PassRoleService, ...] = (
                     "bedrock-agentcore:InvokeCodeInterpreter",
                 ),
                 "create a code interpreter with the role, start a session, run code in it",
+                catalog=("bedrock-001",),
             ),
         ),
         associated_resource_arn=None,
@@ -616,6 +744,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("scheduler:UpdateSchedule",),
                 "switch an existing schedule to the role and a universal target you choose",
+                needs="an existing EventBridge Scheduler schedule",
             ),
         ),
         associated_resource_arn=None,
@@ -764,6 +893,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("cognito-identity:SetIdentityPoolRoles",),
                 "make the role the (unauthenticated) role of an identity pool you can use",
+                needs="an existing Cognito identity pool",
             ),
             _A(
                 ("cognito-identity:CreateIdentityPool", "cognito-identity:SetIdentityPoolRoles"),
@@ -791,6 +921,7 @@ SERVICES: tuple[PassRoleService, ...] = (
                 ("codestar:CreateProject",),
                 "create a project with the role as service role and a toolchain template that "
                 "creates IAM resources",
+                catalog=("x-codestar-001",),
             ),
         ),
         associated_resource_arn=None,
@@ -875,6 +1006,7 @@ SERVICES: tuple[PassRoleService, ...] = (
             _A(
                 ("deadline:UpdateQueue", "deadline:AssumeQueueRoleForUser"),
                 "repoint an existing queue at the role, then vend its credentials",
+                needs="an existing Deadline Cloud queue",
             ),
             _A(
                 (

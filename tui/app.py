@@ -108,8 +108,13 @@ class IamExploreApp(App[int]):
         account: Account | None = None,
         analysis: Analysis | None = None,
         watch: bool = True,
+        baseline: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__()
+        self.baseline = Path(baseline) if baseline is not None else None
+        """``--compare``: the earlier snapshot whose differences are marked (core.diff)."""
+        self.diff_label = "what-if"
+        """What the +NEW / -GONE marks are relative to (details pane)."""
         self.live_mode = snapshot is None and (profile is not None or endpoint_url is not None)
         self.snapshot = Path(snapshot) if snapshot is not None else sample_path()
         self.profile = profile
@@ -194,9 +199,17 @@ class IamExploreApp(App[int]):
             raise LoadCancelled("cancelled")
         session = self._session(account, analysis)
         index = EdgeIndex.build(analysis)
+        compared = None
+        if self.baseline is not None:
+            from core.diff import diff_analyses
+
+            progress.prefix = "comparing "
+            old = analyse(load_account(self.baseline, progress=progress), progress=progress)
+            compared = diff_analyses(old, analysis)
         seconds = time.perf_counter() - start
         message = AccountLoaded(account, analysis, session, live, seconds)
         message.index = index  # type: ignore[attr-defined]
+        message.compared = compared  # type: ignore[attr-defined]
         self.post_message(message)
 
     def cancel_load(self) -> None:
@@ -222,7 +235,20 @@ class IamExploreApp(App[int]):
         self.loaded_at = time.perf_counter()
         main = self.main
         main.diff_status, main.removed = {}, []
-        main.show_analysis(index)
+        compared = getattr(message, "compared", None)
+        if compared is None:
+            main.show_analysis(index)
+        else:
+            self.diff_label = f"since {self.baseline.name if self.baseline else 'OLD'}"
+            main.show_diff(compared.marks(), index)
+            s = compared.summary()
+            self.notify(
+                f"compared with {self.baseline}: {s['findings_added']} new, "
+                f"{s['findings_changed']} relabelled, {s['findings_removed']} gone edges",
+                title="Compare",
+                markup=False,
+                timeout=10,
+            )
         problems = len(message.account.problems)
         if problems:
             self.notify(
@@ -465,6 +491,7 @@ class IamExploreApp(App[int]):
             self.notify(f"nothing to {message.verb}", timeout=2)
             return
         self.index = message.index  # type: ignore[attr-defined]
+        self.diff_label = "what-if"
         self.main.show_diff(message.diff, self.index)
         diff = message.diff
         self.last_diff_seconds = diff.seconds

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from core.errors import IamExploreError
 
-COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary")
+COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary", "diff", "export")
 """Modules under ``tui.commands``; a missing one is skipped so the CLI always starts."""
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="open a live account (read-only) with this AWS profile")
     parser.add_argument("--region", help="AWS region for live fetches")
     parser.add_argument("--endpoint-url", help="AWS endpoint for live fetches (moto, LocalStack)")
+    parser.add_argument(
+        "--compare",
+        metavar="NEW",
+        help="open NEW with the edges new or gone since SNAPSHOT marked "
+        "(iam-explore OLD --compare NEW)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -58,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url"})
+_VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url", "--compare"})
 
 
 def _first_positional(argv: list[str]) -> str | None:

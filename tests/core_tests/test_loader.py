@@ -811,3 +811,43 @@ def test_deeply_nested_document_string_is_a_problem_not_a_crash(tmp_path: Path) 
     (err,) = errors(acct)
     assert err.path == "UserDetailList[1].UserPolicyList[0].PolicyDocument"
     assert len(acct.users) == 2
+
+
+# API_GetAccountAuthorizationDetails: "IsTruncated: A flag that indicates whether there are more
+# items to return. ... we recommend that you check IsTruncated after every call to ensure that
+# you receive all your results." A set of pages is complete only if one page ends it.
+def _page(users: list[dict[str, Any]], truncated: bool) -> dict[str, Any]:
+    page: dict[str, Any] = {"UserDetailList": users, "IsTruncated": truncated}
+    if truncated:
+        page["Marker"] = "AAAA"
+    return page
+
+
+def _user(name: str) -> dict[str, Any]:
+    return {
+        "UserName": name,
+        "UserId": f"AIDA{name.upper():A<17}",
+        "Arn": f"arn:aws:iam::{ACCT}:user/{name}",
+        "Path": "/",
+    }
+
+
+def test_truncated_export_is_reported_as_a_problem() -> None:
+    account = load_data(_page([_user("alice")], truncated=True), source="t.json")
+    (problem,) = [p for p in account.problems if "truncated" in p.message]
+    assert problem.path == "IsTruncated"
+    assert problem.severity == "warning"
+
+
+def test_pages_ending_with_an_untruncated_page_are_whole() -> None:
+    pages = [_page([_user("alice")], truncated=True), _page([_user("bob")], truncated=False)]
+    account = load_data(pages, source="t.json")
+    assert not [p for p in account.problems if "truncated" in p.message]
+    assert len(account.users) == 2
+
+
+def test_every_page_truncated_names_the_last_one() -> None:
+    pages = [_page([_user("alice")], truncated=True), _page([_user("bob")], truncated=True)]
+    account = load_data(pages, source="t.json")
+    (problem,) = [p for p in account.problems if "truncated" in p.message]
+    assert problem.path == "[1].IsTruncated"

@@ -198,7 +198,14 @@ def test_method_row_shape(method: EscalationMethod) -> None:
     for action in method.actions:
         assert ACTION.match(action), action
     assert method.target in {"self", "user", "group", "role", "policy"}
-    assert method.outcome in {"policy-write", "become-user", "become-role", "join-group"}
+    assert method.outcome in {
+        "policy-write",
+        "policy-remove",
+        "become-user",
+        "become-role",
+        "join-group",
+        "service-grant",
+    }
     assert method.references
     assert all(r.url.startswith("https://") and r.title for r in method.references)
     assert len({r.url for r in method.references}) == len(method.references)
@@ -225,6 +232,10 @@ def test_outcome_fits_target(method: EscalationMethod) -> None:
         assert method.target == "user"
     if method.outcome == "become-role":
         assert method.target == "role"
+    if method.outcome == "service-grant":
+        assert method.target == "self" and method.needs, "what IAM data cannot show"
+    if method.outcome == "policy-remove":
+        assert method.target in ("user", "role")
     if method.target == "policy":
         assert method.outcome == "policy-write"
         assert method.resource_arn == "${PolicyArn}"
@@ -271,3 +282,17 @@ def test_method_by_id() -> None:
 
 def test_reference_is_shared() -> None:
     assert all(isinstance(r, Reference) for m in METHODS for r in m.references)
+
+
+@pytest.mark.parametrize("service", [s for s in SERVICES if s.role_keys], ids=_service_id)
+def test_role_keys_are_keys_of_their_launch_actions(service: PassRoleService) -> None:
+    """Each key a launch with the role sets is one the catalogue lists for that action."""
+    from core.catalogue import catalogue
+
+    launch = {a for s in service.action_sets for a in s.actions}
+    for rk in service.role_keys:
+        assert rk.value in ("profile", "role")
+        for action in rk.actions:
+            assert action in launch, action
+            info = catalogue().action(action)
+            assert info is not None and rk.key in info.condition_keys, (action, rk.key)

@@ -42,3 +42,14 @@ async def settle(app: IamExploreApp, pilot: object) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+def passrole_rows(app: IamExploreApp) -> int:
+    """Rows of the Edges pane that are PassRole edges (the classic stories also have two
+    conditional findings for taking over an instance that already runs with the profile)."""
+    main = app.main
+    return sum(
+        1
+        for key in main.table("edges").visible_keys
+        if (hit := main.finding_for(key)) is not None and hit[0].kind == "passrole"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.samples import sample_path
-from tests.tui_tests.conftest import SIZE, settle
+from tests.tui_tests.conftest import SIZE, passrole_rows, settle
 from tui.app import IamExploreApp
 from tui.keymap import KEYMAP, keymap_markdown
 from tui.screens.help import HelpScreen
@@ -179,7 +179,7 @@ async def test_edge_details_show_passrole_and_trust_statements(make_app) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert main.table("edges").row_count == 1
+        assert passrole_rows(app) == 1
         text = main.details.text()
         assert "ADMIN" in text and "test-user can pass EC2-roles-for-XYZ to Amazon EC2" in text
         views = main.details.statements
@@ -206,12 +206,12 @@ async def test_why_not_for_test_user_on_classic_story(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert main.table("edges").row_count == 0  # no edge
+        assert passrole_rows(app) == 0  # no PassRole edge
         await pilot.press("1")  # focuses Users and previews test-user: nothing is filtered
         await pilot.pause()
         assert main.selected_user is None
         assert main.details.subject.startswith("user:") and "test-user" in main.details.subject
-        await pilot.press("enter")  # selects test-user: Edges (0) says how to see why not
+        await pilot.press("enter")  # selects test-user: Edges says how to see why not
         await pilot.pause()
         assert main.selected_user and main.selected_user.endswith("user/test-user")
         assert "Highlight a role (2) to see why not" in main.details.text()
@@ -297,7 +297,7 @@ async def test_snapshot_change_on_disk_is_offered_for_reload(tmp_path) -> None:
         assert any("changed on disk" in n.message for n in app._notifications)
         await pilot.press("R")
         await settle(app, pilot)
-        assert app.main.table("edges").row_count == 1  # the fixed story has its edge
+        assert passrole_rows(app) == 1  # the fixed story has its edge
 
 
 async def test_live_profile_error_shows_a_message() -> None:

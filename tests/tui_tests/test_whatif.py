@@ -26,12 +26,14 @@ async def choose(app: IamExploreApp, pilot, label: str) -> None:
 
 
 def edge_rows(app: IamExploreApp) -> list[tuple[str, str, str]]:
-    """(title, escalation, what-if status) of the rows of the Edges pane."""
+    """(title, escalation, what-if status) of the PassRole rows of the Edges pane (the classic
+    stories also have conditional findings for taking over an existing instance)."""
     main = app.main
     rows = []
     for key in main.table("edges").visible_keys:
         f, status = main.finding_for(key)  # type: ignore[misc]
-        rows.append((f.title, f.escalation, status))
+        if f.kind == "passrole":
+            rows.append((f.title, f.escalation, status))
     return rows
 
 

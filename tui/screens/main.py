@@ -28,7 +28,7 @@ from tui.keymap import bindings
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
 from tui.widgets.footer import KeyFooter
-from tui.widgets.index import EdgeIndex, edge_label, service_by_id, short
+from tui.widgets.index import EdgeIndex, edge_label, reach_mark, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
 
@@ -110,6 +110,7 @@ class MainScreen(Screen[None]):
                     [
                         ("esc", "esc", 7),
                         ("cond", "cond", 6),
+                        ("reach", "→admin", 7),
                         ("source", "source", 5),
                         ("target", "role / target", 5),
                         ("via", "service / method", 5),
@@ -368,15 +369,18 @@ class MainScreen(Screen[None]):
         def cells() -> tuple[object, ...]:
             mark = Text(diff, style=pal.added if status == "added" else pal.removed)
             return (
-                pal.escalation(f),
+                pal.escalation(f, reach=False),
                 pal.conditional(f),
+                pal.reach(f),
                 Text(short(f.source)),
                 Text(short(f.role or f.target)),
                 Text(via),
                 mark,
             )
 
-        text = f"{edge_label(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        text = (
+            f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
+        )
         if f.conditional:
             text += " cond"
         return Row(key, cells, text.lower())

@@ -64,6 +64,11 @@ class PathsScreen(ModalScreen[Finding | None]):
         for i, h in enumerate(path.hops, start=1):
             cond = "  ? cond" if h.finding.conditional else ""
             lines.append(f"  {i}. {h.finding.title} [{h.finding.kind}]{cond}")
+        if path.terminal is not None:
+            cond = "  ? cond" if path.terminal.conditional else ""
+            lines.append(f"  then {path.terminal.title} [{path.terminal.kind}]{cond}")
+        for c in path.conditions:
+            lines.append(f"  if {c}")
         lines.append(f"  ⇒ admin: {path.admin}")
         self.query_one("#paths-detail", Static).update("\n".join(lines))
 

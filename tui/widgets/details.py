@@ -157,10 +157,11 @@ class DetailsPane(VerticalScroll):
         if f.conditional:
             head.append("  ")
             head.append_text(p.conditional(f))
+        since = getattr(self.app, "diff_label", "what-if")
         if status == "added":
-            head.append("  +NEW (what-if)", style=p.added)
+            head.append(f"  +NEW ({since})", style=p.added)
         elif status == "removed":
-            head.append("  -GONE (what-if)", style=p.removed)
+            head.append(f"  -GONE ({since})", style=p.removed)
         head.append(f"  {f.title}\n", style="bold")
         head.append(f"kind {f.kind}", style="dim")
         head.append(f" · from {f.source}\n", style="dim")

@@ -25,6 +25,14 @@ def edge_label(f: Finding) -> str:
     return LABELS.get(f.escalation, f.escalation)
 
 
+def reach_mark(f: Finding) -> str:
+    """``→ADMIN 2`` when the hop is not admin itself but its target has a path to admin."""
+    if f.reaches_admin is None or f.escalation == "admin":
+        return ""
+    hops, conditional = f.reaches_admin
+    return f"→ADMIN {hops}" + ("?" if conditional else "")
+
+
 def short(arn: str) -> str:
     """The name part of an ARN (``user/path/alice`` → ``alice``)."""
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]

@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from core.findings import Finding
-from tui.widgets.index import SYMBOLS, edge_label
+from tui.widgets.index import SYMBOLS, edge_label, reach_mark
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,22 @@ class Palette:
             muted=Style(dim=True),
         )
 
-    def escalation(self, f: Finding) -> Text:
-        """``▲ ADMIN`` / ``△ GAIN`` / ``· none`` in the escalation's style."""
+    def escalation(self, f: Finding, *, reach: bool = True) -> Text:
+        """``▲ ADMIN`` / ``△ GAIN`` / ``· none`` in the escalation's style, then (``reach``) the
+        ``→ADMIN n`` marker of a hop whose target has a path to admin."""
         style = {"admin": self.admin, "privilege-gain": self.gain}.get(f.escalation, self.none)
-        return Text(f"{SYMBOLS.get(f.escalation, '·')} {edge_label(f)}", style=style)
+        text = Text(f"{SYMBOLS.get(f.escalation, '·')} {edge_label(f)}", style=style)
+        mark = reach_mark(f) if reach else ""
+        if mark:
+            text.append(f" {mark}", style=self.admin)
+        return text
+
+    def reach(self, f: Finding) -> Text:
+        """``2 hops`` (``?`` when conditional) for a hop whose target has a path to admin."""
+        if f.reaches_admin is None or f.escalation == "admin":
+            return Text("")
+        hops, conditional = f.reaches_admin
+        return Text(f"{hops} hops" + ("?" if conditional else ""), style=self.admin)
 
     def conditional(self, f: Finding) -> Text:
         return Text("? cond", style=self.cond) if f.conditional else Text("")
