@@ -45,6 +45,10 @@ async def test_why_not_at_once_with_user_selected_and_role_highlighted(make_app)
         await pilot.press("enter")  # Enter on the role keeps the why-not, not "Select a role"
         await pilot.pause()
         assert main.details.subject == f"whynot:{USER}|{ROLE}"
+        assert main.focused is main.table("edges")  # which lists the other ways to the role
+        await pilot.press("j", "k")  # moving in Edges shows the edge under the cursor
+        await pilot.pause()
+        assert main.details.subject.startswith("edge:")
 
 
 async def test_one_focuses_without_filtering_until_enter(make_app) -> None:
@@ -106,10 +110,18 @@ async def test_keys_without_effect_say_why(make_app) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await pilot.press("1", "enter", "slash", *"nothing-matches", "enter")
+        await pilot.pause()
+        assert app.main.table("edges").row_count == 0
         await pilot.press("n")
         await pilot.pause()
-        assert any("no escalation in this account" in n for n in notes(app))
-        await pilot.press("1", "w")  # q on the What-if list closes it, like the other dialogs
+        assert any(
+            "no escalating edge in the Edges pane (escape clears the selection or filter)" in n
+            for n in notes(app)
+        )
+        await pilot.press(
+            "escape", "escape", "1", "w"
+        )  # q on the What-if list closes it, like the other dialogs
         await pilot.pause()
         assert isinstance(app.screen, WhatIfScreen)
         await pilot.press("q")

@@ -72,6 +72,9 @@ class MainScreen(Screen[None]):
         self.forward: list[Location] = []
         self.error: str = ""
         self._before_bar: Widget | None = None
+        self._pinned: tuple[str | None, str | None, str | None] | None = None
+        """(user, role, Edges row) after enter on a role: Details keep the user → role answer
+        until the Edges cursor moves."""
         self._row_cache: dict[int, Row] = {}
         """Edges rows by finding position (built lazily, reset with each analysis)."""
 
@@ -510,7 +513,15 @@ class MainScreen(Screen[None]):
         acct = index.account
         user_arn, role_arn, service_id = self.context(pane)
         if pane == "edges":
-            hit = self.finding_for(self.table("edges").current_key)
+            key = self.table("edges").current_key
+            pinned = self._pinned
+            if pinned is not None:
+                role = acct.role(pinned[1] or "")
+                if pinned == (self.selected_user, self.selected_role, key) and role is not None:
+                    self._show_user_role(pinned[0] or "", role)
+                    return
+                self._pinned = None
+            hit = self.finding_for(key)
             if hit is not None:
                 details.show_edge(*hit)
                 return
@@ -568,7 +579,8 @@ class MainScreen(Screen[None]):
             if service is not None:
                 reasons.append((service, why_not(index.account, view, role, service)))
         admin = index.analysis.admins.get(user_arn)
-        self.details.show_why_not(principal, role, reasons, admin.detail if admin else None)
+        others = [index.findings[i] for i in index.select(user=user_arn, role=role.arn)]
+        self.details.show_why_not(principal, role, reasons, admin.detail if admin else None, others)
 
     def _empty_edges_text(self) -> str:
         if self.index is None:
@@ -648,7 +660,14 @@ class MainScreen(Screen[None]):
         if event.table.pane in ("users", "roles", "services"):
             self.select(event.table.pane, event.key)
             self.table("edges").focus()
-            self._show_current("edges")
+            role = self.index.account.role(self.selected_role) if self.selected_role else None
+            if self.selected_user and role is not None:
+                # the PassRole edge, or why there is none, until the Edges cursor moves
+                key = self.table("edges").current_key
+                self._pinned = (self.selected_user, self.selected_role, key)
+                self._show_user_role(self.selected_user, role)
+            else:
+                self._show_current("edges")
         elif event.table.pane == "edges":
             self._show_current("edges")
             self.call_after_refresh(self._focus_statement, 0)

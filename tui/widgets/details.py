@@ -321,8 +321,10 @@ class DetailsPane(VerticalScroll):
         role: Role,
         reasons: Sequence[tuple[PassRoleService, Sequence[str]]],
         admin: str | None = None,
+        others: Sequence[Finding] = (),
     ) -> None:
-        """Why ``user`` has no edge to ``role`` (``admin``: why the user is admin already)."""
+        """Why ``user`` has no PassRole edge to ``role`` (``admin``: why the user is admin
+        already; ``others``: its escalations to the role by other methods)."""
         p = self.palette
         t = Text()
         t.append(f"{user.name} → {role.name}: ", style="bold")
@@ -330,7 +332,7 @@ class DetailsPane(VerticalScroll):
             t.append("no edge listed: ", style=p.muted)
             t.append(f"{user.name} is already admin-equivalent ({admin})\n")
         else:
-            t.append("✗ no edge\n", style=p.admin)
+            t.append("✗ no PassRole edge\n", style=p.admin)
         if not reasons:
             t.append(f"role {role.name} trusts no service that takes a passed role\n")
         for service, failures in reasons:
@@ -348,6 +350,15 @@ class DetailsPane(VerticalScroll):
             t.append(f"({service.principals[0]})\n", style="dim")
             for failure in failures:
                 t.append(f"  - {failure}\n")
+        if others:
+            t.append(f"\nOther ways to {role.name} (in the Edges pane):\n", style=p.heading)
+            for f in others:
+                t.append("  ")
+                t.append_text(p.escalation(f))
+                if f.conditional:
+                    t.append(" ")
+                    t.append_text(p.conditional(f))
+                t.append(f"  {f.title}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
         self._show(f"whynot:{user.arn}|{role.arn}", [Static(t)])
 
