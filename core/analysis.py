@@ -467,11 +467,11 @@ def _join_gain(
     group = account.group(group_arn)
     if not isinstance(user, User) or group is None:
         return "none", ()
-    key = (view.signature, view.arn, group.arn)
+    member = principal_view(account, replace(user, groups=(*user.groups, group.name)))
+    key = (view.signature, view.arn, member.signature)
     hit = powers.joins.get(key)
     if hit is not None:
         return hit
-    member = principal_view(account, replace(user, groups=(*user.groups, group.name)))
     reason = admin_reason(account, member)
     out: tuple[str, tuple[str, ...]]
     if reason is not None:

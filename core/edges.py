@@ -27,6 +27,7 @@ from core.principals import own_account, trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
+from core.resource_edges import needs_condition
 from core.services import SERVICES, ActionSet, PassRoleService
 from core.view import PrincipalView
 
@@ -109,18 +110,26 @@ class _Launch:
     regions: frozenset[str]
 
 
-def _launch_resolved(aset: ActionSet, decisions: Sequence[Decision]) -> Resolved:
+def _launch_resolved(
+    aset: ActionSet, decisions: Sequence[Decision], account: Account | None = None
+) -> Resolved:
     """The launch decisions resolved; a way that needs an existing resource is conditional on
-    it (the snapshot does not list resources)."""
+    it, or impossible when the account's inventory read everywhere and found none
+    (:func:`core.resource_edges.needs_condition`)."""
     r = _resolve_all(decisions)
     if not r.possible:
         return r
     if aset.needs:
-        r = Resolved(True, True, (*r.conditions, f"{aset.needs} exists"), r.constraints)
+        cond = needs_condition(account, aset.needs) if account else f"{aset.needs} exists"
+        if cond is None:
+            return Resolved(False)
+        r = Resolved(True, True, (*r.conditions, cond), r.constraints)
     return _without_region(r)
 
 
-def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launch]:
+def launch_options(
+    view: PrincipalView, service: PassRoleService, account: Account | None = None
+) -> list[_Launch]:
     """The action sets the principal can perform for ``service``, with their regions."""
     out: list[_Launch] = []
     for aset in service.action_sets:
@@ -134,7 +143,7 @@ def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launc
                 break
         if not regions:
             continue
-        r = _launch_resolved(aset, decisions)
+        r = _launch_resolved(aset, decisions, account)
         if not r.possible:
             continue
         out.append(_Launch(aset, decisions, r, regions))
@@ -142,21 +151,32 @@ def launch_options(view: PrincipalView, service: PassRoleService) -> list[_Launc
     return out
 
 
+def _new_profile(role: Role) -> tuple[str, str]:
+    """Name and ARN of an instance profile the caller would create for ``role``."""
+    name = f"{role.name}-new"
+    return name, f"arn:aws:iam::{role.arn.split(':')[4]}:instance-profile/{name}"
+
+
 def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str, ...]:
-    """What a launch passing ``role`` sets a role key to (empty: not known from the snapshot)."""
+    """What a launch passing ``role`` sets a role key to: the role's ARN, or the ARNs of the
+    profiles holding it (one the caller creates when there is none)."""
     if value == "role":
         return (role.arn,)
-    return tuple(p.arn for p in role.instance_profiles)
+    return tuple(p.arn for p in role.instance_profiles) or (_new_profile(role)[1],)
 
 
 def _with_role_keys(
-    view: PrincipalView, service: PassRoleService, role: Role, launch: _Launch
+    view: PrincipalView,
+    service: PassRoleService,
+    role: Role,
+    launch: _Launch,
+    account: Account | None = None,
 ) -> _Launch | None:
     """The launch re-decided with the keys that passing ``role`` necessarily sets.
 
     ``None`` when no value works (a deny on ``ec2:InstanceProfile`` matching the role's
-    profile cannot be avoided by a launch that uses it). A profile the caller would create
-    has a name of its choosing: the key is left to the caller then.
+    profile cannot be avoided by a launch that uses it). A profile the caller creates has a
+    name of its choosing (``<role>-new`` here): a deny on every profile still matches it.
     """
     keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
     hits = [
@@ -167,11 +187,7 @@ def _with_role_keys(
     options: list[dict[int, tuple[str, str]]] = [{}]
     for i, k in hits:
         values = _role_values(service, role, k.value)
-        if not values:
-            continue
         options = [{**o, i: (k.key, v)} for o in options for v in values]
-    if options == [{}]:
-        return launch
     for option in options:
         decisions = tuple(
             view.decide(a, extra={option[i][0]: option[i][1]}) if i in option else d
@@ -184,8 +200,30 @@ def _with_role_keys(
         regions = launch.regions
         for d in decisions:
             regions = regions & possible_regions(d)
-        r = _launch_resolved(launch.action_set, decisions)
+        r = _launch_resolved(launch.action_set, decisions, account)
         if regions and r.possible:
+            return _Launch(launch.action_set, decisions, r, regions)
+    if (
+        role.instance_profiles
+        and any(k.value == "profile" for _, k in hits)
+        and all(view.decide(a).possible for a in PROFILE_ACTIONS)
+    ):
+        # Every existing profile is denied, but one the caller creates (and names) may not be.
+        name, new_arn = _new_profile(role)
+        new = {i: (k.key, new_arn) for i, k in hits if k.value == "profile"}
+        decisions = tuple(
+            view.decide(a, extra={new[i][0]: new[i][1]}) if i in new else d
+            for i, (a, d) in enumerate(
+                zip(launch.action_set.actions, launch.decisions, strict=True)
+            )
+        )
+        regions = launch.regions
+        for d in decisions:
+            regions = regions & possible_regions(d)
+        r = _launch_resolved(launch.action_set, decisions)
+        if all(d.possible for d in decisions) and regions and r.possible:
+            note = f"launch with a new instance profile ({name}) holding {role.name}"
+            r = Resolved(r.possible, r.conditional, r.conditions, (*r.constraints, note))
             return _Launch(launch.action_set, decisions, r, regions)
     return None
 
@@ -274,7 +312,7 @@ def passrole_edges_for(
         ]
         if not roles:
             continue
-        launches = launch_options(view, service)
+        launches = launch_options(view, service, account)
         if not launches:
             continue
         for role, trust in roles:
@@ -298,7 +336,9 @@ def _edge(
         return None
     chosen: tuple[_Launch, frozenset[str]] | None = None
     regions: frozenset[str] = frozenset()
-    launches = [x for x in (_with_role_keys(view, service, role, x) for x in launches) if x]
+    launches = [
+        x for x in (_with_role_keys(view, service, role, x, account) for x in launches) if x
+    ]
     for launch in launches:
         both = launch.regions & pass_regions
         regions = regions | both
@@ -408,7 +448,7 @@ def why_not(
         failures.append(
             f"iam:PassRole on {role.name} to {service.passed_to_service} is {d.summary()}"
         )
-    launches = launch_options(view, service)
+    launches = launch_options(view, service, account)
     launch_ok = bool(launches)
     if not launch_ok:
         missing = []
@@ -424,7 +464,7 @@ def why_not(
             failures.append(
                 f"role {role.name} is in no instance profile and the principal cannot create one"
             )
-    if launch_ok and not any(_with_role_keys(view, service, role, x) for x in launches):
+    if launch_ok and not any(_with_role_keys(view, service, role, x, account) for x in launches):
         keys = ", ".join(dict.fromkeys(k.key for k in service.role_keys))
         failures.append(
             f"every launch passing {role.name} sets {keys} to it, and that launch is denied"

@@ -50,6 +50,7 @@ class Finding:
         constraints: choices the caller must make (regions, resource names, tags).
         gained: what the target adds, grouped by service and access level.
         source_is_admin: the source is already admin-equivalent (not an escalation).
+        resources: ARNs of the existing resources taken over (from the inventory).
         reaches_admin: ``(hops, conditional)`` when this move's target is admin or has a path
             to admin: the hops from the source through this finding (``escalation`` stays the
             label of the hop itself).
@@ -70,6 +71,7 @@ class Finding:
     gained: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
+    resources: tuple[str, ...] = ()
     reaches_admin: tuple[int, bool] | None = None
 
     @property
@@ -91,6 +93,7 @@ class Finding:
             "constraints": list(self.constraints),
             "gained": list(self.gained),
             "source_is_admin": self.source_is_admin,
+            "resources": list(self.resources),
             "reaches_admin": (
                 None
                 if self.reaches_admin is None

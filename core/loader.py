@@ -9,14 +9,18 @@ on the account and the rest still loads.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import LoadError, Problem
+from core.inventory import parse_inventory
 from core.managed import bundle_date, bundled_policy, is_aws_managed
 from core.model import (
     Account,
@@ -58,39 +62,214 @@ class _Ctx:
         return LoadError(message, file=self.file, path=path)
 
 
-def _read_json(path: Path) -> Any:
+STDIN = "-"
+"""The snapshot argument that reads standard input."""
+
+MAX_BYTES_ENV = "IAM_EXPLORE_MAX_SNAPSHOT_MB"
+DEFAULT_MAX_MB = 512
+"""Largest snapshot read, in MiB (the environment variable above overrides it)."""
+
+_CHUNK = 1 << 20
+
+
+def max_snapshot_bytes() -> int:
+    """The size limit in bytes: ``$IAM_EXPLORE_MAX_SNAPSHOT_MB`` MiB, else 512 MiB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if raw:
+        try:
+            mb = float(raw)
+        except ValueError:
+            raise LoadError(f"{MAX_BYTES_ENV}={raw!r} is not a number of MiB") from None
+        if mb > 0:
+            return int(mb * (1 << 20))
+    return DEFAULT_MAX_MB << 20
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MiB" if n >= 1 << 20 else f"{n:,} bytes"
+
+
+def _too_big(file: str, limit: int, size: int | None = None) -> LoadError:
+    what = f"{_size(size)}, " if size is not None else ""
+    return LoadError(
+        f"too large ({what}over the {_size(limit)} snapshot limit; set {MAX_BYTES_ENV} "
+        "to a number of MiB to raise it)",
+        file=file,
+    )
+
+
+def _read_limited(stream: Any, file: str, limit: int) -> bytes:
+    """Read ``stream`` to its end, refusing more than ``limit`` bytes (pipes, stdin)."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise _too_big(file, limit)
+
+
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _stat(path: Path) -> os.stat_result:
+    """``os.stat`` with its failures as one located line (loops named as such)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.stat()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError(
+                "symbolic link loop (too many levels of links)", file=str(path)
+            ) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise LoadError("no such file or directory", file=str(path)) from None
         raise LoadError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes within the size limit; devices and sockets are refused, and a FIFO
+    without a writer reads as empty instead of blocking (any input file, not only snapshots).
+
+    Raises:
+        LoadError: one line naming the file.
+    """
+    file = str(path)
+    limit = max_snapshot_bytes()
+    info = _stat(path)
+    for test, kind in _KINDS:
+        if test(info.st_mode):
+            raise LoadError(
+                f"is {kind}, not a snapshot file (use - to read standard input)", file=file
+            )
+    try:
+        if stat.S_ISFIFO(info.st_mode):
+            # Opening a FIFO blocks until a writer appears: open it non-blocking, then read
+            # blocking (with no writer, read returns end-of-file at once).
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "rb") as fh:
+                return _read_limited(fh, file, limit)
+        if info.st_size > limit:
+            raise _too_big(file, limit, info.st_size)
+        with open(path, "rb") as fh:
+            return _read_limited(fh, file, limit)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", file=file) from None
+
+
+def _parse_json(raw: bytes, file: str) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise LoadError("not a UTF-8 text file", file=str(path)) from None
+        raise LoadError("not a UTF-8 text file", file=file) from None
+    if not text.strip():
+        raise LoadError("empty: no JSON in it", file=file)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(
-            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=str(path)
+            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file
         ) from None
     except RecursionError:
-        raise LoadError("JSON nested too deeply", file=str(path)) from None
+        raise LoadError("JSON nested too deeply", file=file) from None
+
+
+def _read_json(path: Path) -> Any:
+    return _parse_json(read_bytes(path), str(path))
+
+
+def read_stdin() -> Any:
+    """The JSON on standard input (``-``), within the size limit."""
+    return _parse_json(read_stdin_bytes(), "<stdin>")
+
+
+def read_stdin_bytes() -> bytes:
+    """Standard input's bytes within the size limit (a character device such as /dev/zero is
+    refused, a terminal is read to end-of-file)."""
+    if sys.stdin is None:
+        raise LoadError("standard input is not available", file="<stdin>")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes (replaced in tests, embedded use)
+        limit = max_snapshot_bytes()
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise _too_big("<stdin>", limit)
+        return text.encode("utf-8", "surrogatepass")
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        mode = 0
+    if stat.S_ISCHR(mode) and not stream.isatty():
+        raise LoadError("is a character device, not a snapshot (such as /dev/zero)", file="<stdin>")
+    return _read_limited(stream, "<stdin>", max_snapshot_bytes())
+
+
+def _file_account(data: Any) -> str | None:
+    """The account a page file belongs to: its ``IamExplore.AccountId``, else its first ARN."""
+    pages = data if isinstance(data, list) else [data]
+    for page in pages:
+        if not isinstance(page, Mapping):
+            continue
+        ext = page.get(EXTENSION_KEY)
+        if isinstance(ext, Mapping) and isinstance(ext.get("AccountId"), str) and ext["AccountId"]:
+            return str(ext["AccountId"])
+        for key in _LISTS:
+            items = page.get(key)
+            for item in items if isinstance(items, list) else ():
+                arn = item.get("Arn") if isinstance(item, Mapping) else None
+                parts = arn.split(":") if isinstance(arn, str) else []
+                if len(parts) > 4 and parts[4].isdigit():
+                    return parts[4]
+    return None
+
+
+def _one_account(directory: Path, pages: list[tuple[str, Any]]) -> None:
+    """Refuse a directory whose files are pages of different accounts (merging them would
+    drop SCP levels and resolve duplicate ARNs arbitrarily)."""
+    accounts: dict[str, list[str]] = {}
+    for file, data in pages:
+        account = _file_account(data)
+        if account is not None:
+            accounts.setdefault(account, []).append(Path(file).name)
+    if len(accounts) > 1:
+        listed = "; ".join(
+            f"{acct} ({', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
+            for acct, files in sorted(accounts.items())
+        )
+        raise LoadError(
+            f"holds snapshots of {len(accounts)} accounts: {listed}; load one account at a time "
+            "(multi-account analysis is not supported yet)",
+            file=str(directory),
+        )
 
 
 def load_account(path: str | os.PathLike[str], progress: Progress | None = None) -> Account:
-    """Load a snapshot file or a directory of page files.
+    """Load a snapshot file, a directory of page files, or standard input (``-``).
 
     Raises:
         LoadError: the input cannot be used at all (message names file and JSON path).
     """
+    if str(path) == STDIN:
+        return load_pages([("<stdin>", read_stdin())], source="<stdin>", progress=progress)
     p = Path(path)
-    if p.is_dir():
-        files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".json" and f.is_file())
+    if stat.S_ISDIR(_stat(p).st_mode):
+        try:
+            files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".json" and f.is_file())
+        except OSError as exc:
+            raise LoadError(f"cannot list: {exc.strerror or exc}", file=str(p)) from None
         if not files:
             raise LoadError("directory holds no .json files", file=str(p))
         pages: list[tuple[str, Any]] = [(str(f), _read_json(f)) for f in files]
-    elif p.exists():
-        pages = [(str(p), _read_json(p))]
+        _one_account(p, pages)
     else:
-        raise LoadError("no such file or directory", file=str(p))
+        pages = [(str(p), _read_json(p))]
     return load_pages(pages, source=str(p), progress=progress)
 
 
@@ -204,6 +383,12 @@ def load_pages(
         account_id = _guess_account(
             users.values(), groups.values(), roles.values(), policies.values()
         )
+    inventory = None
+    if extension is not None and extension[2].get("Resources") is not None:
+        ctx, path, ext = extension
+        inventory = parse_inventory(
+            ext["Resources"], account_id=account_id, file=ctx.file, path=f"{path}.Resources"
+        )
     all_problems = [p for c in contexts for p in c.problems]
     all_problems.extend(bundled_problems)
     all_problems.extend(_reference_problems(users, groups, roles, policies, source))
@@ -230,6 +415,7 @@ def load_pages(
         source=source,
         problems=tuple(all_problems),
         metadata=tuple(metadata),
+        inventory=inventory,
     )
     if lint:
         from core.lint import lint_account

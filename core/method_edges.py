@@ -5,11 +5,13 @@ that could perform the actions at all (a cheap check on a resource of its choosi
 of the row's kind are evaluated one by one with their real ARNs. ``sts:AssumeRole`` edges also
 need the role's trust policy to allow (IAM User Guide: a role trust policy must allow in every
 case). Methods that take over an existing resource (an instance, a function, a stack) only know
-the roles such resources *could* run as, so their edges are conditional on the resource existing.
+the roles such resources *could* run as, so their edges are conditional on the resource existing,
+unless the snapshot has an inventory (``core.resource_edges`` then names the resources).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from string import Template
@@ -19,12 +21,14 @@ from core.decision import Decision, PolicyRef
 from core.edges import TrustResult
 from core.evaluator import CALLER_CHOSEN, chosen
 from core.findings import Finding, Reason
+from core.inventory import Resource
 from core.methods import METHODS, EscalationMethod, method_by_id
 from core.model import Account, Group, ManagedPolicy, Role, User
 from core.policy import parse_policy
 from core.power import better_versions
 from core.principals import own_account, trust_policy_ref
 from core.resolve import Resolved, resolve
+from core.resource_edges import resource_reach
 from core.view import PrincipalView
 
 EXISTING_RESOURCE_SERVICE = {
@@ -53,6 +57,8 @@ class MethodEdge:
     reasons: tuple[Reason, ...]
     existing: bool = False
     """Takes over an existing resource (conditional on one running as the target)."""
+    resources: tuple[Resource, ...] = ()
+    """The inventoried resources it takes over (``core.resource_edges``), when known."""
 
 
 def _existing_service(method: EscalationMethod) -> str | None:
@@ -142,7 +148,39 @@ def method_edges_for(
             continue
         if existing is not None:
             roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
-            out.extend(_existing_edges(account, view, method, pre, roles))
+            mine = own_account(account, view.arn)
+            reach = resource_reach(
+                account,
+                view,
+                method.id,
+                method.actions,
+                pre,
+                [r for r, _ in roles if own_account(account, r.arn) == mine],
+            )
+            if reach is None:
+                out.extend(_existing_edges(account, view, method, pre, roles))
+            else:
+                trust = {r.arn: t for r, t in roles}
+                out.extend(
+                    MethodEdge(
+                        method,
+                        x.role.arn,
+                        x.role.name,
+                        "role",
+                        x.resolved,
+                        (
+                            *x.reasons,
+                            Reason(
+                                "trust",
+                                f"role {x.role.name} trusts the {existing} service",
+                                trust[x.role.arn].statements,
+                            ),
+                        ),
+                        True,
+                        x.resources,
+                    )
+                    for x in reach
+                )
             continue
         if method.id == ASSUME_ROLE:
             out.extend(assume_role_edges(account, view))
@@ -415,17 +453,27 @@ def _existing_edges(
     if not resolved.possible:
         return []
     kind = method.resource_arn.split(":")[2]
+    rtype = re.split("[/:]", method.resource_arn.split(":", 5)[-1])[0]  # instance, function...
     out = []
-    for role, _ in roles:
+    for role, trust in roles:
         if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
         if own_account(account, role.arn) != own_account(account, view.arn):
             continue  # another account's instances, functions, stacks: not the caller's to use
-        cond = f"a {kind} resource running as {role.name} exists"
+        cond = f"an existing {kind} {rtype} that uses role {role.name}"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
-        reasons = tuple(
-            Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
-            for a, d in zip(method.actions, decisions, strict=False)
+        why = (
+            f"role {role.name} is in instance profile "
+            + ", ".join(p.name for p in role.instance_profiles)
+            if kind == "ec2" and role.instance_profiles
+            else f"role {role.name} trusts the {kind} service, so a {kind} {rtype} can use it"
+        )
+        reasons = (
+            *(
+                Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
+                for a, d in zip(method.actions, decisions, strict=False)
+            ),
+            Reason("trust", why, trust.statements),
         )
         out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons, existing=True))
     return out
@@ -467,11 +515,17 @@ def to_finding(
 ) -> Finding:
     """The scan finding for a method edge."""
     m = edge.method
+    title = f"{view.name}: {m.title.lower()} ({edge.target_kind} {edge.target_name})"
+    if edge.resources:
+        shown = ", ".join(r.label for r in edge.resources[:2])
+        more = len(edge.resources) - 2
+        title += f" on {shown}" + (f" and {more} more" if more > 0 else "")
     return Finding(
         kind=m.id,
         source=view.arn,
         target=edge.target,
-        title=f"{view.name}: {m.title.lower()} ({edge.target_kind} {edge.target_name})",
+        title=title,
+        resources=tuple(r.arn for r in edge.resources),
         role=edge.target if edge.target_kind == "role" else None,
         escalation=escalation,  # type: ignore[arg-type]
         conditional=edge.resolved.conditional,

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from core.errors import Problem
+
+if TYPE_CHECKING:
+    from core.inventory import Inventory
 
 Effect = Literal["Allow", "Deny"]
 
@@ -251,6 +254,8 @@ class Account:
     problems: tuple[Problem, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     """Extension fields such as ``fetched_at`` and ``fetched_by``."""
+    inventory: Inventory | None = None
+    """Existing resources (``IamExplore.Resources``); ``None`` when the snapshot has none."""
     _index: dict[str, dict[str, object]] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:

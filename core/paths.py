@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.findings import Finding
-from core.methods import method_by_id
+from core.methods import METHODS, method_by_id
 from core.model import Account
 from core.power import AdminReason
 
@@ -247,7 +247,7 @@ def admin_distances(
         if node in done or c != cost.get(node):
             continue
         done.add(node)
-        for e in sorted(reverse.get(node, ()), key=lambda e: (e.source, e.finding.key)):
+        for e in sorted(reverse.get(node, ()), key=_edge_order):
             if e.source in admins:
                 continue
             f = e.finding
@@ -263,6 +263,18 @@ def admin_distances(
                 heapq.heappush(heap, (nc, e.source))
     cost.pop(ADMIN, None)
     return Distances(cost, step)
+
+
+_ORDER = {m.id: i for i, m in enumerate(METHODS)}
+
+
+def _edge_order(e: _Edge) -> tuple[str, int, tuple[str, str, str, str | None]]:
+    """Among equal costs: PassRole first, then methods in table order (the common ones)."""
+    return (
+        e.source,
+        -1 if e.finding.kind == "passrole" else _ORDER.get(e.finding.kind, 999),
+        (e.finding.key),
+    )
 
 
 def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:

@@ -321,7 +321,8 @@ def group_view(account: Account, group: Group, now: float | None = None) -> Prin
         policies=ps,
         base=dict(DIRECT_CALL_FACTS),
         absent=DIRECT_CALL_ABSENT,
-        signature=("group", group.arn),
+        # The documents are part of it: a what-if that edits the group changes it.
+        signature=("group", group.arn, tuple(id(r.document) for r in refs)),
         region_sensitive=False,
         entity=group,
         now=now,

@@ -130,6 +130,8 @@ class Account:
     roles: list[Json] = field(default_factory=list)
     customer_policies: dict[str, Json] = field(default_factory=dict)
     scp_levels: list[Json] = field(default_factory=list)
+    resources: Json | None = None
+    """The ``IamExplore.Resources`` inventory (existing instances, functions, stacks...)."""
 
     # ARNs -----------------------------------------------------------------
     def arn(self, kind: str, name: str, path: str = "/") -> str:
@@ -349,6 +351,8 @@ class Account:
         if self.scp_levels:
             ext["ScpLevels"] = self.scp_levels
         ext["Description"] = self.description
+        if self.resources is not None:
+            ext["Resources"] = self.resources
         out["IamExplore"] = ext
         return out
 
@@ -1894,7 +1898,229 @@ def midsize_company(cat: dict[str, Json]) -> Account:
     ]
     for name, path, trust, attached, inline in fillers:
         a.role(name, trust, path=path, attached=attached, inline=inline)
+    a.resources = midsize_inventory(acct)
     return a
+
+
+def midsize_inventory(acct: str) -> Json:
+    """What runs in the mid-size account: 15 instances, functions, projects and stacks, plus
+    ECS, SageMaker, Glue and Step Functions, in eu-west-1 and us-east-1 (every enabled region).
+
+    Told by what each takes over: the app-ops-maintenance instance (SSM-managed) and the
+    platform-deploy project run as admin roles; the bastion is stopped and not SSM-managed;
+    no instance uses app-legacy-admin and no project ci/codebuild-release-role (their
+    conditional findings disappear); the cfn-stack-admin stack lives in us-east-1, outside
+    rachel.adams's EU regions. App Runner is unreadable in eu-west-1 (denied), so it is unknown.
+    """
+
+    def role(path_name: str) -> str:
+        return f"arn:aws:iam::{acct}:role/{path_name}"
+
+    def profile(path_name: str) -> str:
+        return f"arn:aws:iam::{acct}:instance-profile/{path_name}"
+
+    def instance(n: int, state: str, prof: str | None, ssm: bool | None, **kv: str) -> Json:
+        return {
+            "InstanceId": f"i-0{hashlib.sha256(f'{acct}{n}'.encode()).hexdigest()[:16]}",
+            "State": state,
+            "Platform": kv.pop("platform", "linux"),
+            "PlatformDetails": kv.pop("details", "Linux/UNIX"),
+            "IamInstanceProfile": profile(prof) if prof else None,
+            "SsmManaged": ssm,
+            "Tags": tags(**kv),
+        }
+
+    def function(region: str, name: str, role_name: str, **kv: str) -> Json:
+        return {
+            "FunctionName": name,
+            "FunctionArn": f"arn:aws:lambda:{region}:{acct}:function:{name}",
+            "Role": role(role_name),
+            "Aliases": [{"Name": "live", "FunctionVersion": "7"}],
+            "Tags": tags(**kv),
+        }
+
+    def project(region: str, name: str, role_name: str, **kv: str) -> Json:
+        return {
+            "Name": name,
+            "Arn": f"arn:aws:codebuild:{region}:{acct}:project/{name}",
+            "ServiceRole": role(role_name),
+            "Tags": tags(**kv),
+        }
+
+    def stack(region: str, name: str, role_name: str | None, status: str, **kv: str) -> Json:
+        sid = hashlib.sha256(f"{acct}{name}".encode()).hexdigest()
+        return {
+            "StackName": name,
+            "StackId": f"arn:aws:cloudformation:{region}:{acct}:stack/{name}/"
+            f"{sid[:8]}-{sid[8:12]}-{sid[12:16]}-{sid[16:20]}-{sid[20:32]}",
+            "RoleARN": role(role_name) if role_name else None,
+            "StackStatus": status,
+            "Tags": tags(**kv),
+        }
+
+    all_ok = {
+        "ec2": "ok",
+        "ssm": "ok",
+        "autoscaling": "ok",
+        "lambda": "ok",
+        "codebuild": "ok",
+        "cloudformation": "ok",
+        "sagemaker": "ok",
+        "glue": "ok",
+        "ecs": "ok",
+        "states": "ok",
+        "apprunner": "ok",
+    }
+    eu, us = "eu-west-1", "us-east-1"
+    migration_td = f"arn:aws:ecs:{eu}:{acct}:task-definition/platform-migration:3"
+    return {
+        "AllRegions": True,
+        "Regions": {
+            eu: {
+                "Services": {**all_ok, "apprunner": "unknown"},
+                "Notes": {"apprunner": "access denied: apprunner:ListServices"},
+                "Ec2Instances": [
+                    instance(1, "running", "app/app-ops-maintenance", True, env="prod"),
+                    instance(2, "stopped", "ops/bastion-host-role", False, env="prod"),
+                    instance(3, "running", "app/app-web-frontend", True, env="prod"),
+                    instance(4, "running", "app/app-web-frontend", True, env="prod"),
+                    instance(
+                        5,
+                        "running",
+                        "app/app-sandbox-runner",
+                        True,
+                        env="dev",
+                        platform="windows",
+                        details="Windows",
+                    ),
+                    instance(6, "running", None, None, env="dev"),
+                ],
+                "LaunchTemplates": [
+                    {
+                        "LaunchTemplateName": "web-frontend",
+                        "LaunchTemplateId": "lt-0a1b2c3d4e5f60718",
+                        "IamInstanceProfile": profile("app/app-web-frontend"),
+                        "Tags": [],
+                    }
+                ],
+                "AutoScalingGroups": [
+                    {
+                        "AutoScalingGroupName": "web-frontend",
+                        "AutoScalingGroupARN": f"arn:aws:autoscaling:{eu}:{acct}:"
+                        "autoScalingGroup:5b9f0c1e-2d3a-4b5c-8d7e-6f1a2b3c4d5e:"
+                        "autoScalingGroupName/web-frontend",
+                        "IamInstanceProfile": profile("app/app-web-frontend"),
+                        "LaunchTemplate": "web-frontend",
+                        "Tags": tags(env="prod"),
+                    }
+                ],
+                "LambdaFunctions": [
+                    function(
+                        eu, "orders-stream-processor", "service-role/orders-stream-processor-role"
+                    ),
+                    function(
+                        eu, "slack-alerts-notifier", "service-role/slack-alerts-notifier-role"
+                    ),
+                    function(eu, "upload-scanner", "app/app-upload-scanner", env="prod"),
+                ],
+                "CodeBuildProjects": [
+                    project(eu, "platform-deploy", "service-role/codebuild-platform-deploy-role"),
+                    project(eu, "unit-tests", "service-role/codebuild-unit-tests-role"),
+                ],
+                "CloudFormationStacks": [
+                    stack(
+                        eu, "network-baseline", "service-role/cfn-network-stacks", "UPDATE_COMPLETE"
+                    ),
+                    stack(eu, "legacy-vpc", None, "CREATE_COMPLETE"),
+                ],
+                "GlueJobs": [
+                    {"Name": "datalake-etl-nightly", "Role": "AWSGlueServiceRole-datalake-etl"}
+                ],
+                "EcsClusters": [
+                    {
+                        "ClusterName": "platform",
+                        "ClusterArn": f"arn:aws:ecs:{eu}:{acct}:cluster/platform",
+                    }
+                ],
+                "EcsServices": [
+                    {
+                        "ServiceName": "migration-runner",
+                        "ServiceArn": f"arn:aws:ecs:{eu}:{acct}:service/platform/migration-runner",
+                        "ClusterArn": f"arn:aws:ecs:{eu}:{acct}:cluster/platform",
+                        "TaskDefinition": migration_td,
+                        "EnableExecuteCommand": True,
+                        "RunningCount": 1,
+                        "Status": "ACTIVE",
+                        "Tags": tags(team="platform"),
+                    },
+                    {
+                        "ServiceName": "payments-api",
+                        "ServiceArn": f"arn:aws:ecs:{eu}:{acct}:service/platform/payments-api",
+                        "ClusterArn": f"arn:aws:ecs:{eu}:{acct}:cluster/platform",
+                        "TaskDefinition": f"arn:aws:ecs:{eu}:{acct}:task-definition/payments:7",
+                        "EnableExecuteCommand": False,
+                        "RunningCount": 2,
+                        "Status": "ACTIVE",
+                        "Tags": tags(team="payments"),
+                    },
+                ],
+                "EcsTaskDefinitions": [
+                    {
+                        "TaskDefinitionArn": migration_td,
+                        "Family": "platform-migration",
+                        "TaskRoleArn": role("ecs/platform-migration-task"),
+                        "ExecutionRoleArn": role("ecsTaskExecutionRole"),
+                    },
+                    {
+                        "TaskDefinitionArn": f"arn:aws:ecs:{eu}:{acct}:task-definition/payments:7",
+                        "Family": "payments",
+                        "TaskRoleArn": role("ecs/payments-task-role"),
+                        "ExecutionRoleArn": role("ecsTaskExecutionRole"),
+                    },
+                ],
+                "StateMachines": [
+                    {
+                        "Name": "OrderWorkflow",
+                        "StateMachineArn": f"arn:aws:states:{eu}:{acct}:stateMachine:OrderWorkflow",
+                        "RoleArn": role("service-role/StepFunctions-OrderWorkflow-role"),
+                    }
+                ],
+            },
+            us: {
+                "Services": all_ok,
+                "Ec2Instances": [
+                    instance(7, "running", "ec2-ssm-default", True, env="prod"),
+                    instance(8, "terminated", "app/app-ops-maintenance", None, env="prod"),
+                ],
+                "LambdaFunctions": [
+                    function(us, "cost-report", "service-role/orders-stream-processor-role")
+                ],
+                "CodeBuildProjects": [
+                    project(us, "integration-tests", "service-role/codebuild-unit-tests-role"),
+                ],
+                "CloudFormationStacks": [
+                    stack(
+                        us,
+                        "platform-core",
+                        "service-role/cfn-stack-admin",
+                        "UPDATE_COMPLETE",
+                        env="prod",
+                    ),
+                ],
+                "SageMakerNotebookInstances": [
+                    {
+                        "NotebookInstanceName": "datalake-exploration",
+                        "NotebookInstanceArn": f"arn:aws:sagemaker:{us}:{acct}:"
+                        "notebook-instance/datalake-exploration",
+                        "RoleArn": role("service-role/AmazonSageMaker-ExecutionRole-DataLake"),
+                        "NotebookInstanceStatus": "InService",
+                        "Tags": tags(team="data"),
+                    }
+                ],
+                "AppRunnerServices": [],
+            },
+        },
+    }
 
 
 def edge_cases(cat: dict[str, Json]) -> Account:
@@ -2395,7 +2621,15 @@ def main(argv: list[str] | None = None) -> int:
                 for k in ("UserDetailList", "RoleDetailList", "GroupDetailList")
                 for x in data[k]
             } | {p["Arn"] for p in data["Policies"]}
-            for sect in ("passrole_edges", "absent_edges", "other_findings", "admin_paths"):
+            for sect in (
+                "passrole_edges",
+                "absent_edges",
+                "other_findings",
+                "admin_paths",
+                "existing_resource_findings",
+                "absent_existing_findings",
+                "existing_resource_paths",
+            ):
                 for item in e.get(sect, []):
                     for k in ("source", "role", "target"):
                         if k in item and item[k] not in known:

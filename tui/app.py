@@ -26,8 +26,10 @@ from core.errors import IamExploreError
 from core.loader import load_account, load_data
 from core.model import Account
 from core.samples import sample_path
+from tui.guard import Guarded
 from tui.keymap import bindings
 from tui.messages import AccountLoaded, LoadProgress, SnapshotChanged, WhatIfApplied
+from tui.safe_text import safe, safe_message
 from tui.screens.main import MainScreen
 from tui.widgets.index import EdgeIndex
 
@@ -84,7 +86,11 @@ def snapshot_mtime(path: Path) -> int | None:
         return None
 
 
-class IamExploreApp(App[int]):
+MAX_RECOVERED = 50
+"""Unexpected exceptions shown and survived before the app gives up (a broken render loop)."""
+
+
+class IamExploreApp(Guarded, App[int]):
     """Explore who can escalate through ``iam:PassRole`` in one AWS account.
 
     Args:
@@ -135,6 +141,9 @@ class IamExploreApp(App[int]):
         self._hint_hidden = False
         self.last_diff_seconds: float | None = None
         """Re-analysis time of the last what-if change (benchmarks)."""
+        self._ended_on_error: bool | None = None
+        self.recovered_errors: list[Exception] = []
+        """Unexpected exceptions shown as an error panel instead of ending the app (tests)."""
 
     @property
     def main(self) -> MainScreen:
@@ -269,6 +278,79 @@ class IamExploreApp(App[int]):
                 screen.hide_first_hint()
         await super().on_event(event)
 
+    # -- errors -----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages carry names, paths and typed text, which
+        must never be parsed as markup; control characters are escaped, long text cut."""
+        super().notify(
+            safe_message(message, 2_000),
+            title=safe(title, 200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def report_error(self, error: Exception, where: str = "") -> bool:
+        """Show an unexpected exception as an error panel and keep running.
+
+        Returns False (let Textual end the app, exit code 1) when the app is not up yet or
+        too many errors came, e.g. from a render loop that fails on every frame.
+        """
+        if not self.is_running or len(self.recovered_errors) >= MAX_RECOVERED:
+            return False
+        try:
+            main = self.get_screen("main")
+        except (KeyError, IndexError):
+            return False
+        if not main.is_attached:
+            return False
+        self.recovered_errors.append(error)
+        self.log.error(f"recovered in {where}: {type(error).__name__}: {error}")
+        text = f"{type(error).__name__}: {error}"
+        from tui.screens.error import ErrorScreen
+
+        if isinstance(self.screen, ErrorScreen):
+            self.notify(text, title="Internal error", severity="error", timeout=8)
+            return True
+        self.push_screen(
+            ErrorScreen(
+                "Internal error: the explorer keeps running",
+                f"{text}\n\n(in {where}) The action was not completed. Please report it "
+                "with the steps that led here.",
+            )
+        )
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's last resort for exceptions in widgets that are not ours (its own option
+        # lists, tables): show it and keep running instead of ending the app.
+        if not self.report_error(error, where="textual"):
+            super()._handle_exception(error)
+
+    @property
+    def ended_on_error(self) -> bool:
+        """Nothing is loaded and the load error is on screen (the exit code is then 2)."""
+        if self._ended_on_error is not None:
+            return self._ended_on_error
+        try:
+            return self.index is None and bool(self.main.error)
+        except (KeyError, IndexError):
+            return False
+
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        self._ended_on_error = None
+        self._ended_on_error = self.ended_on_error  # screens are gone once the app has exited
+        super().exit(result, return_code, message)
+
     # -- errors: the one Worker.StateChanged handler ----------------------------------------
 
     @on(Worker.StateChanged)
@@ -332,6 +414,8 @@ class IamExploreApp(App[int]):
 
             problems = self.index.account.problems if self.index else ()
             self.push_screen(ProblemsScreen(problems))
+        elif word == "resources":
+            self.show_resources()
         elif word in ("whatif", "what-if", "w"):
             self.open_whatif()
         elif word == "denial":
@@ -357,6 +441,14 @@ class IamExploreApp(App[int]):
         if self.index is None:
             return
         self.push_screen(PathsScreen(self.index.analysis.paths), self._path_chosen)
+
+    def show_resources(self) -> None:
+        from tui.screens.resources import ResourcesScreen
+
+        if self.index is None:
+            return
+        screen = ResourcesScreen(self.index.account, self.index.analysis.findings)
+        self.push_screen(screen, self._path_chosen)
 
     def _path_chosen(self, finding: Any) -> None:
         if finding is not None:
@@ -597,6 +689,11 @@ class IamExploreApp(App[int]):
             "view: problems", "Policy problems found while loading", self.action_show_problems
         )
         yield SystemCommand(
+            "view: resources",
+            "Existing resources by the role they run as",
+            lambda: self.run_command("resources"),
+        )
+        yield SystemCommand(
             "edges: next escalation", "Jump to the next escalating edge", self._next_escalation
         )
         if self.session is not None:
@@ -616,6 +713,13 @@ class IamExploreApp(App[int]):
             yield SystemCommand(
                 "account: save snapshot", "Write the live account to a file", self.save_snapshot
             )
+
+    def action_command_palette(self) -> None:
+        """``ctrl+p``: Textual's palette, with its PageUp crash worked around."""
+        from tui.guard import SafeCommandPalette
+
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_show_problems(self) -> None:
         self.run_command("problems")

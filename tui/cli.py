@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -81,28 +82,72 @@ def _first_positional(argv: list[str]) -> str | None:
     return None
 
 
+EXIT_BROKEN_PIPE = 141
+"""The reader of our output went away (``scan | head -1``): 128 + SIGPIPE, as a shell reports
+a process killed by it."""
+
+
+def _fail(message: object) -> int:
+    """One line on stderr (untrusted text escaped), exit 2."""
+    from tui.safe_text import safe
+
+    print(f"iam-explore: {safe(message, 2000)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _unknown_command(word: str, commands: set[str]) -> str | None:
+    """The error for a first argument that looks like a mistyped command (None: it does not).
+
+    A word that is an existing path is a snapshot; one without ``/`` or ``.`` that is not, is
+    taken for a command.
+    """
+    import difflib
+
+    if word == "-" or os.path.exists(word) or os.path.islink(word):
+        return None
+    names = sorted(c for c in commands if not c.startswith("-"))
+    close = difflib.get_close_matches(word.replace("_", "-"), names, n=1, cutoff=0.6)
+    if not close and ("/" in word or "." in word):
+        return None  # a missing snapshot path: the loader says so
+    hint = f"did you mean {close[0]}?" if close else "commands: " + ", ".join(names)
+    return f"unknown command '{word}', {hint} (a snapshot file of that name does not exist)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     try:
-        if _first_positional(args_list) in commands or any(
-            a in ("-h", "--help", "--version") for a in args_list
-        ):
-            args = parser.parse_args(args_list)
-            return int(args.func(args))
-        explore = _Parser(prog="iam-explore", description=parser.description)
-        explore.add_argument("snapshot", nargs="?")
-        for opt in sorted(_VALUE_OPTIONS):
-            explore.add_argument(opt)
-        return _explore(explore.parse_args(args_list))
+        return _main(args_list)
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(exc)
     except KeyboardInterrupt:
         print("iam-explore: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe: stop quietly. Point stdout at /dev/null so that the
+        # interpreter's final flush does not complain either (Python docs, "Note on SIGPIPE").
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(args_list: list[str]) -> int:
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    first = _first_positional(args_list)
+    if first in commands or any(a in ("-h", "--help", "--version") for a in args_list):
+        args = parser.parse_args(args_list)
+        return int(args.func(args))
+    if first is not None and (error := _unknown_command(first, commands)):
+        return _fail(error)
+    explore = _Parser(prog="iam-explore", description=parser.description)
+    explore.add_argument("snapshot", nargs="?")
+    for opt in sorted(_VALUE_OPTIONS):
+        explore.add_argument(opt)
+    return _explore(explore.parse_args(args_list))
 
 
 def _explore(args: argparse.Namespace) -> int:

@@ -2,17 +2,14 @@
 
 Rich already drops colour for ``TERM=dumb`` and Textual honours ``NO_COLOR``; this adds the
 terminfo convention that a ``-mono`` (or ``-m``) suffix names a terminal without colour
-(``xterm-mono``), and applies the same rule to the explorer and every CLI command.
+(``xterm-mono``); the explorer (``tui.commands.explore``) and every CLI console
+(``tui.safe_text.console``) follow :func:`no_colour`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 MONO_TERMS = frozenset({"dumb", "unknown"})
 """``TERM`` values of terminals without colour (besides the ``-mono`` / ``-m`` suffixes)."""
@@ -25,12 +22,3 @@ def no_colour(environ: Mapping[str, str] | None = None) -> bool:
         return True
     term = env.get("TERM", "").lower()
     return term in MONO_TERMS or term.endswith(("-mono", "-m"))
-
-
-def console(**kwargs: Any) -> Console:
-    """A ``rich.console.Console`` that follows :func:`no_colour` (arguments are passed on)."""
-    from rich.console import Console
-
-    if no_colour():
-        kwargs.setdefault("no_color", True)
-    return Console(**kwargs)

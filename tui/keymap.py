@@ -97,6 +97,7 @@ KEYMAP: tuple[KeySpec, ...] = (
     # Views
     KeySpec("p", "show_paths", "Escalation paths", "Views", "paths", True, footer="Paths"),
     KeySpec("P", "show_problems", "Policy problems", "Views", "problems"),
+    KeySpec("6", "show_resources", "Resources by role", "Views", "resources"),
     KeySpec("d", "denial", "Explain a denial", "Views", "denial"),
     # What-if
     KeySpec("w", "whatif", "What-if", "What-if", "whatif", show=True),
@@ -112,6 +113,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     (":edges", "focus the Edges pane"),
     (":paths", "show escalation paths, shortest first"),
     (":problems", "show policy problems found while loading"),
+    (":resources", "show existing resources by the role they run as"),
     (":whatif", "open the what-if panel for the selection"),
     (":denial", "explain an authorization-failure message"),
     (":export DIR", "write the what-if's changed policies as JSON files into DIR"),

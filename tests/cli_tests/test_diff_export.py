@@ -240,6 +240,7 @@ def test_explorer_compare_option_opens_new_with_old_as_baseline(
             return 0
 
     monkeypatch.setattr(tui.app, "IamExploreApp", FakeApp)
+    monkeypatch.setattr("tui.commands.explore.has_terminal", lambda: True)
     assert main([OLD, "--compare", NEW]) == 0
     assert seen["snapshot"] == NEW and str(seen["baseline"]) == OLD
 

@@ -441,7 +441,8 @@ def test_malformed_messages_exit_2_with_one_line(
 def test_missing_file_and_missing_source(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert "cannot read" in fails(capsys, str(tmp_path / "nope.json"), "--snapshot", CLASSIC)
+    missing = str(tmp_path / "nope.json")
+    assert f"{missing}: no such file" in fails(capsys, missing, "--snapshot", CLASSIC)
     assert "--snapshot FILE or --profile" in fails(capsys, write(tmp_path, message()))
 
 

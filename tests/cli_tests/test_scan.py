@@ -130,3 +130,41 @@ def test_table_output_lists_the_admin_edge(capsys: pytest.CaptureFixture[str]) -
     assert main(["scan", str(sample_path("classic-story-fixed"))]) == 0
     out = capsys.readouterr().out
     assert "ADMIN" in out and "EC2-roles-for-XYZ" in out.replace("\n", "").replace(" ", "")
+
+
+def test_table_output_never_treats_snapshot_text_as_markup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A condition value from the snapshot is shown as written, not as Rich markup."""
+    acct = "111122223333"
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:PutUserPolicy",
+                "Resource": f"arn:aws:iam::{acct}:user/u",
+                "Condition": {"StringEquals": {"aws:SourceVpc": "[red]vpc-1"}},
+            }
+        ],
+    }
+    snap = tmp_path / "markup.json"
+    snap.write_text(
+        json.dumps(
+            {
+                "UserDetailList": [
+                    {
+                        "UserName": "u",
+                        "Arn": f"arn:aws:iam::{acct}:user/u",
+                        "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc}],
+                    }
+                ],
+                "GroupDetailList": [],
+                "RoleDetailList": [],
+                "Policies": [],
+            }
+        )
+    )
+    main(["scan", str(snap), "--format", "table"])
+    out = capsys.readouterr().out
+    assert out.count("[red]vpc-1") >= 2  # the finding's conditions and the path's

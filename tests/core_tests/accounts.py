@@ -140,14 +140,30 @@ def account(
     roles: list[dict[str, Any]] = (),  # type: ignore[assignment]
     groups: list[dict[str, Any]] = (),  # type: ignore[assignment]
     policies: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    scps: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> Analysis:
-    """Load and analyse the account."""
+    """Load and analyse the account; ``scps`` are documents attached at one account level."""
+    ext: dict[str, Any] = {"FormatVersion": 1, "AccountId": ACCT}
+    if scps:
+        ext["ScpLevels"] = [
+            {
+                "Target": f"Account {ACCT}",
+                "Policies": [
+                    {
+                        "Name": f"scp{i}",
+                        "Arn": f"arn:aws:organizations::1:policy/p-{i}",
+                        "Document": d,
+                    }
+                    for i, d in enumerate(scps)
+                ],
+            }
+        ]
     data = {
         "UserDetailList": list(users),
         "GroupDetailList": list(groups),
         "RoleDetailList": list(roles),
         "Policies": list(policies),
-        "IamExplore": {"FormatVersion": 1, "AccountId": ACCT},
+        "IamExplore": ext,
     }
     return analyse(load_data(data, source="test"))
 

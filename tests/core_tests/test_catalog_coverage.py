@@ -72,7 +72,7 @@ def test_rows_iam_data_cannot_decide_are_conditional_on_what_is_missing(
 ) -> None:
     for row in _named()[cid]:
         if isinstance(row, EscalationMethod):
-            # An existing resource (edges say "a ... resource running as R exists") or a
+            # An existing resource (edges say "an existing ec2 instance that uses role R") or a
             # stated need (key and password state).
             assert _existing(row) or row.needs or row.id == "delete-and-create-access-key", cid
         else:

@@ -78,6 +78,15 @@ def test_explicit_deny_still_blocks_a_trust_that_names_the_caller() -> None:
     assert path_of(a, U) is None
 
 
+def test_scp_deny_still_blocks_a_trust_that_names_the_caller() -> None:
+    # Policy evaluation logic: SCPs must allow the action at every level of the organization.
+    roles = [role("admin", trust(U), inline("all", ADMIN_DOC))]
+    allowed = account(users=[user("u")], roles=roles, scps=[doc(allow("*"))])
+    assert [f.target for f in findings(allowed, "assume-role", U)] == [arn("role", "admin")]
+    denied = account(users=[user("u")], roles=roles, scps=[doc(allow("*"), deny("sts:AssumeRole"))])
+    assert not findings(denied, "assume-role", U)
+
+
 def test_user_boundary_must_allow_sts_assume_role_even_when_named() -> None:
     # IAM User Guide, "Update a role trust policy": "If a permissions boundary is set for the
     # user, then it must allow the sts:AssumeRole action."
@@ -524,7 +533,7 @@ def test_user_data_rewrite_of_an_existing_instance_is_conditional_on_it() -> Non
     assert not findings(a, "passrole", U)
     (f,) = findings(a, "ec2-modify-instance-attribute", U)
     assert f.escalation == "admin" and f.conditional
-    assert any("running as web exists" in c for c in f.conditions)
+    assert "an existing ec2 instance that uses role web" in f.conditions
 
 
 def test_deleting_a_boundary_only_escalates_when_there_is_one() -> None:
@@ -543,3 +552,66 @@ def test_deleting_a_boundary_only_escalates_when_there_is_one() -> None:
     assert (reason.kind, reason.action) == ("self-modify", "iam:DeleteUserPermissionsBoundary")
     (f,) = findings(capped, "delete-user-permissions-boundary", U)
     assert f.escalation == "admin"
+
+
+def test_a_whatif_on_the_group_relabels_the_join() -> None:
+    from core.whatif import Session, add_inline_policy
+
+    add = doc(allow("iam:AddUserToGroup", arn("group", "ops")))
+    a = account(
+        users=[user("u", inline("p", add))], groups=[group("ops", inline("s3", doc(allow("s3:*"))))]
+    )
+    (f,) = findings(a, "add-user-to-group", U)
+    assert f.escalation == "privilege-gain"
+    s = Session(a.account)
+    s.apply(
+        add_inline_policy(
+            arn("group", "ops"),
+            "iam",
+            '{"Version": "2012-10-17", '
+            '"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}',
+        )
+    )
+    (g,) = findings(s.analysis, "add-user-to-group", U)
+    assert g.escalation == "admin"
+
+
+def test_a_denied_existing_profile_is_avoided_by_creating_a_new_one() -> None:
+    # The caller names a profile it creates (iam:CreateInstanceProfile,
+    # iam:AddRoleToInstanceProfile), so a deny on the existing profile's ARN only is avoidable.
+    only_that = deny(
+        "ec2:RunInstances",
+        ArnEquals={"ec2:InstanceProfile": "arn:aws:iam::111122223333:instance-profile/web"},
+    )
+    blocked = _ec2_account(only_that)
+    assert not findings(blocked, "passrole", U)
+    create = allow(["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"])
+    a = _ec2_account(only_that, create)
+    (f,) = findings(a, "passrole", U)
+    assert "launch with a new instance profile (web-new) holding web" in f.constraints
+    every = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/*"},
+    )
+    assert not findings(_ec2_account(every, create), "passrole", U)  # new ones match too
+
+
+def test_a_profile_the_caller_must_create_is_still_a_profile() -> None:
+    every = deny(
+        "ec2:RunInstances",
+        ArnLike={"ec2:InstanceProfile": "arn:aws:iam::*:instance-profile/*"},
+    )
+    create = allow(
+        [
+            "iam:PassRole",
+            "ec2:RunInstances",
+            "iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+        ]
+    )
+    ec2 = trust(service="ec2.amazonaws.com")
+    roles = [role("web", ec2, inline("a", ADMIN_DOC))]  # in no instance profile
+    ok = account(users=[user("u", inline("p", doc(create)))], roles=roles)
+    assert len(findings(ok, "passrole", U)) == 1
+    denied = account(users=[user("u", inline("p", doc(create, every)))], roles=roles)
+    assert not findings(denied, "passrole", U)

@@ -104,6 +104,9 @@ def test_admin_paths(name: str) -> None:
     # Paths the expected file does not list go through existing resources (conditional), or
     # are the one-hop self-modification of a principal the file lists as admin-equivalent.
     listed = {e["source"] for e in exp["admin_paths"]}
+    for e in exp.get("existing_resource_paths", ()):  # through a resource the inventory lists
+        assert got[e["source"]].length == e["hops"], e
+        listed.add(e["source"])
     excluded = set(exp.get("excluded_sources", ()))
     for p in a.paths:
         if p.source in listed:

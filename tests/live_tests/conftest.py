@@ -101,8 +101,32 @@ def operation_of(entry: dict[str, Any]) -> str:
     params = urllib.parse.parse_qs(body) | urllib.parse.parse_qs(
         urllib.parse.urlsplit(entry.get("url", "")).query
     )
-    action = params.get("Action", ["?"])[0]
+    action = params.get("Action", [""])[0] or _rest_operation(
+        service, entry.get("method", ""), entry.get("url", "")
+    )
     return f"{service}:{action}"
+
+
+def _rest_operation(service: str, method: str, url: str) -> str:
+    """The operation of a REST-protocol request (Lambda), from botocore's own URI templates."""
+    import re
+
+    import botocore.session
+
+    path = urllib.parse.urlsplit(url).path
+    loader = botocore.session.get_session().get_component("data_loader")
+    names = {"lambda": "lambda"}
+    try:
+        model = loader.load_service_model(names.get(service, service), "service-2")
+    except Exception:
+        return "?"
+    for name, op in model["operations"].items():
+        http = op.get("http", {})
+        template = http.get("requestUri", "").split("?", 1)[0]
+        pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template))
+        if http.get("method") == method and re.fullmatch(pattern, path):
+            return str(name)
+    return "?"
 
 
 def free_port() -> int:

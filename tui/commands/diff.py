@@ -15,11 +15,12 @@ from typing import Any
 from core.analysis import analyse
 from core.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
 from core.errors import IamExploreError
-from core.graph_export import clean
 from core.loader import load_account
 from core.paths import Path
 from core.sarif import diff_log
 from tui.commands.scan import parse_at
+from tui.safe_text import escape_controls as clean  # bidi and zero-width too, not only C0/C1
+from tui.safe_text import safe
 
 EPILOG = """\
 JSON contract (stable; see README "diff JSON"):
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         new = analyse(load_account(args.new), at=at)
         d = diff_analyses(old, new)
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     if args.format == "table":
         text = render_table(d)
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     except OSError as exc:
-        print(f"iam-explore: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        print(f"iam-explore: cannot write {safe(args.output)}: {exc.strerror}", file=sys.stderr)
         return 2
     return 1 if d.failing(args.fail_on) else 0
 

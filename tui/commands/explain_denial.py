@@ -110,17 +110,23 @@ def _read_message(args: argparse.Namespace, profile: str | None) -> str:
                 "file)"
             )
         return decode_live(args.encoded, profile, args)
+    from core.loader import read_bytes, read_stdin_bytes
+
     if args.message in (None, "-"):
         if sys.stdin is None or (args.message is None and sys.stdin.isatty()):
             raise IamExploreError("no message: pass MESSAGE_FILE, - (stdin) or --encoded")
-        return sys.stdin.read()
-    path = Path(args.message)
+        if args.snapshot == "-":
+            raise IamExploreError(
+                "standard input can carry the message or the snapshot (--snapshot -), not both"
+            )
+        raw, where = read_stdin_bytes(), "<stdin>"
+    else:
+        # Size-limited, and never blocks on a FIFO or reads /dev/zero forever.
+        raw, where = read_bytes(Path(args.message)), args.message
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise IamExploreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise IamExploreError(f"{path}: not a UTF-8 text file") from None
+        raise IamExploreError(f"{where}: not a UTF-8 text file") from None
 
 
 def decode_live(encoded: str, profile: str, args: argparse.Namespace) -> str:
@@ -202,10 +208,12 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
     from rich.syntax import Syntax
     from rich.text import Text
 
+    from tui.safe_text import LONG_LIMIT, safe
+
     head = Text("✖ denied  ", style="bold red")
-    head.append(f"{result.principal_kind} {result.principal_name}", style="bold")
-    head.append(f"  {result.action}  ", style="")
-    head.append(result.resource, style="bold")
+    head.append(f"{result.principal_kind} {safe(result.principal_name)}", style="bold")
+    head.append(f"  {safe(result.action)}  ", style="")
+    head.append(safe(result.resource), style="bold")
     yield head
     yield Text.assemble(
         ("blocked by: ", "bold"),
@@ -214,32 +222,36 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
     )
     yield Text("")
     for para in result.explanation[1:]:
-        yield Text(para)
+        yield Text(safe(para, LONG_LIMIT, newlines=True))
         yield Text("")
     if result.statements:
         yield Text("Statements involved", style="bold underline")
         for s in result.statements:
-            yield Text(f"  {s.statement.effect:<5} {s.label}")
+            yield Text(f"  {s.statement.effect:<5} {safe(s.label)}")
         yield Text("")
     if result.notes:
         yield Text("Notes", style="bold underline")
         for note in result.notes:
-            yield Text(f"  • {note}")
+            yield Text(f"  • {safe(note, LONG_LIMIT, newlines=True)}")
         yield Text("")
     yield Text("Fix", style="bold underline")
     if result.fix.document_text is not None:
         yield Text(
-            f"Attach this least-privilege policy to {result.principal_name} "
-            f"(inline policy {result.fix.policy_name}):"
+            f"Attach this least-privilege policy to {safe(result.principal_name)} "
+            f"(inline policy {safe(result.fix.policy_name)}):"
         )
         yield Syntax(
-            result.fix.document_text, "json", theme="ansi_dark", background_color="default"
+            safe(result.fix.document_text, LONG_LIMIT, newlines=True),
+            "json",
+            theme="ansi_dark",
+            background_color="default",
         )
         cmd = attach_command(result)
         if cmd:
-            yield Text(f"  {cmd}", style="dim")
+            yield Text(f"  {safe(cmd, LONG_LIMIT)}", style="dim")
     else:
-        yield Text(f"No policy on the principal can fix this. Instead: {result.fix.instead}.")
+        instead = safe(result.fix.instead, LONG_LIMIT, newlines=True)
+        yield Text(f"No policy on the principal can fix this. Instead: {instead}.")
     yield Text("")
     if result.fix.document_text is None:
         return
@@ -248,15 +260,15 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
         yield Text("  (not evaluated)", style="dim")
         return
     if result.admin_sentence:
-        yield Text(f"⚠ {result.admin_sentence}", style="bold red")
+        yield Text(f"⚠ {safe(result.admin_sentence, LONG_LIMIT)}", style="bold red")
     elif not result.becomes_admin:
-        yield Text(f"{result.principal_name} does not become admin with this grant.")
+        yield Text(f"{safe(result.principal_name)} does not become admin with this grant.")
     if result.consequences:
         yield Text("New findings:")
         for f in result.consequences:
             line = Text("  ")
             line.append(f"[{f.escalation}]", style=ESCALATION_STYLE.get(f.escalation, ""))
-            line.append(f" {f.title}")
+            line.append(f" {safe(f.title)}")
             yield line
     else:
         yield Text("No new escalation findings.")
@@ -264,15 +276,18 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
         if result.safer_alternatives:
             best = result.safer_alternatives[0]
             yield Text(
-                f"Safer alternative: pass {best.name} instead ({best.arn}); it is not admin and "
-                f"adds {_capabilities(best.gained)} to {result.principal_name}'s own.",
+                f"Safer alternative: pass {safe(best.name)} instead ({safe(best.arn)}); it is not "
+                f"admin and adds {_capabilities(best.gained)} to {safe(result.principal_name)}'s "
+                "own.",
                 style="green",
             )
             for alt in result.safer_alternatives[1:]:
-                yield Text(f"  also: {alt.name} (adds {_capabilities(alt.gained)})", style="dim")
+                yield Text(
+                    f"  also: {safe(alt.name)} (adds {_capabilities(alt.gained)})", style="dim"
+                )
         else:
             yield Text(
-                f"No safer alternative: the account has no other role for {result.service} "
+                f"No safer alternative: the account has no other role for {safe(result.service)} "
                 "that stays short of admin.",
                 style="dim",
             )
@@ -284,9 +299,9 @@ def _capabilities(n: int) -> str:
 
 def render(result: DenialExplanation) -> None:
     """Print the explanation with rich."""
-    from tui.colour import console as Console  # honours NO_COLOR and mono terminals
+    from tui.safe_text import console as make_console
 
-    console = Console(highlight=False)
+    console = make_console()
     for item in renderables(result):
         console.print(item)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +24,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not has_terminal():
+        print(
+            "iam-explore: the explorer needs a terminal (standard input and output are not "
+            "one): use `iam-explore scan SNAPSHOT` in scripts and pipelines",
+            file=sys.stderr,
+        )
+        return 2
     if no_colour():  # Textual reads NO_COLOR (and removes it) when the app is created
         os.environ["NO_COLOR"] = "1"
     app = IamExploreApp(
@@ -33,4 +41,20 @@ def run(args: argparse.Namespace) -> int:
         endpoint_url=getattr(args, "endpoint_url", None),
     )
     result = app.run()
-    return int(result or 0)
+    return exit_code(app, result)
+
+
+def has_terminal() -> bool:
+    """Both standard input and output are a terminal (without one, Textual would spin or
+    draw into a pipe)."""
+    return bool(sys.stdin and sys.stdin.isatty() and sys.stdout and sys.stdout.isatty())
+
+
+def exit_code(app: Any, result: object) -> int:
+    """0 after a normal quit; Textual's non-zero code when an exception ended the app; 2 when
+    it quit with nothing loaded and the load error on screen."""
+    if getattr(app, "return_code", 0):
+        return int(app.return_code)
+    if getattr(app, "ended_on_error", False):
+        return 2
+    return int(result or 0)  # type: ignore[call-overload]

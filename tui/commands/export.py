@@ -20,6 +20,7 @@ from core.graph_export import FORMATS, build_graph, render
 from core.loader import load_account
 from core.samples import sample_path
 from tui.commands.scan import parse_at
+from tui.safe_text import safe
 
 EPILOG = """\
 Node kinds (OpenGraph kinds, Neo4j labels): AWSUser, AWSRole (both also AWSPrincipal), AWSGroup,
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         analysis = analyse(load_account(args.snapshot or sample_path()), at=args.at)
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     paths_only = args.format == "mermaid" if args.paths_only is None else args.paths_only
     graph = build_graph(
@@ -102,6 +103,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(out)
     except OSError as exc:
-        print(f"iam-explore: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        print(f"iam-explore: cannot write {safe(args.output)}: {exc.strerror}", file=sys.stderr)
         return 2
     return 0

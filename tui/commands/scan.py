@@ -11,11 +11,16 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.text import Text
+
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.inventory import arn_label
 from core.loader import load_account
 from core.report import to_json, to_sarif
 from core.samples import sample_path
+from tui.safe_text import LIMIT, join, safe, safe_text
+from tui.safe_text import console as make_console
 
 EPILOG = """\
 JSON contract (stable; see README "scan JSON"):
@@ -81,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = load_account(args.snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     analysis = analyse(account, at=getattr(args, "at", None))
     if args.format == "table":
@@ -172,28 +177,26 @@ def counts(analysis: Analysis) -> list[str]:
 
 
 def _name(arn: str) -> str:
-    """``user/ops/alice`` from an ARN (the whole path: names are never cut)."""
-    return arn.split(":", 5)[-1]
+    """``user/ops/alice`` from an ARN (the whole path: names are never cut, only made safe)."""
+    return safe(arn.split(":", 5)[-1])
 
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
     """The human report: a table on a terminal (or with ``COLUMNS`` set), else one block per
-    finding, so CI logs (80 columns, no terminal) never break a name mid-word."""
+    finding, so CI logs (80 columns, no terminal) never break a name mid-word. Every value from
+    the snapshot goes through ``tui.safe_text`` (no markup, control characters escaped, long
+    values cut)."""
     import os
 
     from rich.table import Table
-    from rich.text import Text
-
-    from tui.colour import console as make_console
 
     out = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
-    console: Any = make_console(file=out, highlight=False)
+    console = make_console(file=out)
     blocks = not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit()
     acct = analysis.account
-    head = Text()
-    head.append(f"Account {acct.account_id}", style="bold")
-    head.append(f" ({acct.source}): {len(acct.users)} users, {len(acct.roles)} roles; ")
-    head.append(f"time keys at {analysis.analysed_at}")
+    head = join(Text(f"Account {safe(acct.account_id)}", style="bold"), f" ({acct.source}): ")
+    head.append(f"{len(acct.users)} users, {len(acct.roles)} roles; ")
+    head.append(f"time keys at {safe(analysis.analysed_at)}")
     console.print(head, soft_wrap=True)
     for line in counts(analysis):
         console.print(Text("  " + line), soft_wrap=True)
@@ -203,16 +206,18 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
         for f in shown:
             block = Text("\n")
             block.append(_LEVEL[f.escalation], style=_STYLE[f.escalation])
-            block.append(f"  {f.kind}")
+            block.append(f"  {safe(f.kind)}")
             if f.conditional:
                 block.append("  ? conditional", style="cyan")
             block.append(f"\n  source:  {_name(f.source)}\n  target:  {_name(f.target)}")
             if f.service:
-                block.append(f"\n  service: {f.service}")
+                block.append(f"\n  service: {safe(f.service)}")
+            for r in f.resources:
+                block.append(f"\n  on:      {safe(arn_label(r))}")
             for c in f.conditions:
-                block.append(f"\n  condition:  {c}")
+                block.append(f"\n  condition:  {safe(c, 3 * LIMIT)}")
             for c in f.constraints:
-                block.append(f"\n  constraint: {c}")
+                block.append(f"\n  constraint: {safe(c, 3 * LIMIT)}")
             console.print(block, soft_wrap=True)
     else:
         table = Table(show_lines=False, expand=True)
@@ -225,23 +230,27 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             level = Text(_LEVEL[f.escalation], style=_STYLE[f.escalation])
             if f.conditional:
                 level.append(" ? cond", style="cyan")
+            target = [_name(f.target), *(f"on {safe(arn_label(r))}" for r in f.resources[:3])]
             table.add_row(
                 level,
-                Text(f.kind),
+                safe_text(f.kind),
                 Text(_name(f.source)),
-                Text(_name(f.target)),
-                Text(f.service or ""),
-                Text(cond),
+                Text("\n".join(target)),
+                safe_text(f.service or ""),
+                safe_text(cond, limit=3 * LIMIT),
             )
         console.print(table)
     if analysis.paths:
         console.print(Text("\nPaths to admin (shortest first)", style="bold"))
         for p in analysis.paths[:50]:
-            hops = " → ".join(f"{h.finding.kind}:{_name(h.target)}" for h in p.hops)
-            line = Text(f"  {_name(p.source)} → {hops}")
+            steps = [f"{safe(h.finding.kind)}:{_name(h.target)}" for h in p.hops]
+            if p.terminal is not None:
+                steps.append(safe(p.terminal.kind))
+            line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
             if p.conditional:
-                line.append("  ? conditional", style="cyan")
-            line.append(f"\n      admin because: {p.admin}")
+                line.append("  ? conditional: ", style="cyan")
+                line.append(safe("; ".join(p.conditions), 3 * LIMIT))
+            line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
             console.print(line, soft_wrap=True)
         if len(analysis.paths) > 50:
             console.print(Text(f"  … {len(analysis.paths) - 50} more (--format json has all)"))
@@ -249,7 +258,7 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
         console.print(Text(f"\nPolicy problems ({len(acct.problems)})", style="bold"))
         for problem in acct.problems:
             line = Text(f"  {problem.severity.upper()} ", style="yellow")
-            line.append(problem.located())
+            line.append(safe(problem.located(), 3 * LIMIT))
             console.print(line, soft_wrap=True)
     if out is not None:
         out.close()

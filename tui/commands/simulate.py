@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from core.errors import IamExploreError
 from core.simulate import (
     CONTEXT_KEY_TYPES,
     PolicyInput,
@@ -122,11 +123,57 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--explain", action="store_true", help="also show non-matching statements and why"
     )
+    p.add_argument(
+        "--max-results",
+        type=int,
+        metavar="N",
+        help=f"refuse more than N action x resource results (default {MAX_PAIRS:,})",
+    )
     p.set_defaults(func=run)
+
+
+# AWS's own limits for SimulateCustomPolicy / SimulatePrincipalPolicy (IAM API reference,
+# "Length Constraints": ActionNames items 3-128 characters, ResourceArns items and CallerArn
+# 1-2048, ContextKeyName 5-256). The API sets no count limit but answers at most 1,000 results
+# per page (MaxItems); iam-explore evaluates every pair at once, so it caps the pairs.
+ACTION_NAME_LENGTH = (3, 128)
+RESOURCE_ARN_LENGTH = (1, 2048)
+MAX_PAIRS = 10_000
+"""Default cap on actions x resources (``--max-results`` raises it)."""
+
+
+def check_limits(args: argparse.Namespace) -> None:
+    """Refuse a request beyond AWS's limits (or the result cap) with one line."""
+    from tui.safe_text import safe
+
+    def length(option: str, values: list[str], bounds: tuple[int, int]) -> None:
+        low, high = bounds
+        for value in values:
+            if not low <= len(value) <= high:
+                raise IamExploreError(
+                    f"{option}: {safe(value, 60)!r} is {len(value):,} characters; AWS accepts "
+                    f"{low} to {high}"
+                )
+
+    length("--action-names", args.action_names, ACTION_NAME_LENGTH)
+    length("--resource-arns", args.resource_arns or [], RESOURCE_ARN_LENGTH)
+    for option in ("caller_arn", "resource_owner"):
+        value = getattr(args, option, None)
+        if value is not None:
+            length(f"--{option.replace('_', '-')}", [value], RESOURCE_ARN_LENGTH)
+    pairs = len(args.action_names) * max(1, len(args.resource_arns or ()))
+    cap = getattr(args, "max_results", None) or MAX_PAIRS
+    if pairs > cap:
+        raise IamExploreError(
+            f"{len(args.action_names):,} actions x {len(args.resource_arns or ()):,} resources is "
+            f"{pairs:,} results, over the limit of {cap:,}: split the request or raise "
+            "--max-results"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the simulation; ``IamExploreError`` propagates to the CLI (one line, exit 2)."""
+    check_limits(args)
     account = None
     if args.snapshot:
         from core.loader import load_account
@@ -165,30 +212,31 @@ def render(
     from rich.table import Table
     from rich.text import Text
 
-    from tui.colour import console as Console  # honours NO_COLOR and mono terminals
+    from tui.safe_text import LIMIT, safe, safe_text
+    from tui.safe_text import console as make_console
 
-    console = Console(highlight=False)
+    console = make_console()
     index = {id(p.ref): p for p in sim.inputs}
 
     def cite(ref: Any) -> str:
-        return _where(index.get(id(ref.policy)), ref.policy.name, ref.statement.label)
+        return safe(_where(index.get(id(ref.policy)), ref.policy.name, ref.statement.label))
 
     def decision_text(r: SimulationResult) -> Text:
         word = r.decision.decision
         return Text(f"{_SYMBOL[word]} {word}", style=_STYLE[word])
 
     def details(r: SimulationResult) -> list[str]:
-        lines = [cite(s) for s in r.matched] or [r.decision.summary()]
+        lines = [cite(s) for s in r.matched] or [safe(r.decision.summary(), 3 * LIMIT)]
         if r.allowed_by_boundary is False:
             lines.append("not allowed by the permissions boundary")
         if r.allowed_by_organizations is False:
             lines.append("not allowed by the SCPs")
         if r.missing_context:
-            lines.append("missing context: " + ", ".join(r.missing_context))
+            lines.append(safe("missing context: " + ", ".join(r.missing_context), 3 * LIMIT))
         return lines
 
     def explain_lines(r: SimulationResult) -> list[str]:
-        lines = [f"{cite(m.ref)}: {m.reason}" for m in r.decision.misses]
+        lines = [f"{cite(m.ref)}: {safe(m.reason, 3 * LIMIT)}" for m in r.decision.misses]
         return lines or ["(no other statement names this action's service)"]
 
     if table:
@@ -199,13 +247,18 @@ def render(
         t.add_column("Deciding statements", overflow="fold")
         for r in results:
             t.add_row(
-                r.decision.action, r.decision.resource, decision_text(r), "\n".join(details(r))
+                safe_text(r.decision.action),
+                safe_text(r.decision.resource),
+                decision_text(r),
+                Text("\n".join(details(r))),
             )
         console.print(t)
         if explain:
             for r in results:
                 head = decision_text(r)
-                head.append(f"  {r.decision.action}  {r.decision.resource}", style="bold")
+                head.append(
+                    f"  {safe(r.decision.action)}  {safe(r.decision.resource)}", style="bold"
+                )
                 head.append("  not matching:", style="")
                 console.print(head)
                 for line in explain_lines(r):
@@ -213,7 +266,7 @@ def render(
         return
     for r in results:
         row = decision_text(r)
-        row.append(f"  {r.decision.action}  {r.decision.resource}", style="")
+        row.append(f"  {safe(r.decision.action)}  {safe(r.decision.resource)}", style="")
         console.print(row)
         for d in details(r):
             console.print(f"    {d}", markup=False)

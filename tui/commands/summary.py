@@ -29,19 +29,22 @@ def register(sub: Any) -> None:
 
 
 def run_summary(snapshot: str | None, at: Any = None) -> int:
-    from rich.markup import escape
+    from rich.text import Text
 
-    from tui.colour import console as make_console
+    from tui.safe_text import console as make_console
+    from tui.safe_text import join, safe
 
-    console: Any = make_console()
+    console = make_console()
     try:
         account = load_account(snapshot or sample_path())
     except IamExploreError as exc:
-        print(f"iam-explore: {exc}", file=sys.stderr)
+        print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
     analysis = analyse(account, at=at)
     s = summary(analysis)
-    console.print(f"[bold]Account {escape(account.account_id)}[/] from {escape(account.source)}")
+    console.print(
+        join(Text(f"Account {safe(account.account_id)}", style="bold"), " from ", account.source)
+    )
     console.print(
         f"  users {s['users']}  groups {s['groups']}  roles {s['roles']}  "
         f"managed policies {s['policies']}  SCP levels {s['scp_levels']}"
@@ -54,19 +57,17 @@ def run_summary(snapshot: str | None, at: Any = None) -> int:
     from tui.commands.scan import counts
 
     for line in counts(analysis)[:2]:  # the same figures, PassRole and other methods apart
-        console.print(f"    {escape(line)}", soft_wrap=True)
+        console.print(f"    {line}", soft_wrap=True)
     console.print(
         f"  conditional findings {s['conditional']}  "
         f"admin-equivalent principals {s['admin_principals']}"
     )
-    console.print(f"  time keys evaluated at {analysis.analysed_at}")
+    console.print(f"  time keys evaluated at {safe(analysis.analysed_at)}")
     if account.problems:
-        from rich.text import Text
-
         console.print(Text(f"  {len(account.problems)} policy problems:", style="yellow"))
         for problem in account.problems:
             console.print(
-                Text(f"    {problem.severity.upper()} {problem.located()}"), soft_wrap=True
+                Text(f"    {problem.severity.upper()} {safe(problem.located())}"), soft_wrap=True
             )
     return 0
 

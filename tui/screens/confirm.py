@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.guard import SafeModal
 from tui.widgets.footer import HELP, KeyFooter
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(SafeModal[bool]):
     """Ask ``question``; ``y`` returns ``True``, ``n`` or ``escape`` returns ``False``."""
 
     BINDINGS = [

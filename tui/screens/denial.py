@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +29,8 @@ from core.denial import DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
 from tui.commands.explain_denial import renderables
+from tui.guard import SafeModal
+from tui.safe_text import safe_message
 from tui.widgets.footer import HELP, KeyFooter
 
 HINT = (
@@ -79,7 +80,7 @@ class MessageArea(TextArea):
         return super().check_consume_key(key, character)
 
 
-class DenialScreen(ModalScreen[Any]):
+class DenialScreen(SafeModal[Any]):
     """Explain a pasted authorization failure message against the current account.
 
     Args:
@@ -257,7 +258,7 @@ class DenialScreen(ModalScreen[Any]):
 
     def _show_error(self, text: str | None) -> None:
         self.error = text
-        self.query_one("#denial-error", Static).update(f"✗ {text}" if text else "")
+        self.query_one("#denial-error", Static).update(f"✗ {safe_message(text)}" if text else "")
         if text:
             self.result = None
             self.query_one("#denial-apply-button", Button).disabled = True

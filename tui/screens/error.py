@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.guard import SafeModal
+from tui.safe_text import safe, safe_message, safe_text
 from tui.widgets.footer import HELP, KeyFooter
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(SafeModal[None]):
     """Shows ``title`` and ``message``; escape or enter closes it."""
 
     BINDINGS = [HELP, Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
@@ -23,7 +24,7 @@ class ErrorScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error-body", classes="modal-body") as body:
-            body.border_title = self.title_text
-            yield Static(self.message, id="error-message", markup=False)
+            body.border_title = safe_text(safe(self.title_text, 120))
+            yield Static(safe_message(self.message), id="error-message", markup=False)
             yield Static("escape closes", classes="hint")
         yield KeyFooter()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from tui.guard import SafeModal
 from tui.keymap import keymap_markdown
 from tui.widgets.footer import KeyFooter
 
@@ -29,7 +29,7 @@ TOUR = """\
 """A first-minute walkthrough of the seed story (shown at the top of ``?``)."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SafeModal[None]):
     """Every key and ``:`` command, from :data:`tui.keymap.KEYMAP`."""
 
     BINDINGS = [

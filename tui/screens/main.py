@@ -24,7 +24,9 @@ from core.edges import why_not
 from core.findings import Finding
 from core.report import summary
 from core.services import SERVICES
+from tui.guard import Guarded
 from tui.keymap import bindings
+from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
 from tui.widgets.footer import KeyFooter
@@ -53,7 +55,7 @@ class Location:
     statement: int | None = None
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Guarded, Screen[None]):
     """The explorer's main screen."""
 
     BINDINGS = bindings("main")
@@ -169,13 +171,13 @@ class MainScreen(Screen[None]):
     def set_loading(self, loading: bool, label: str = "") -> None:
         self.query_one("#loading").display = loading
         if label:
-            self.query_one("#loading-label", Static).update(label)
+            self.query_one("#loading-label", Static).update(safe_text(label))
         if loading:
             self.query_one("#error-panel").display = False
 
     def progress(self, stage: str, done: int, total: int) -> None:
         label = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
-        self.query_one("#loading-label", Static).update(label)
+        self.query_one("#loading-label", Static).update(safe_text(label))
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=total or None, progress=done)
 
@@ -183,7 +185,7 @@ class MainScreen(Screen[None]):
         self.set_loading(False)
         self.error = message
         panel = self.query_one("#error-panel", Static)
-        panel.update(f"{title}\n\n{message}\n\nR retries · q quits")
+        panel.update(Text(f"{title}\n\n{safe_message(message)}\n\nR retries · q quits"))
         panel.display = True
 
     # -- data -----------------------------------------------------------------------------
@@ -236,7 +238,7 @@ class MainScreen(Screen[None]):
             rows.append(
                 Row(
                     u.arn,
-                    (Text(u.name), Text(groups), esc),
+                    (safe_text(u.name), safe_text(groups), esc),
                     f"{u.name} {groups} {u.arn} {esc.plain}".lower(),
                 )
             )
@@ -252,7 +254,7 @@ class MainScreen(Screen[None]):
             rows.append(
                 Row(
                     r.arn,
-                    (Text(r.name), Text(trusts), esc),
+                    (safe_text(r.name), safe_text(trusts), esc),
                     f"{r.name} {trusts} {r.arn} {esc.plain}".lower(),
                 )
             )
@@ -284,7 +286,7 @@ class MainScreen(Screen[None]):
         pal = self.palette
         t = Text()
         t.append("iam-explore", style="bold")
-        t.append(f" · account {acct.account_id} · {acct.source}\n")
+        t.append(f" · account {safe(acct.account_id)} · {safe(acct.source)}\n")
         t.append(f"users {s['users']} · roles {s['roles']} · ")
         shown = [f for f in self.index.findings if not f.source_is_admin]
         passrole = sum(1 for f in shown if f.kind == "passrole")
@@ -307,8 +309,11 @@ class MainScreen(Screen[None]):
         if modified:
             changes = "; ".join(c.description for c in session.history)
             banner.update(
-                f"WHAT-IF ({len(session.history)} change(s), not saved): {changes}  ·  "
-                "u undo · ctrl+r redo · :export DIR writes the changed policies"
+                join(
+                    f"WHAT-IF ({len(session.history)} change(s), not saved): ",
+                    safe_text(changes, limit=LONG_LIMIT),
+                    "  ·  u undo · ctrl+r redo · :export DIR writes the changed policies",
+                )
             )
 
     def refresh_edges(self) -> None:
@@ -340,16 +345,17 @@ class MainScreen(Screen[None]):
         table = self.table("edges")
         parts = [f"4 Edges ({table.row_count})"]
         if self.selected_user:
-            parts.append(f"user {short(self.selected_user)}")
+            parts.append(f"user {safe(short(self.selected_user), 60)}")
         if self.selected_role:
-            parts.append(f"role {short(self.selected_role)}")
+            parts.append(f"role {safe(short(self.selected_role), 60)}")
         if self.selected_service:
             parts.append(f"service {self.selected_service}")
         if len(parts) > 1:
             parts.append("escape clears")
         if table.filter_text:
-            parts.append(f"filter {table.filter_text!r}")
-        self.query_one("#edges-pane").border_title = " · ".join(parts)
+            parts.append(f"filter {safe(repr(table.filter_text), 60)}")
+        # A Text title: a filter or a name with brackets is never parsed as markup.
+        self.query_one("#edges-pane").border_title = Text(" · ".join(parts))
 
     def _matches_selection(self, f: Finding) -> bool:
         if self.selected_user and f.source != self.selected_user:
@@ -375,9 +381,9 @@ class MainScreen(Screen[None]):
                 pal.escalation(f, reach=False),
                 pal.conditional(f),
                 pal.reach(f),
-                Text(short(f.source)),
-                Text(short(f.role or f.target)),
-                Text(via),
+                safe_text(short(f.source)),
+                safe_text(short(f.role or f.target)),
+                safe_text(via),
                 mark,
             )
 
@@ -851,6 +857,9 @@ class MainScreen(Screen[None]):
 
     def action_show_problems(self) -> None:
         self.explorer.run_command("problems")
+
+    def action_show_resources(self) -> None:
+        self.explorer.run_command("resources")
 
     def action_whatif(self) -> None:
         self.explorer.open_whatif()

@@ -7,16 +7,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core.findings import Finding
 from core.paths import Path
+from tui.guard import SafeModal
+from tui.safe_text import safe, safe_text
 from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import short
 
 
-class PathsScreen(ModalScreen[Finding | None]):
+class PathsScreen(SafeModal[Finding | None]):
     """Every path from :attr:`Analysis.paths`; ``enter`` shows the path's first edge."""
 
     BINDINGS = [
@@ -47,10 +48,10 @@ class PathsScreen(ModalScreen[Finding | None]):
             hops = " → ".join(f"[{i + 1}] {h.finding.title}" for i, h in enumerate(path.hops))
             table.add_row(
                 str(path.length),
-                short(path.source),
-                Text(hops or "(is admin by rewriting its own permissions)"),
+                safe_text(short(path.source)),
+                safe_text(hops or "(is admin by rewriting its own permissions)", limit=600),
                 "? cond" if path.conditional else "",
-                Text(path.admin),
+                safe_text(path.admin),
                 key=str(n),
             )
         table.focus()
@@ -60,17 +61,17 @@ class PathsScreen(ModalScreen[Finding | None]):
         if event.row_key.value is None:
             return
         path = self.paths[int(event.row_key.value)]
-        lines = [f"{short(path.source)} ({path.source})"]
+        lines = [f"{safe(short(path.source))} ({safe(path.source)})"]
         for i, h in enumerate(path.hops, start=1):
             cond = "  ? cond" if h.finding.conditional else ""
-            lines.append(f"  {i}. {h.finding.title} [{h.finding.kind}]{cond}")
+            lines.append(f"  {i}. {safe(h.finding.title)} [{safe(h.finding.kind)}]{cond}")
         if path.terminal is not None:
             cond = "  ? cond" if path.terminal.conditional else ""
-            lines.append(f"  then {path.terminal.title} [{path.terminal.kind}]{cond}")
+            lines.append(f"  then {safe(path.terminal.title)} [{safe(path.terminal.kind)}]{cond}")
         for c in path.conditions:
-            lines.append(f"  if {c}")
-        lines.append(f"  ⇒ admin: {path.admin}")
-        self.query_one("#paths-detail", Static).update("\n".join(lines))
+            lines.append(f"  if {safe(c)}")
+        lines.append(f"  ⇒ admin: {safe(path.admin)}")
+        self.query_one("#paths-detail", Static).update(Text("\n".join(lines)))
 
     def action_choose(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

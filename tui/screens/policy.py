@@ -8,10 +8,11 @@ from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from core.decision import StatementRef
+from tui.guard import SafeModal
+from tui.safe_text import LINE_LIMIT, join, safe, safe_json, safe_text
 from tui.widgets.footer import HELP, KeyFooter
 
 
@@ -36,7 +37,7 @@ def statement_lines(document_pretty: str, index: int) -> set[int]:
     return set(range(start + 1, end + 2))
 
 
-class PolicyScreen(ModalScreen[None]):
+class PolicyScreen(SafeModal[None]):
     """Shows the policy a statement belongs to; escape closes."""
 
     BINDINGS = [
@@ -55,14 +56,16 @@ class PolicyScreen(ModalScreen[None]):
         pretty = policy.document.pretty
         marked = statement_lines(pretty, self.ref.statement.index)
         with VerticalScroll(id="policy-body", classes="modal-body") as body:
-            body.border_title = f"{policy.name} · {self.ref.statement.label} (escape closes)"
-            head = policy.arn or policy.name
+            body.border_title = join(
+                safe(policy.name, 80), " · ", safe(self.ref.statement.label, 80), " (escape closes)"
+            )
+            head = safe_text(policy.arn or policy.name)
             if policy.via:
-                head += f"\nattached: {policy.via} · layer: {policy.layer}"
-            yield Static(head, markup=False, classes="policy-head")
+                head.append(f"\nattached: {safe(policy.via)} · layer: {safe(policy.layer)}")
+            yield Static(head, classes="policy-head")
             yield Static(
                 Syntax(
-                    pretty,
+                    safe_json(pretty, LINE_LIMIT),
                     "json",
                     theme="ansi_dark" if self.app.current_theme.dark else "ansi_light",
                     line_numbers=True,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core.errors import Problem
+from tui.guard import SafeModal
+from tui.safe_text import safe_text
 from tui.widgets.footer import HELP, KeyFooter
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(SafeModal[None]):
     """A table of :class:`core.errors.Problem` with where and what."""
 
     BINDINGS = [
@@ -40,7 +41,13 @@ class ProblemsScreen(ModalScreen[None]):
         table.add_columns("severity", "policy", "where", "problem")
         for p in self.problems:
             where = p.path + (f" Statement[{p.statement}]" if p.statement is not None else "")
-            table.add_row(p.severity.upper(), p.policy, where, p.message)
+            # Text cells: a policy name or operator with brackets is not markup.
+            table.add_row(
+                safe_text(p.severity.upper()),
+                safe_text(p.policy, limit=120),
+                safe_text(where, limit=200),
+                safe_text(p.message, limit=600),
+            )
         table.focus()
 
     def action_cursor(self, direction: str) -> None:

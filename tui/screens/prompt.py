@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.guard import SafeModal
 from tui.widgets.footer import HELP, KeyFooter
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(SafeModal[str | None]):
     """Ask for one value; returns it, or ``None`` on escape."""
 
     BINDINGS = [HELP, Binding("escape", "dismiss(None)", "Cancel", show=True)]

@@ -8,6 +8,7 @@ it to the session in a thread worker. Nothing here touches the disk.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -17,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -25,6 +25,8 @@ from core.decision import StatementRef
 from core.errors import IamExploreError
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
+from tui.guard import SafeModal
+from tui.safe_text import LONG_LIMIT, safe, safe_json, safe_message, safe_text
 from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import owned_policies, service_by_id, short, statement_owner
 
@@ -161,11 +163,16 @@ def options_for(
                 f"New inline policy on {entity.kind} {entity.name}",
                 passrole_template(target, service),
                 lambda text, n, e=entity.arn: whatif.add_inline_policy(e, n, text),
-                name[:128],
+                _policy_name(name),
             ),
         )
     )
     return unique(out)
+
+
+def _policy_name(name: str) -> str:
+    """A valid IAM policy name (``[\\w+=,.@-]``, at most 128) from one built of entity names."""
+    return re.sub(r"[^\w+=,.@-]", "-", name, flags=re.ASCII)[:128] or "whatif-policy"
 
 
 def _statement_options(
@@ -247,7 +254,7 @@ def _policy_options(
     return out
 
 
-class WhatIfScreen(ModalScreen[Any]):
+class WhatIfScreen(SafeModal[Any]):
     """Choose a change for the selection; returns the ``Change`` (or ``None``)."""
 
     BINDINGS = [
@@ -265,14 +272,15 @@ class WhatIfScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="whatif-body", classes="modal-body") as body:
-            body.border_title = self.title_text
+            body.border_title = safe_text(self.title_text, limit=160)
             yield Static(
                 "Pick a change (enter). It is applied to an in-memory copy; nothing on disk "
                 "changes unless you :export.",
                 classes="hint",
             )
             yield OptionList(
-                *(Option(o.label, id=str(n)) for n, o in enumerate(self.options)),
+                # Text prompts: names and Sids with brackets are not markup.
+                *(Option(safe_text(o.label), id=str(n)) for n, o in enumerate(self.options)),
                 id="whatif-options",
             )
         yield KeyFooter()
@@ -303,7 +311,7 @@ class WhatIfScreen(ModalScreen[Any]):
             self.dismiss(change)
 
 
-class EditorScreen(ModalScreen[Any]):
+class EditorScreen(SafeModal[Any]):
     """Edit a policy document; JSON and grammar are checked as you type.
 
     ``ctrl+s`` builds the change; a rejected document keeps the editor open with the located
@@ -324,18 +332,24 @@ class EditorScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-body", classes="modal-body") as body:
-            body.border_title = f"{self.spec.title} (ctrl+s applies, escape cancels)"
+            body.border_title = safe_text(
+                f"{safe(self.spec.title, 120)} (ctrl+s applies, escape cancels)"
+            )
             if self.spec.name is not None:
                 yield Input(self.spec.name, id="editor-name", placeholder="policy name")
+            # Invisible characters as \\u escapes: the same JSON, but nothing hidden on screen.
             yield TextArea(
-                self.spec.text, id="editor", show_line_numbers=True, tab_behavior="indent"
+                safe_json(self.spec.text),
+                id="editor",
+                show_line_numbers=True,
+                tab_behavior="indent",
             )
             yield Static("", id="editor-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
-        self.validate(self.spec.text)
+        self.validate(self.query_one(TextArea).text)
 
     @on(TextArea.Changed)
     def changed(self, event: TextArea.Changed) -> None:
@@ -353,7 +367,7 @@ class EditorScreen(ModalScreen[Any]):
 
     def _status(self, text: str) -> None:
         status = self.query_one("#editor-status", Static)
-        status.update(text)
+        status.update(safe_message(text, LONG_LIMIT))
         invalid = text.startswith("✗")
         status.set_class(invalid, "-invalid")
         status.set_class(not invalid, "-valid")

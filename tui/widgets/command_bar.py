@@ -6,8 +6,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.guard import Guarded
 
-class CommandBar(Input):
+
+class CommandBar(Guarded, Input):
     """An input in ``command`` or ``filter`` mode.
 
     In filter mode every keystroke posts :class:`CommandBar.FilterChanged` so the target pane

@@ -19,7 +19,10 @@ from textual.widgets import Static
 from core.decision import StatementRef
 from core.findings import Finding, Reason
 from core.model import Account, Role, User
+from core.resource_edges import resources_by_role
 from core.services import PassRoleService
+from tui.guard import Guarded
+from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
 from tui.widgets.index import EdgeIndex, service_by_id, short
 from tui.widgets.styles import Palette
 
@@ -71,7 +74,7 @@ def _syntax(code: str, marked: set[int], dark: bool) -> Syntax:
     )
 
 
-class StatementView(Static, can_focus=True):
+class StatementView(Guarded, Static, can_focus=True):
     """One cited statement (focusable); ``enter`` opens its whole policy."""
 
     BINDINGS = [Binding("enter", "open", "Open policy", show=True)]
@@ -100,13 +103,14 @@ class StatementView(Static, can_focus=True):
         head.append(f" · {ref.statement.effect}", style="dim")
         if marked:
             head.append("  (❱ marks deciding lines)", style="dim")
-        super().__init__(Group(head, _syntax(pretty, marked, dark)), classes="statement")
+        body = _syntax(safe_json(pretty, LINE_LIMIT), marked, dark)
+        super().__init__(Group(sanitize(head), body), classes="statement")
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.ref))
 
 
-class DetailsPane(VerticalScroll):
+class DetailsPane(Guarded, VerticalScroll):
     """Details of the current selection. Content is rebuilt only for the selected item."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -145,7 +149,9 @@ class DetailsPane(VerticalScroll):
 
     def show_message(self, text: str, subject: str = "") -> None:
         self.subject = ""
-        self._show(subject, [Static(Text(text), classes="note")])
+        self._show(
+            subject, [Static(safe_text(text, limit=LONG_LIMIT, newlines=True), classes="note")]
+        )
 
     # -- edges ----------------------------------------------------------------------------
 
@@ -171,7 +177,7 @@ class DetailsPane(VerticalScroll):
             head.append(f" · to {f.service}", style="dim")
         if f.source_is_admin:
             head.append("\nsource is already admin: not an escalation", style=p.muted)
-        widgets.append(Static(head, classes="edge-head"))
+        widgets.append(Static(sanitize(head), classes="edge-head"))
         facts = Text()
         if f.gained:
             facts.append("Gains\n", style=p.heading)
@@ -186,14 +192,14 @@ class DetailsPane(VerticalScroll):
             for c in f.conditions:
                 facts.append(f"  ? {c}\n")
         if facts.plain:
-            widgets.append(Static(facts, classes="facts"))
+            widgets.append(Static(sanitize(facts), classes="facts"))
         widgets.append(Static(Text("Why: step by step", style=p.heading), classes="heading"))
         for n, reason in enumerate(f.reasons, start=1):
             line = Text()
             line.append(f"{n}. ", style="bold")
             line.append(f"[{reason.step}] ", style=p.mark)
             line.append(reason.text)
-            widgets.append(Static(line, classes="reason"))
+            widgets.append(Static(sanitize(line), classes="reason"))
             needles = needles_for(reason, f)
             for ref in reason.statements:
                 widgets.append(StatementView(ref, needles, self.dark))
@@ -201,7 +207,7 @@ class DetailsPane(VerticalScroll):
             refs = Text("References\n", style=p.heading)
             for r in f.references:
                 refs.append(f"  {r.title}: {r.url}\n", style="dim")
-            widgets.append(Static(refs, classes="refs"))
+            widgets.append(Static(sanitize(refs), classes="refs"))
         self._show(subject or f"edge:{f.key}:{f.escalation}:{f.conditional}:{status}", widgets)
 
     # -- principals -----------------------------------------------------------------------
@@ -236,7 +242,11 @@ class DetailsPane(VerticalScroll):
         paths = [x for x in index.analysis.paths if x.source == user.arn]
         for path in paths[:3]:
             t.append(f"path to admin in {path.length} step(s): ", style=p.admin)
-            t.append(" → ".join(h.finding.title for h in path.hops) + "\n")
+            steps = [h.finding.title for h in path.hops]
+            if path.terminal is not None:
+                steps.append(path.terminal.title)
+            t.append(" → ".join(steps))
+            t.append(" (conditional)\n" if path.conditional else "\n", style=p.cond)
         if selected:
             t.append(
                 "\nselected: the Edges pane shows its edges; 2 then a role shows the edge to "
@@ -249,7 +259,7 @@ class DetailsPane(VerticalScroll):
                 "shows the edge to it, or why there is none)",
                 style="dim",
             )
-        self._show(f"user:{user.arn}:{selected}", [Static(t)])
+        self._show(f"user:{user.arn}:{selected}", [Static(sanitize(t))])
 
     def show_role(self, index: EdgeIndex, role: Role, positions: list[int]) -> None:
         """Who can pass ``role`` and to what."""
@@ -269,6 +279,7 @@ class DetailsPane(VerticalScroll):
             t.append(f"instance profiles: {names}\n")
         elif not role.instance_profiles_known:
             t.append("instance profiles: unknown (the export has no InstanceProfileList)\n")
+        _runs_as(t, index.account, role, p)
         _policies(t, index.account, role, p)
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
@@ -290,7 +301,7 @@ class DetailsPane(VerticalScroll):
                     t.append(" ")
                     t.append_text(p.conditional(f))
             t.append("\n")
-        self._show(f"role:{role.arn}", [Static(t)])
+        self._show(f"role:{role.arn}", [Static(sanitize(t))])
 
     def show_service(self, index: EdgeIndex, service: PassRoleService, count: int) -> None:
         p = self.palette
@@ -313,7 +324,7 @@ class DetailsPane(VerticalScroll):
             t.append(service.credential_access + "\n")
         roles = len(index.analysis.trusted.get(service.id, []))
         t.append(f"\nroles that trust it: {roles} · edges through it: {count}\n")
-        self._show(f"service:{service.id}", [Static(t)])
+        self._show(f"service:{service.id}", [Static(sanitize(t))])
 
     def show_why_not(
         self,
@@ -360,7 +371,24 @@ class DetailsPane(VerticalScroll):
                     t.append_text(p.conditional(f))
                 t.append(f"  {f.title}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
-        self._show(f"whynot:{user.arn}|{role.arn}", [Static(t)])
+        self._show(f"whynot:{user.arn}|{role.arn}", [Static(sanitize(t))])
+
+
+def _runs_as(t: Text, account: Account, role: Role, p: Palette) -> None:
+    """What the inventory says runs as the role (nothing when there is no inventory)."""
+    if account.inventory is None:
+        return
+    running = resources_by_role(account).get(role.arn, ())
+    t.append("runs as it: ", style=p.heading)
+    if not running:
+        t.append("no inventoried resource\n", style="dim")
+        return
+    t.append(f"{len(running)} resource(s) (6 lists all)\n")
+    for r in running[:8]:
+        state = f" ({r.state})" if r.state else ""
+        t.append(f"  {r.kind} {r.label}{state}\n")
+    if len(running) > 8:
+        t.append(f"  … and {len(running) - 8} more\n", style="dim")
 
 
 def _policy_lines(

@@ -22,6 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.guard import Guarded
+from tui.safe_text import safe_text
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -88,10 +91,10 @@ def fit_widths(
 def _text(value: object) -> Text:
     if isinstance(value, Text):
         return value
-    return Text(str(value))
+    return safe_text(value)
 
 
-class PaneTable(ScrollView, can_focus=True):
+class PaneTable(Guarded, ScrollView, can_focus=True):
     """A virtualised table for one pane.
 
     ``columns`` are ``(key, header, minimum width)``: columns take the width of their content
