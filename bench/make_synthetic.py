@@ -51,7 +51,10 @@ from typing import Any
 
 ACCOUNT = "111122223333"
 ORG = "o-a1b2c3d4e5"
-AWS_MANAGED_DEFAULT = Path("/work/shared/data/aws-managed-policies.json")
+AWS_MANAGED_DEFAULT = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "aws-managed-policies.json"
+)
+"""The shared folder beside the repository (``../shared``); ``--managed-policies`` overrides it."""
 AWS_MANAGED = (
     "AdministratorAccess",
     "ReadOnlyAccess",

@@ -3,13 +3,18 @@
 For each size N, ``make_synthetic.py --users N --roles N`` writes a snapshot (cached in
 ``/tmp/iam-explore-bench/``, keyed by the generator's source hash), then a fresh Python process
 loads it with ``core.loader.load_account``, runs ``core.analysis.analyse`` and
-``core.report.to_json``, and reports its wall times and peak RSS. Sizes run one after another;
-a size that exceeds ``--timeout`` is killed and reported as such (larger sizes are skipped).
+``core.report.to_json``, and reports its wall times, its CPU time (``cpu s``: what the
+process itself used, less sensitive to other jobs on a shared machine) and peak RSS. Sizes run
+one after another; a size that exceeds ``--timeout`` is killed and reported as such (larger
+sizes are skipped).
 
 The planted escalations (``FILE.planted.json``) are checked: every ``passrole_admin`` user must
 have a PassRole finding to its admin role with escalation ``admin``; every
 ``create_policy_version`` user must have a ``create-policy-version`` admin finding or be
 admin-equivalent by self-modification. Admin escalations from other users are counted too.
+
+Both account shapes run by default (``--shape organisation|varied|both``): the organisation of
+``make_synthetic.py`` and the varied principals of ``make_varied.py``.
 
 Usage:
     python bench/scan_bench.py --sizes 100 1000 5000
@@ -31,6 +36,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = Path(__file__).resolve().with_name("make_synthetic.py")
+VARIED = Path(__file__).resolve().with_name("make_varied.py")
+SHAPES = {"organisation": GENERATOR, "varied": VARIED}
+"""Account shapes: ``make_synthetic.py`` (principals share few policy sets) and
+``make_varied.py`` (principals hold varied combinations: few shared signatures)."""
 CACHE = Path("/tmp/iam-explore-bench")
 
 CHILD = r"""
@@ -41,6 +50,7 @@ from core.loader import load_account
 from core.analysis import analyse
 from core.report import to_json
 
+c0 = time.process_time()
 t0 = time.perf_counter()
 account = load_account(snapshot)
 t1 = time.perf_counter()
@@ -54,6 +64,7 @@ if profile:
 t2 = time.perf_counter()
 report = to_json(analysis)
 t3 = time.perf_counter()
+c3 = time.process_time()
 if profile:
     stats = pstats.Stats(prof, stream=sys.stderr)
     stats.sort_stats("cumulative").print_stats(r"/core/", profile)
@@ -87,7 +98,7 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({
     "users": len(account.users), "roles": len(account.roles), "groups": len(account.groups),
     "policies": len(account.policies), "problems": len(account.problems),
-    "load": t1 - t0, "analyse": t2 - t1, "report": t3 - t2,
+    "load": t1 - t0, "analyse": t2 - t1, "report": t3 - t2, "cpu": c3 - c0,
     "peak_mib": rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024,
     "findings": len(analysis.findings), "report_findings": len(report["findings"]),
     "paths": len(analysis.paths),
@@ -100,17 +111,20 @@ print(json.dumps({
 """
 
 
-def _snapshot(n: int, seed: int, extra: list[str]) -> tuple[Path, Path, float]:
+def _snapshot(n: int, seed: int, extra: list[str], shape: str) -> tuple[Path, Path, float]:
     """The cached snapshot for size ``n`` (generated when missing) and the generation time."""
-    digest = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:10]
+    generator = SHAPES[shape]
+    source = GENERATOR.read_bytes() + (VARIED.read_bytes() if shape == "varied" else b"")
+    digest = hashlib.sha256(source).hexdigest()[:10]
     CACHE.mkdir(parents=True, exist_ok=True)
     variant = "".join(f"-{a.strip('-')}" for a in extra)
-    out = CACHE / f"synthetic-{n}-s{seed}{variant}-{digest}.json"
+    name = "synthetic" if shape == "organisation" else shape
+    out = CACHE / f"{name}-{n}-s{seed}{variant}-{digest}.json"
     side = out.with_name(out.stem + ".planted.json")
     if out.exists() and side.exists():
         return out, side, 0.0
     start = time.perf_counter()
-    cmd = [sys.executable, str(GENERATOR), "--users", str(n), "--roles", str(n)]
+    cmd = [sys.executable, str(generator), "--users", str(n), "--roles", str(n)]
     cmd += ["--seed", str(seed), *extra, "-o", str(out)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return out, side, time.perf_counter() - start
@@ -139,7 +153,7 @@ def _run(snapshot: Path, planted: Path, timeout: float, profile: int) -> dict[st
 
 HEADER = (
     f"{'N':>6} {'users':>6} {'roles':>6} {'sigs':>5} {'load s':>7} {'analyse s':>9} "
-    f"{'report s':>8} {'total s':>8} {'growth':>13} {'peak MiB':>8} {'findings':>9} "
+    f"{'report s':>8} {'total s':>8} {'cpu s':>7} {'growth':>13} {'peak MiB':>8} {'findings':>9} "
     f"{'paths':>6}  planted found"
 )
 
@@ -153,7 +167,7 @@ def _row(n: int, r: dict[str, Any], prev: tuple[int, float] | None) -> str:
     )
     return (
         f"{n:>6} {r['users']:>6} {r['roles']:>6} {r['signatures']:>5} {r['load']:>7.2f} "
-        f"{r['analyse']:>9.2f} {r['report']:>8.2f} {total:>8.2f} {growth:>13} "
+        f"{r['analyse']:>9.2f} {r['report']:>8.2f} {total:>8.2f} {r['cpu']:>7.2f} {growth:>13} "
         f"{r['peak_mib']:>8.0f} {r['findings']:>9} {r['paths']:>6}  {planted}"
     )
 
@@ -171,13 +185,28 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="generate without the SCP's aws:PrincipalArn exemption (lets principals share work)",
     )
+    ap.add_argument(
+        "--shape",
+        choices=("organisation", "varied", "both"),
+        default="both",
+        help="account shape: make_synthetic.py, make_varied.py, or both in turn (both)",
+    )
     args = ap.parse_args(argv)
     extra = ["--no-principal-scp"] if args.no_principal_scp else []
+    failures = 0
+    for shape in ("organisation", "varied") if args.shape == "both" else (args.shape,):
+        print(f"shape: {shape} ({SHAPES[shape].name})", flush=True)
+        failures += _sizes(args, shape, extra)
+    return 1 if failures else 0
+
+
+def _sizes(args: argparse.Namespace, shape: str, extra: list[str]) -> int:
+    """Scan each size of one shape; the number of failures."""
     print(HEADER, flush=True)
     prev: tuple[int, float] | None = None
     failures = 0
     for n in args.sizes:
-        snapshot, planted, gen = _snapshot(n, args.seed, extra)
+        snapshot, planted, gen = _snapshot(n, args.seed, extra, shape)
         result = _run(snapshot, planted, args.timeout, args.profile)
         if result is None:
             print(f"{n:>6} killed after the {args.timeout:.0f} s timeout; larger sizes skipped")
@@ -197,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             f"other users with admin escalations: {detail or 'none'}",
             flush=True,
         )
-    return 1 if failures else 0
+    return failures
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ only the signatures a change touches (:func:`reanalyse`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -30,10 +30,12 @@ from core.model import Account, Role, User
 from core.paths import Path, admin_distances, find_paths, reaches_admin
 from core.power import (
     AdminReason,
+    GainSummary,
     admin_reason,
     better_versions,
     denying_policies,
     gained,
+    gains_anything,
     summarize,
     with_version,
     without_boundary,
@@ -92,34 +94,50 @@ def _relabel(
 
 
 class _Powers:
-    """Caches admin reasons and capability sets per signature (views kept alive with them)."""
+    """Admin reasons per signature; escalation labels per (source, target) signature pair.
+
+    Labels come from the compiled bit sets (:func:`core.power.gains_anything`); the lines saying
+    what is gained are a :class:`GainSummary`, computed only when a finding is shown. The pair
+    cache is bounded (cleared past ``PAIR_LIMIT`` entries) so memory stays linear.
+    """
+
+    PAIR_LIMIT = 200_000
 
     def __init__(self, account: Account) -> None:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
-        self.gains: dict[tuple[object, object], tuple[str, tuple[str, ...]]] = {}
+        self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
+        memo = view.memo.get("admin-reason", self)
+        if memo is not self:
+            return memo  # type: ignore[return-value]
         # Self-modification is checked on the principal's own ARN: key by ARN as well.
         key = (view.signature, view.arn)
         hit = self.admin.get(key)
         if hit is None:
             hit = self.admin[key] = (view, admin_reason(self.account, view))
+        view.memo["admin-reason"] = hit[1]
         return hit[1]
 
-    def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, tuple[str, ...]]:
-        """Escalation label and gained capabilities of acting as ``target``."""
+    def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
+        """Escalation label and gained capabilities (lines, computed lazily) of acting as
+        ``target``."""
         key = (source.signature, target.signature)
         hit = self.gains.get(key)
         if hit is not None:
             return hit
         reason = self.admin_of(target)
+        out: tuple[str, Sequence[str]]
         if reason is not None:
-            out: tuple[str, tuple[str, ...]] = ("admin", (f"admin: {reason.detail}",))
+            out = ("admin", (f"admin: {reason.detail}",))
+        elif gains_anything(source, target):
+            out = ("privilege-gain", GainSummary(source, target))
         else:
-            extra = gained(source, target)
-            out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+            out = ("none", ())
+        if len(self.gains) >= self.PAIR_LIMIT:
+            self.gains.clear()
         self.gains[key] = out
         return out
 
@@ -308,7 +326,7 @@ def _principal_findings(
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
         f = passrole_finding(view, cand, esc, gained_, is_admin)
-        out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
         outcome = edge.method.outcome
@@ -365,7 +383,7 @@ def _method_gain(
     powers: _Powers,
     view: PrincipalView,
     edge: MethodEdge,
-) -> tuple[str, tuple[str, ...]]:
+) -> tuple[str, Sequence[str]]:
     outcome = edge.method.outcome
     if edge.method.id == SET_DEFAULT_VERSION:
         return _version_gain(account, view, edge.target)

@@ -158,6 +158,8 @@ class Catalogue:
         self._index: _Index | None = None
         self._lock = threading.Lock()
         self._expand = lru_cache(maxsize=expand_cache_size)(self._expand_lower)
+        self._mask = lru_cache(maxsize=expand_cache_size)(self._mask_lower)
+        self._numbering: Numbering | None = None
 
     def _data(self) -> _Index:
         index = self._index
@@ -215,6 +217,27 @@ class Catalogue:
         match = action_regex(pattern).fullmatch
         return tuple(info for name, info in candidates if match(name))
 
+    def numbering(self) -> Numbering:
+        """Every action numbered once (see :class:`Numbering`); computed on first use."""
+        numbering = self._numbering
+        if numbering is None:
+            numbering = self._numbering = _numbering(self._data())
+        return numbering
+
+    def action_mask(self, pattern: str) -> int:
+        """The bit mask (see :meth:`numbering`) of the actions an Action pattern matches."""
+        return self._mask(pattern.lower())
+
+    def _mask_lower(self, pattern: str) -> int:
+        numbering = self.numbering()
+        if pattern == "*":
+            return numbering.everything
+        bit = numbering.bit
+        out = 0
+        for info in self._expand(pattern):
+            out |= 1 << bit[info.full_name.lower()]
+        return out
+
     def check_action_pattern(self, pattern: str) -> str | None:
         """``None`` when an Action pattern names known actions, else a message for the user.
 
@@ -265,6 +288,61 @@ class Catalogue:
         for level in granted.values():
             counts[level] = counts.get(level, 0) + 1
         return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """Every catalogue action numbered once, for capability bit sets (Python ``int`` masks).
+
+    Bit ``i`` is ``names[i]`` (lower-cased ``service:name``). Actions are numbered by service,
+    then by access level, so each service and each (service, level) is a contiguous run of
+    bits: counting a mask's actions per service and level needs no loop over actions.
+
+    Attributes:
+        names: lower-cased full names, by bit.
+        bit: lower-cased full name -> bit.
+        everything: the mask of every action.
+        spans: ``(service, start, end, ((level, start, end), ...))`` per service, by start.
+        starts: the start bit of each span (for :func:`bisect.bisect_right`).
+        service_masks: lower-cased service prefix -> the mask of its actions.
+    """
+
+    names: tuple[str, ...]
+    bit: Mapping[str, int]
+    everything: int
+    spans: tuple[tuple[str, int, int, tuple[tuple[str, int, int], ...]], ...]
+    starts: tuple[int, ...]
+    service_masks: Mapping[str, int]
+
+
+def _numbering(index: _Index) -> Numbering:
+    names: list[str] = []
+    spans = []
+    rank = {lv: i for i, lv in enumerate(ACCESS_LEVELS)}
+    seen: set[str] = set()
+    for service in index.services:
+        start = len(names)
+        levels: dict[str, list[str]] = {}
+        for name, info in index.named.get(service, ()):
+            if name not in seen:
+                seen.add(name)
+                levels.setdefault(info.access_level, []).append(name)
+        level_spans = []
+        for level in sorted(levels, key=lambda lv: (rank.get(lv, len(rank)), lv)):
+            first = len(names)
+            names.extend(levels[level])
+            level_spans.append((level, first, len(names)))
+        if len(names) > start:
+            spans.append((service, start, len(names), tuple(level_spans)))
+    masks = {svc: ((1 << (end - start)) - 1) << start for svc, start, end, _ in spans}
+    return Numbering(
+        tuple(names),
+        {n: i for i, n in enumerate(names)},
+        (1 << len(names)) - 1,
+        tuple(spans),
+        tuple(s[1] for s in spans),
+        masks,
+    )
 
 
 @cache

@@ -20,16 +20,18 @@ from string import Template
 from core.arnindex import ArnIndex
 from core.context import RequestContext
 from core.decision import Decision, StatementRef
-from core.evaluator import PolicySet, Request, evaluate
+from core.evaluator import PolicySet, Request, evaluate, matching
 from core.findings import Finding, Reason
-from core.model import Account, Role
+from core.model import Account, Role, Statement
+from core.patterns import arn_matches
+from core.power import may_allow
 from core.principals import own_account, trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
 from core.resolve import Resolved, resolve
 from core.resource_edges import needs_condition
 from core.services import SERVICES, ActionSet, PassRoleService
-from core.view import PrincipalView
+from core.view import PrincipalView, statement_keys
 
 TRUST_ACTION = {"cognito-identity": "sts:AssumeRoleWithWebIdentity"}
 """Services whose trust statement uses another action than ``sts:AssumeRole``."""
@@ -133,6 +135,8 @@ def launch_options(
     """The action sets the principal can perform for ``service``, with their regions."""
     out: list[_Launch] = []
     for aset in service.action_sets:
+        if not all(may_allow(view, a) for a in aset.actions):
+            continue
         decisions = tuple(view.decide(a) for a in aset.actions)
         if not all(d.possible for d in decisions):
             continue
@@ -165,6 +169,24 @@ def _role_values(service: PassRoleService, role: Role, value: str) -> tuple[str,
     return tuple(p.arn for p in role.instance_profiles) or (_new_profile(role)[1],)
 
 
+def _reads_key(view: PrincipalView, action: str, key: str) -> bool:
+    """Whether a statement of the view (any layer) that matches ``action`` reads ``key`` (in a
+    condition or a policy variable): otherwise setting the key cannot change the decision."""
+    memo = f"reads:{action.lower()}:{key.lower()}"
+    hit = view.memo.get(memo)
+    if isinstance(hit, bool):
+        return hit
+    wanted = key.lower()
+    out = any(
+        wanted in statement_keys(st)
+        for ref in view.all_refs
+        for st in matching(ref.document, action)
+        if st.conditions or any("${" in p for p in st.resources or ())
+    )
+    view.memo[memo] = out
+    return out
+
+
 def _with_role_keys(
     view: PrincipalView,
     service: PassRoleService,
@@ -180,10 +202,12 @@ def _with_role_keys(
     """
     keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
     hits = [
-        (i, keyed[a.lower()]) for i, a in enumerate(launch.action_set.actions) if a.lower() in keyed
+        (i, keyed[a.lower()])
+        for i, a in enumerate(launch.action_set.actions)
+        if a.lower() in keyed and _reads_key(view, a, keyed[a.lower()].key)
     ]
     if not hits:
-        return launch
+        return launch  # no statement for these actions reads the keys: the decisions stand
     options: list[dict[int, tuple[str, str]]] = [{}]
     for i, k in hits:
         values = _role_values(service, role, k.value)
@@ -294,32 +318,82 @@ def passrole_edges_for(
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     services: Iterable[PassRoleService] = SERVICES,
 ) -> list[EdgeCandidate]:
-    """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it."""
+    """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it.
+
+    Candidate roles come from the ARN index of the roles trusting each service, through the
+    principal's PassRole Resource patterns; services it cannot launch are skipped before any
+    role is evaluated; roles that every PassRole statement treats alike (same Resource matches,
+    same tags where a statement reads them) share one verdict for the "is it possible" filter,
+    so a ``Deny`` on ``role/app-*`` costs one evaluation, not one per role.
+    """
     allowed = view.allow_patterns("iam:PassRole")
     if allowed is None:
         return []
     every, patterns = allowed
+    statements = _passrole_statements(view)
     out: list[EdgeCandidate] = []
     for service in services:
         trusting = trusted.get(service.id)
         if not trusting:
             continue
         index = _role_index(trusting)
-        roles = [
-            (role, trust)
-            for role, trust in (index.all() if every else index.matching(patterns))
-            if passrole_decision(account, view, role, service)[0].possible
-        ]
-        if not roles:
+        candidates = index.all() if every else index.matching(patterns)
+        if not candidates:
             continue
         launches = launch_options(view, service, account)
         if not launches:
             continue
-        for role, trust in roles:
-            cand = _edge(account, view, role, service, trust, launches)
-            if cand is not None:
-                out.append(cand)
+        verdicts: dict[tuple[object, ...], Decision] = {}
+        for role, trust in candidates:
+            key = _decision_class(statements, role)
+            d = verdicts.get(key) if key is not None else None
+            if d is None:
+                d = passrole_decision(account, view, role, service)[0]
+                if key is not None:
+                    verdicts[key] = d
+            if d.possible:
+                cand = _edge(account, view, role, service, trust, launches, d)
+                if cand is not None:
+                    out.append(cand)
     return out
+
+
+def _passrole_statements(view: PrincipalView) -> tuple[Statement, ...] | None:
+    """Statements of every layer that match ``iam:PassRole`` (``None``: a Resource uses a
+    policy variable, so roles cannot be grouped by pattern matches alone)."""
+    key = "passrole-statements"
+    if key in view.memo:
+        return view.memo[key]  # type: ignore[return-value]
+    out: tuple[Statement, ...] | None = tuple(
+        st for ref in view.all_refs for st in matching(ref.document, "iam:PassRole")
+    )
+    assert out is not None
+    if any("${" in p for st in out for p in st.resources or ()):
+        out = None
+    view.memo[key] = out
+    return out
+
+
+def _decision_class(
+    statements: tuple[Statement, ...] | None, role: Role
+) -> tuple[object, ...] | None:
+    """What the PassRole decision on ``role`` depends on besides the principal and service:
+    the role's account (a resource in another account needs a resource policy), which
+    statements' Resource patterns match its ARN, and its tags when a statement reads resource
+    tags (``None``: not groupable)."""
+    if statements is None:
+        return None
+    arn = role.arn.split(":", 5)
+    parts: list[object] = [arn[4] if len(arn) == 6 else role.arn]
+    tags = False
+    for st in statements:
+        if st.resources is not None:
+            parts.append(any(arn_matches(p, role.arn) for p in st.resources))
+        if st.conditions and any("resourcetag" in k for k in statement_keys(st)):
+            tags = True
+    if tags:
+        parts.append(role.tags)
+    return tuple(parts)
 
 
 def _edge(
@@ -329,8 +403,14 @@ def _edge(
     service: PassRoleService,
     trust: TrustResult,
     launches: list[_Launch],
+    decision: Decision | None = None,
 ) -> EdgeCandidate | None:
-    d, template_for = passrole_decision(account, view, role, service)
+    """The edge, or ``None``; ``decision``: the PassRole decision on a role the statements
+    treat alike (see :func:`_decision_class`), whose outcome and reasons are this role's."""
+    if decision is None:
+        d, template_for = passrole_decision(account, view, role, service)
+    else:
+        d, template_for = decision, _passrole_ctx(service, account)[2]
     pass_regions = possible_regions(d, template_for)
     if not pass_regions:
         return None
@@ -482,7 +562,7 @@ def to_finding(
     view: PrincipalView,
     cand: EdgeCandidate,
     escalation: str,
-    gained: tuple[str, ...],
+    gained: Sequence[str],
     source_is_admin: bool,
     extra_reasons: Sequence[Reason] = (),
 ) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,7 +49,8 @@ class Finding:
         conditional: the edge exists only if ``conditions`` hold (keys the caller does not
             control).
         constraints: choices the caller must make (regions, resource names, tags).
-        gained: what the target adds, grouped by service and access level.
+        gained: what the target adds, grouped by service and access level (may be computed
+            on first read: see :class:`core.power.GainSummary`).
         source_is_admin: the source is already admin-equivalent (not an escalation).
         resources: ARNs of the existing resources taken over (from the inventory).
         reaches_admin: ``(hops, conditional)`` when this move's target is admin or has a path
@@ -68,7 +70,7 @@ class Finding:
     conditions: tuple[str, ...] = ()
     constraints: tuple[str, ...] = ()
     reasons: tuple[Reason, ...] = ()
-    gained: tuple[str, ...] = ()
+    gained: Sequence[str] = ()
     references: tuple[Reference, ...] = ()
     source_is_admin: bool = False
     resources: tuple[str, ...] = ()

@@ -117,7 +117,7 @@ def _finding_edge(f: Finding, on_path: bool) -> Edge:
         role=f.role or "",
         conditions=f.conditions,
         constraints=f.constraints,
-        gained=f.gained,
+        gained=tuple(f.gained),
         reasons=tuple(f"{r.step}: {r.text}" for r in f.reasons),
         statements=tuple(s.label for r in f.reasons for s in r.statements),
         on_path=on_path,

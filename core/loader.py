@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import select
 import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -66,6 +67,8 @@ STDIN = "-"
 """The snapshot argument that reads standard input."""
 
 MAX_BYTES_ENV = "IAM_EXPLORE_MAX_SNAPSHOT_MB"
+FIFO_WAIT_SECONDS = 10.0
+"""How long a named pipe is given to start sending before it counts as having no writer."""
 DEFAULT_MAX_MB = 512
 """Largest snapshot read, in MiB (the environment variable above overrides it)."""
 
@@ -150,18 +153,30 @@ def read_bytes(path: Path) -> bytes:
             )
     try:
         if stat.S_ISFIFO(info.st_mode):
-            # Opening a FIFO blocks until a writer appears: open it non-blocking, then read
-            # blocking (with no writer, read returns end-of-file at once).
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-            os.set_blocking(fd, True)
-            with os.fdopen(fd, "rb") as fh:
-                return _read_limited(fh, file, limit)
+            return _read_fifo(path, file, limit, FIFO_WAIT_SECONDS)
         if info.st_size > limit:
             raise _too_big(file, limit, info.st_size)
         with open(path, "rb") as fh:
             return _read_limited(fh, file, limit)
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}", file=file) from None
+
+
+def _read_fifo(path: Path, file: str, limit: int, wait: float) -> bytes:
+    """A named pipe's bytes. Opening one for reading blocks until a writer appears, so it is
+    opened non-blocking and given ``wait`` seconds to become readable (a writer that starts a
+    little after the reader, as ``mkfifo`` users do, is not lost); then it is read to its end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        # Linux reports a FIFO readable once a writer has sent data or has come and gone; with
+        # no writer since it was opened, select waits.
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            raise LoadError(
+                f"a named pipe with no writer: nothing arrived within {wait:g} s", file=file
+            )
+        os.set_blocking(fd, True)
+        return _read_limited(fh, file, limit)
 
 
 def _parse_json(raw: bytes, file: str) -> Any:

@@ -12,7 +12,7 @@ unless the snapshot has an inventory (``core.resource_edges`` then names the res
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from string import Template
 
@@ -139,6 +139,10 @@ def method_edges_for(
     for method in methods:
         existing = _existing_service(method)
         resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+        if any(
+            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
+        ):
+            continue  # no identity Allow names it: cheap (memoised) and needs no decision
         pre = [
             view.decide(a, resource if i == 0 else CALLER_CHOSEN)
             for i, a in enumerate(method.actions)
@@ -396,12 +400,15 @@ def _target_edge(
     kind: str,
     values: dict[str, str],
 ) -> MethodEdge | None:
-    # IAM entities are checked on their own ARN, which includes their path.
-    resource = (
-        arn
-        if kind in ("user", "group", "role", "policy")
-        else Template(method.resource_arn).safe_substitute(values)
-    )
+    # IAM entities are checked on their own ARN, which includes their path; a method on
+    # itself that acts on another service (a CodeStar project) acts on what it creates.
+    iam = method.resource_arn.startswith(("${", "arn:aws:iam:"))
+    if method.target == "self" and not iam:
+        resource = chosen(method.resource_arn.split(":")[2])
+    elif kind in ("user", "group", "role", "policy"):
+        resource = arn
+    else:
+        resource = Template(method.resource_arn).safe_substitute(values)
     decisions: list[tuple[str, Decision]] = []
     role = account.role(arn) if kind == "role" else None
     for i, action in enumerate(method.actions):
@@ -429,10 +436,19 @@ def _target_edge(
         # IAM data alone cannot decide it (key or password state, a service's availability).
         resolved = Resolved(True, True, (*resolved.conditions, method.needs), resolved.constraints)
     reasons = tuple(
-        Reason("action", f"may {action} on {resource if i == 0 else arn}", d.allowed_by)
+        Reason("action", f"may {action} on {_shown(resource, arn, i, action)}", d.allowed_by)
         for i, (action, d) in enumerate(decisions)
     )
     return MethodEdge(method, arn, name, kind, resolved, reasons)
+
+
+def _shown(first: str, target: str, i: int, action: str) -> str:
+    """The resource an action is checked on, in words (never the internal placeholder)."""
+    checked = first if i == 0 else (target if first == target else _resource_for(action, first))
+    if checked.startswith(CALLER_CHOSEN):
+        service = checked[len(CALLER_CHOSEN) + 1 :] or action.split(":", 1)[0]
+        return f"a {service} resource it creates or picks"
+    return checked
 
 
 def _resource_for(action: str, first_resource: str) -> str:
@@ -510,7 +526,7 @@ def to_finding(
     view: PrincipalView,
     edge: MethodEdge,
     escalation: str,
-    gained: tuple[str, ...],
+    gained: Sequence[str],
     source_is_admin: bool,
 ) -> Finding:
     """The scan finding for a method edge."""

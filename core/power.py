@@ -10,12 +10,14 @@ two principals' capabilities, grouped by service and access level, says what a r
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Final
 
-from core.catalogue import catalogue
+from core.catalogue import Numbering, catalogue
 from core.decision import PolicyRef, StatementRef
 from core.evaluator import PolicySet
 from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -96,10 +98,27 @@ def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
     return pairs
 
 
+def may_allow(view: PrincipalView, action: str) -> bool:
+    """``False`` when no identity Allow statement of the view names ``action`` (so no request
+    for it can be allowed: an identity-based allow is required); ``True`` otherwise, and for
+    actions the catalogue does not know. A bit test: a cheap filter before :meth:`decide`."""
+    mask = view.memo.get("identity-actions")
+    if not isinstance(mask, int):
+        mask = 0
+        for ref in view.policies.identity:
+            for st in ref.document.statements:
+                if st.effect == "Allow":
+                    mask |= _statement_mask(st)
+        view.memo["identity-actions"] = mask
+    bit = catalogue().numbering().bit.get(action.lower())
+    return bit is None or bool(mask >> bit & 1)
+
+
 def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
     """Why the principal is admin-equivalent, or ``None``. Conditional allows do not count."""
-    decisions = [view.decide(a) for a in FULL_ACCESS_PROBES]
-    if all(d.allowed for d in decisions):
+    full = all(may_allow(view, a) for a in FULL_ACCESS_PROBES)
+    decisions = [view.decide(a) for a in FULL_ACCESS_PROBES] if full else []
+    if full and all(d.allowed for d in decisions):
         labels = tuple(dict.fromkeys(s.label for d in decisions for s in d.allowed_by))
         return AdminReason("full-access", "can perform every sensitive action probed", labels)
     if view.policies.boundary is not None:
@@ -126,7 +145,7 @@ def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:
             lift.allowed_by,
         )
     for action, resource in _self_arns(account, view):
-        if not view.decide(action).possible:
+        if not may_allow(view, action) or not view.decide(action).possible:
             continue  # cheap, shared: it cannot do this to anything
         d = view.decide(action, resource)
         if d.allowed:
@@ -230,31 +249,10 @@ def better_versions(account: Account, policy: ManagedPolicy) -> list[tuple[Polic
 Capability = tuple[str, str]
 """``(action, resource)``: an action (lowercase) on ``"*"`` (everything) or one resource pattern."""
 
-
-_COVERS: dict[int, tuple[Statement, frozenset[str], bool]] = {}
-
-
-def _covers(st: Statement) -> tuple[frozenset[str], bool]:
-    """The catalogue actions (lowercase) a statement's Action names, and whether it is NotAction.
-
-    Membership in a set is far cheaper than matching patterns, action after action.
-    """
-    hit = _COVERS.get(id(st))
-    if hit is not None and hit[0] is st:
-        return hit[1], hit[2]
-    cat = catalogue()
-    names = frozenset(info.full_name.lower() for p in st.actions for info in cat.expand(p))
-    _COVERS[id(st)] = (st, names, st.not_action)
-    return names, st.not_action
-
-
-def _matches(st: Statement, name: str) -> bool:
-    names, negate = _covers(st)
-    return (name not in names) if negate else (name in names)
-
-
-_DOC_CAPS: dict[int, tuple[PolicyDocument, frozenset[Capability]]] = {}
-_INDEX: dict[tuple[int, ...], tuple[object, dict[str, frozenset[str]]]] = {}
+Caps = dict[str, int]
+"""Capabilities as bit sets: resource scope (``"*"`` or a pattern) -> mask of actions (bits of
+:meth:`core.catalogue.Catalogue.numbering`). ``(action, scope)`` is in the set when the action's
+bit is set in ``caps[scope]``."""
 
 
 def _scope_service(scope: str) -> str | None:
@@ -265,198 +263,345 @@ def _scope_service(scope: str) -> str | None:
     return parts[2]
 
 
-def doc_capabilities(doc: PolicyDocument) -> frozenset[Capability]:
-    """``(action, scope)`` pairs the document's Allow statements name (cached per document)."""
+_STMT_MASK: dict[int, tuple[Statement, int]] = {}
+
+
+def _statement_mask(st: Statement) -> int:
+    """The catalogue actions a statement's Action (or NotAction) applies to, as a mask."""
+    hit = _STMT_MASK.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    cat = catalogue()
+    mask = 0
+    for p in st.actions:
+        mask |= cat.action_mask(p)
+    if st.not_action:
+        mask = cat.numbering().everything & ~mask
+    _STMT_MASK[id(st)] = (st, mask)
+    return mask
+
+
+_DOC_CAPS: dict[int, tuple[PolicyDocument, Caps]] = {}
+
+
+def doc_caps(doc: PolicyDocument) -> Caps:
+    """The capabilities a document's Allow statements name, as bit sets (cached per document).
+
+    A statement on every resource (``*``, ``NotResource`` or no ``Resource``) gives scope
+    ``"*"``; otherwise each Resource pattern is a scope, holding only the actions of the
+    pattern's service when the pattern names one (an ARN of another service names nothing the
+    action acts on). Conditions are ignored: a conditional allow counts as possible.
+    """
     hit = _DOC_CAPS.get(id(doc))
     if hit is not None and hit[0] is doc:
         return hit[1]
-    cat = catalogue()
-    out: set[Capability] = set()
-    every = (
-        [i.full_name.lower() for i in cat.expand("*")]
-        if any(s.not_action for s in doc.statements)
-        else []
-    )
+    services = catalogue().numbering().service_masks
+    out: Caps = {}
     for st in doc.statements:
         if st.effect != "Allow":
+            continue
+        mask = _statement_mask(st)
+        if not mask:
             continue
         if st.resources is None or st.not_resource or "*" in st.resources:
             scopes: tuple[str, ...] = ("*",)
         else:
             scopes = st.resources
-        names: frozenset[str] | list[str]
-        if st.not_action:
-            excluded, _ = _covers(st)
-            names = [n for n in every if n not in excluded]
-        else:
-            names, _ = _covers(st)
         for scope in scopes:
             svc = _scope_service(scope)
-            if svc is None:
-                out.update((n, scope) for n in names)
-            else:  # an ARN of another service names nothing this action acts on
-                out.update((n, scope) for n in names if n.split(":", 1)[0] == svc)
-    frozen = frozenset(out)
-    _DOC_CAPS[id(doc)] = (doc, frozen)
-    return frozen
+            m = mask if svc is None else mask & services.get(svc, 0)
+            if m:
+                out[scope] = out.get(scope, 0) | m
+    _DOC_CAPS[id(doc)] = (doc, out)
+    return out
 
 
-def _index(docs: tuple[PolicyDocument, ...]) -> dict[str, frozenset[str]]:
-    """Action → scopes allowed by the union of ``docs`` (cached per tuple of documents)."""
-    key = tuple(id(d) for d in docs)
-    hit = _INDEX.get(key)
-    if hit is not None:
-        return hit[1]
-    by: dict[str, set[str]] = {}
+def _union(docs: list[PolicyDocument]) -> Caps:
+    out: Caps = {}
     for d in docs:
-        for name, scope in doc_capabilities(d):
-            by.setdefault(name, set()).add(scope)
-    out = {k: frozenset(v) for k, v in by.items()}
-    _INDEX[key] = (docs, out)
+        for scope, m in doc_caps(d).items():
+            out[scope] = out.get(scope, 0) | m
     return out
 
 
-def covered(index: dict[str, frozenset[str]], cap: Capability) -> bool:
-    """Whether an index of allowed scopes covers ``(action, scope)``."""
-    scopes = index.get(cap[0])
-    if not scopes:
-        return False
-    if "*" in scopes or cap[1] in scopes:
-        return True
-    return cap[1] != "*" and any(s != "*" and arn_matches(s, cap[1]) for s in scopes)
+_PMATCH: dict[tuple[str, str], bool] = {}
 
 
-def _hard_denies(view: PrincipalView, *, scps: bool = True) -> list[Statement]:
-    """Unconditional Deny statements with a Resource list, from every layer of the view
-    (``scps=False``: leave out the SCP levels)."""
-    refs = view.all_refs if scps else [r for r in view.all_refs if r.layer != "scp"]
-    return [
-        st
-        for ref in refs
-        for st in ref.document.statements
-        if st.effect == "Deny" and not st.conditions and st.resources and not st.not_resource
-    ]
+def _pattern_covers(pattern: str, scope: str) -> bool:
+    """Whether a (wildcard) resource pattern matches every ARN a narrower scope names."""
+    key = (pattern, scope)
+    hit = _PMATCH.get(key)
+    if hit is None:
+        if len(_PMATCH) > 1_000_000:
+            _PMATCH.clear()  # bounded: a cache of string pairs, recomputed on demand
+        hit = _PMATCH[key] = arn_matches(pattern, scope)
+    return hit
 
 
-def _denied(denies: list[Statement], cap: Capability) -> bool:
-    for st in denies:
-        if not _matches(st, cap[0]):
+def cover(caps: Caps, scope: str) -> int:
+    """The actions ``caps`` allow on ``scope``: its ``*`` scope, the scope itself, and (for a
+    named scope) every broader pattern that matches it."""
+    m = caps.get("*", 0) | caps.get(scope, 0)
+    if scope == "*":
+        return m
+    for p, pm in caps.items():
+        if p == "*" or p == scope or not ("*" in p or "?" in p):
             continue
-        assert st.resources is not None
-        if any(p == "*" or (cap[1] != "*" and arn_matches(p, cap[1])) for p in st.resources):
-            return True
-    return False
+        if pm & ~m and _pattern_covers(p, scope):
+            m |= pm
+    return m
 
 
-def _limits(view: PrincipalView) -> tuple[list[dict[str, frozenset[str]]], list[Statement]]:
-    limits = []
-    if view.policies.boundary is not None:
-        limits.append(_index((view.policies.boundary.document,)))
-    limits.extend(_index(tuple(r.document for r in level)) for level in view.policies.scp_levels)
-    return limits, _hard_denies(view)
+Deny = tuple[bool, tuple[str, ...], int]
+"""An unconditional Deny: (on every resource, its resource patterns, its action mask)."""
 
 
-_TARGET_CAPS: dict[object, tuple[PrincipalView, list[tuple[int, list[Capability]]]]] = {}
-
-
-def _target_caps(target: PrincipalView) -> list[tuple[int, list[Capability]]]:
-    """The target's capabilities per identity document, after its own limits and denies."""
-    hit = _TARGET_CAPS.get(target.signature)
-    if hit is not None:
-        return hit[1]
-    limits, denies = _limits(target)
-    out = []
-    seen: set[Capability] = set()
-    for ref in target.policies.identity:
-        keep = []
-        for c in doc_capabilities(ref.document):
-            if c in seen:
-                continue
-            seen.add(c)
-            if all(covered(lim, c) for lim in limits) and not (denies and _denied(denies, c)):
-                keep.append(c)
-        out.append((id(ref.document), keep))
-    if len(_TARGET_CAPS) > 50_000:
-        _TARGET_CAPS.clear()
-    _TARGET_CAPS[target.signature] = (target, out)
+def _denies(refs: Sequence[PolicyRef]) -> list[Deny]:
+    """Unconditional Deny statements with a Resource list, as masks."""
+    out: list[Deny] = []
+    for ref in refs:
+        for st in ref.document.statements:
+            if st.effect == "Deny" and not st.conditions and st.resources and not st.not_resource:
+                mask = _statement_mask(st)
+                if mask:
+                    out.append(("*" in st.resources, st.resources, mask))
     return out
 
 
-def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability]:
-    """What acting as ``target`` adds to ``source``: the target's capabilities the source lacks.
+def denied(denies: list[Deny], scope: str) -> int:
+    """The actions ``denies`` remove on ``scope`` (a pattern on a named scope, ``*`` on any)."""
+    m = 0
+    for every, patterns, mask in denies:
+        if every or (scope != "*" and any(arn_matches(p, scope) for p in patterns)):
+            m |= mask
+    return m
 
-    Capabilities from documents both hold are the source's too, unless the source's own
-    boundary or denies remove them; the others are checked against the source's documents:
-    exact pairs first (set difference), then a broader scope of the source (``*`` or a pattern).
+
+@dataclass(slots=True)
+class Powers:
+    """A principal's capabilities compiled to bit sets (kept on the view, one per principal).
+
+    Attributes:
+        raw: what its identity documents allow, before limits.
+        limits: its permissions boundary's allows, then each SCP level's.
+        denies: unconditional denies of every layer; ``own_denies`` leaves out the SCPs'.
+        scp_key: the SCP documents by level (principals with equal keys share the SCP limits).
+        caps: its capabilities: ``raw`` within every limit, less the denies.
     """
-    src_docs = [r.document for r in source.policies.identity]
-    src_ids = {id(d) for d in src_docs}
-    limits, denies = _limits(source)
-    same_scps = [tuple(id(r.document) for r in lvl) for lvl in source.policies.scp_levels] == [
-        tuple(id(r.document) for r in lvl) for lvl in target.policies.scp_levels
+
+    raw: Caps
+    limits: list[Caps]
+    denies: list[Deny]
+    own_denies: list[Deny]
+    boundary: Caps | None
+    scp_key: tuple[tuple[int, ...], ...]
+    caps: Caps
+
+    def allowed(self, scope: str, *, scps: bool = True) -> int:
+        """The actions on ``scope`` its identity documents allow and its limits keep."""
+        m = cover(self.raw, scope)
+        if not m:
+            return 0
+        for lim in self.limits if scps else self.limits[: 1 if self.boundary is not None else 0]:
+            m &= cover(lim, scope)
+            if not m:
+                return 0
+        return m & ~denied(self.denies if scps else self.own_denies, scope)
+
+
+def powers_of(view: PrincipalView) -> Powers:
+    """The view's compiled capabilities (computed once per view)."""
+    hit = view.memo.get("powers")
+    if isinstance(hit, Powers):
+        return hit
+    raw = _union([r.document for r in view.policies.identity])
+    boundary = (
+        _union([view.policies.boundary.document]) if view.policies.boundary is not None else None
+    )
+    limits = ([boundary] if boundary is not None else []) + [
+        _union([r.document for r in level]) for level in view.policies.scp_levels
     ]
-    own_limits = limits if not same_scps else limits[: 1 if source.policies.boundary else 0]
-    if same_scps:
-        # The target's capabilities already passed the same SCP denies.
-        denies = _hard_denies(source, scps=False)
-    src_indexes: list[dict[str, frozenset[str]]] | None = None
-
-    def blocked(caps: set[Capability], checks: list[dict[str, frozenset[str]]]) -> set[Capability]:
-        if not checks and not denies:
-            return set()
-        return {
-            c
-            for c in caps
-            if not all(covered(lim, c) for lim in checks) or (denies and _denied(denies, c))
-        }
-
-    out: set[Capability] = set()
-    for doc_id, caps in _target_caps(target):
-        if not caps:
-            continue
-        if doc_id in src_ids:
-            out |= blocked(set(caps), own_limits)
-            continue
-        pending = set(caps)
-        for d in src_docs:
-            pending -= doc_capabilities(d)
-            if not pending:
+    refs = view.all_refs
+    denies = _denies(refs)
+    own = _denies([r for r in refs if r.layer != "scp"])
+    caps: Caps = {}
+    for scope, m in raw.items():
+        for lim in limits:
+            m &= cover(lim, scope)
+            if not m:
                 break
-        if pending:
-            if src_indexes is None:
-                src_indexes = [_index((d,)) for d in src_docs]
-            pending = {c for c in pending if not any(covered(ix, c) for ix in src_indexes)}
-        out |= pending
-        out |= blocked(set(caps) - pending, limits)
+        if m and denies:
+            m &= ~denied(denies, scope)
+        if m:
+            caps[scope] = m
+    key = tuple(tuple(id(r.document) for r in lvl) for lvl in view.policies.scp_levels)
+    out = Powers(raw, limits, denies, own, boundary, key, caps)
+    view.memo["powers"] = out
+    return out
+
+
+def gain_masks(source: PrincipalView, target: PrincipalView) -> Caps:
+    """What acting as ``target`` adds to ``source``, as bit sets per scope: each of the target's
+    capabilities that the source's documents do not allow (on that scope or a broader one) or
+    that the source's own boundary, SCP levels or denies take away."""
+    s, t = powers_of(source), powers_of(target)
+    scps = s.scp_key != t.scp_key  # the target's capabilities already passed the same SCPs
+    out: Caps = {}
+    for scope, m in t.caps.items():
+        extra = m & ~s.allowed(scope, scps=scps)
+        if extra:
+            out[scope] = extra
+    return out
+
+
+def gains_anything(source: PrincipalView, target: PrincipalView) -> bool:
+    """Whether acting as ``target`` adds anything to ``source`` (the ``privilege-gain`` label)."""
+    s, t = powers_of(source), powers_of(target)
+    scps = s.scp_key != t.scp_key
+    return any(m & ~s.allowed(scope, scps=scps) for scope, m in t.caps.items())
+
+
+class GainSummary(Sequence[str]):
+    """The lines of :func:`summarize` for one (source, target) pair, computed on first use
+    (a label needs only :func:`gains_anything`; the lines are read when a finding is shown)."""
+
+    __slots__ = ("_lines", "_source", "_target")
+
+    def __init__(self, source: PrincipalView, target: PrincipalView) -> None:
+        self._source: PrincipalView | None = source
+        self._target: PrincipalView | None = target
+        self._lines: tuple[str, ...] | None = None
+
+    def lines(self) -> tuple[str, ...]:
+        lines = self._lines
+        if lines is None:
+            assert self._source is not None and self._target is not None
+            lines = self._lines = summarize(gain_masks(self._source, self._target))
+            self._source = self._target = None
+        return lines
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self.lines()[i]
+
+    def __len__(self) -> int:
+        return len(self.lines())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self.lines() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.lines())
+
+    def __repr__(self) -> str:
+        return f"GainSummary({self.lines()!r})"
+
+
+def as_pairs(caps: Caps) -> frozenset[Capability]:
+    """Bit sets back to ``(action, scope)`` pairs."""
+    names = catalogue().numbering().names
+    out: set[Capability] = set()
+    for scope, m in caps.items():
+        while m:
+            low = m & -m
+            out.add((names[low.bit_length() - 1], scope))
+            m ^= low
     return frozenset(out)
 
 
-@lru_cache(maxsize=4096)
-def summarize(caps: frozenset[Capability], limit: int = 6) -> tuple[str, ...]:
+def gained(source: PrincipalView, target: PrincipalView) -> frozenset[Capability]:
+    """What acting as ``target`` adds to ``source``: the target's capabilities the source lacks
+    (``(action, scope)`` pairs; see :func:`gain_masks`)."""
+    return as_pairs(gain_masks(source, target))
+
+
+def as_caps(pairs: Iterable[Capability]) -> Caps:
+    """``(action, scope)`` pairs as bit sets (actions the catalogue does not know are dropped)."""
+    bit = catalogue().numbering().bit
+    out: Caps = {}
+    for name, scope in pairs:
+        b = bit.get(name.lower())
+        if b is not None:
+            out[scope] = out.get(scope, 0) | (1 << b)
+    return out
+
+
+_SUMMARIES: dict[tuple[tuple[str, int], ...], tuple[str, ...]] = {}
+_NONZERO = re.compile(rb"[^\x00]+")
+_SPANS: list[tuple[Numbering, list[tuple[str, int, int, list[tuple[int, str, int, int]]]]]] = []
+
+
+def _level_spans(
+    numbering: Numbering,
+) -> list[tuple[str, int, int, list[tuple[int, str, int, int]]]]:
+    """Per service: (service, start, end, [(rank, level, shift in the service, width mask)])."""
+    if _SPANS and _SPANS[0][0] is numbering:
+        return _SPANS[0][1]
+    out = [
+        (
+            svc,
+            first,
+            end,
+            [(LEVEL_RANK.get(lv, 0), lv, a - first, (1 << (b - a)) - 1) for lv, a, b in levels],
+        )
+        for svc, first, end, levels in numbering.spans
+    ]
+    _SPANS[:] = [(numbering, out)]
+    return out
+
+
+def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, ...]:
     """Lines such as ``iam: 12 Permissions management, 3 Write`` for the most important services,
-    naming the resources when they are not every resource."""
-    cat = catalogue()
-    by: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    scopes: dict[str, set[str]] = defaultdict(set)
-    for name, scope in caps:
-        info = cat.action(name)
-        level = info.access_level if info else "Write"
-        svc = name.split(":", 1)[0]
-        by[svc][level].add(name)
-        scopes[svc].add(scope)
+    naming the resources when they are not every resource (``caps``: bit sets, or pairs).
 
-    def weight(svc: str) -> tuple[int, int]:
-        levels = by[svc]
-        return (max(LEVEL_RANK.get(lv, 0) for lv in levels), sum(len(v) for v in levels.values()))
-
+    Services rank by their most sensitive access level, then by how many actions are gained.
+    Equal gains (common: many roles add the same to many principals) share one computation.
+    """
+    if not isinstance(caps, dict):
+        caps = as_caps(caps)
+    key = (*sorted(caps.items()), ("", limit))
+    hit = _SUMMARIES.get(key)
+    if hit is not None:
+        return hit
+    numbering = catalogue().numbering()
+    union = 0
+    for m in caps.values():
+        union |= m
+    found: list[tuple[int, int, str, list[tuple[int, str, int]]]] = []
+    raw = union.to_bytes((len(numbering.names) + 7) // 8, "little")
+    spans = _level_spans(numbering)
+    last = -1  # services come in order: each is looked at once
+    for run in _NONZERO.finditer(raw):
+        # The services whose bits overlap this run of non-zero bytes; small ints from here on.
+        first_i = bisect_right(numbering.starts, run.start() * 8) - 1
+        last_i = bisect_right(numbering.starts, run.end() * 8 - 1) - 1
+        for i in range(max(first_i, last + 1), last_i + 1):
+            svc, first, end, widths = spans[i]
+            chunk = int.from_bytes(raw[first >> 3 : (end + 7) >> 3], "little") >> (first & 7)
+            counts = [
+                (rank, level, n)
+                for rank, level, shift, width in widths
+                if (n := ((chunk >> shift) & width).bit_count())
+            ]
+            if counts:
+                found.append((-max(c[0] for c in counts), -sum(c[2] for c in counts), svc, counts))
+        last = max(last, last_i)
     lines = []
-    for svc in sorted(by, key=lambda v: (*(-x for x in weight(v)), v))[:limit]:
-        levels = sorted(by[svc].items(), key=lambda kv: -LEVEL_RANK.get(kv[0], 0))
-        line = f"{svc}: " + ", ".join(f"{len(n)} {lv}" for lv, n in levels)
-        named = sorted(scopes[svc] - {"*"})
-        if "*" not in scopes[svc] and named:
+    for _, _, svc, levels in heapq.nsmallest(limit, found):
+        ranked = sorted(levels, key=lambda x: -x[0])
+        line = f"{svc}: " + ", ".join(f"{n} {lv}" for _, lv, n in ranked)
+        mask = numbering.service_masks[svc]
+        scopes = {scope for scope, m in caps.items() if m & mask}
+        named = sorted(scopes - {"*"})
+        if "*" not in scopes and named:
             line += " on " + ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
         lines.append(line)
-    if len(by) > limit:
-        lines.append(f"... and {len(by) - limit} more services")
-    return tuple(lines)
+    if len(found) > limit:
+        lines.append(f"... and {len(found) - limit} more services")
+    out = tuple(lines)
+    if len(_SUMMARIES) >= 4096:
+        _SUMMARIES.clear()
+    _SUMMARIES[key] = out
+    return out

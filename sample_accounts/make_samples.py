@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DATA = Path("/work/shared/data/aws-managed-policies.json")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aws-managed-policies.json"
+"""The shared folder beside the repository (``../shared``); an option overrides it."""
 HERE = Path(__file__).resolve().parent
 
 Json = dict[str, Any]

@@ -615,3 +615,24 @@ def test_a_profile_the_caller_must_create_is_still_a_profile() -> None:
     assert len(findings(ok, "passrole", U)) == 1
     denied = account(users=[user("u", inline("p", doc(create, every)))], roles=roles)
     assert not findings(denied, "passrole", U)
+
+
+def test_codestar_rows_act_on_a_project_and_stay_conditional() -> None:
+    # Catalogue rows x-codestar-002/003: CodeStar (discontinued) grants the project's owner
+    # policy to its creator; IAM data cannot show the service still works.
+    project = "arn:aws:codestar:*:111122223333:project/*"
+    a = account(
+        users=[
+            user(
+                "u",
+                inline(
+                    "p",
+                    doc(allow(["codestar:CreateProject", "codestar:AssociateTeamMember"], project)),
+                ),
+            )
+        ]
+    )
+    (f,) = findings(a, "codestar-associate-team-member", U)
+    assert f.escalation == "privilege-gain" and f.conditional
+    assert all("codestar resource it creates" in r.text for r in f.reasons)
+    assert path_of(a, U) is None

@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from core import loader
 from core.errors import LoadError
 from core.loader import MAX_BYTES_ENV, load_account, max_snapshot_bytes
 from core.samples import sample_path
@@ -18,29 +21,58 @@ from core.samples import sample_path
 CLASSIC = sample_path("classic-story")
 
 
-def test_fifo_without_a_writer_does_not_block(tmp_path: Path) -> None:
+def test_fifo_without_a_writer_does_not_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "FIFO_WAIT_SECONDS", 0.2)
     fifo = tmp_path / "snapshot.json"
     os.mkfifo(fifo)
-    with pytest.raises(LoadError, match="empty: no JSON in it") as info:
+    with pytest.raises(LoadError, match="a named pipe with no writer") as info:
         load_account(fifo)  # a blocking open() would hang here
     assert info.value.file == str(fifo)
 
 
-def test_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer_delay", [0.0, 0.3])
+def test_fifo_with_a_writer_is_read(tmp_path: Path, writer_delay: float) -> None:
+    """The writer may open the pipe before or after the reader (a late writer is waited for)."""
     fifo = tmp_path / "snapshot.json"
     os.mkfifo(fifo)
     pid = os.fork()
-    if pid == 0:  # child: the writer, as `<(aws iam get-account-authorization-details)`
+    if pid == 0:  # child: the writer, as `mkfifo p; aws iam ... > p &`
         try:
-            with open(fifo, "wb") as fh:
+            time.sleep(writer_delay)
+            # Non-blocking open fails (ENXIO) while no reader has the pipe open: retry for a
+            # while, and never block, so the test cannot hang whatever the reader does.
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        os._exit(1)
+                    time.sleep(0.01)
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(CLASSIC.read_bytes())
         finally:
             os._exit(0)
     try:
         account = load_account(fifo)
     finally:
-        os.waitpid(pid, 0)
+        _reap(pid)
     assert [u.name for u in account.users] == ["test-user"]
+
+
+def _reap(pid: int, timeout: float = 10.0) -> None:
+    """Wait for the writer child, killing it if it is still there after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
+from textual.worker import WorkerFailed
 
 from core.analysis import Analysis, analyse
 from core.loader import load_account
@@ -39,7 +41,11 @@ def make_app() -> Callable[..., IamExploreApp]:
 async def settle(app: IamExploreApp, pilot: object) -> None:
     """Wait for workers and pending messages."""
     await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
+    # Load workers run with exit_on_error=False and the app shows their failure; whether
+    # wait_for_complete sees it depends on timing (it raises only while the worker is still
+    # tracked), which made error-path tests flaky under load.
+    with contextlib.suppress(WorkerFailed):
+        await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
 

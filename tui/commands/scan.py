@@ -17,18 +17,20 @@ from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.inventory import arn_label
 from core.loader import load_account
-from core.report import to_json, to_sarif
+from core.report import to_json, to_json_v1, to_sarif
 from core.samples import sample_path
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
 
 EPILOG = """\
-JSON contract (stable; see README "scan JSON"):
-  {"schema_version", "account_id", "source", "analysed_at", "summary": {...}, "problems": [...],
-   "admins": [...], "findings": [...], "paths": [...]}
+JSON contract, schema_version 2 (stable; see README "scan JSON"):
+  {"schema_version": 2, "account_id", "source", "analysed_at", "summary": {...},
+   "problems": [...], "admins": [...], "all_edges", "findings": [...], "quiet_edges": [...],
+   "edge_groups": [...], "paths": [...], "statements": {"s1": {...}}, "references": {...}}
 Each finding: kind ("passrole" or a method id), source, role, service, target, escalation
-(admin | privilege-gain | none), conditional, conditions, constraints, gained, references,
-reasons (step, text, statements: policy, attachment, statement index, sid).
+(admin | privilege-gain | none), conditional, conditions, constraints, gained, rule,
+reasons (step, text, statements: ids into "statements"). Edges that escalate nothing are
+counted in quiet_edges unless --all-edges. --schema 1 writes the version 1 layout.
 """
 
 
@@ -56,6 +58,27 @@ def register(sub: Any) -> None:
         "listed under admins; their own edges are not enumerated)",
     )
     p.add_argument(
+        "--all-edges",
+        action="store_true",
+        help="JSON: list edges that escalate nothing too (default: counted per source and "
+        "service in quiet_edges)",
+    )
+    p.add_argument(
+        "--group",
+        type=int,
+        default=0,
+        metavar="N",
+        help="JSON: report non-admin PassRole edges sharing a source, service and allowing "
+        "statements only as their edge_groups entry when the group has at least N roles",
+    )
+    p.add_argument(
+        "--schema",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="JSON schema_version to write (default 2; 1 lists every edge in full)",
+    )
+    p.add_argument(
         "--at",
         metavar="ISO8601",
         type=parse_at,
@@ -77,6 +100,31 @@ def parse_at(text: str) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def dumps_report(data: dict[str, Any]) -> str:
+    """The report as JSON with one top-level key per line and one list item (finding, path,
+    statement) per line: readable and greppable, and written by the C encoder (``indent=``
+    makes :func:`json.dumps` pure Python, seconds on a large account)."""
+    lines = ["{"]
+    items = list(data.items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            lines.append(f"  {name}: [")
+            lines.append(",\n".join("    " + json.dumps(v) for v in value))
+            lines.append(f"  ]{comma}")
+        elif isinstance(value, dict) and value:
+            lines.append(f"  {name}: {{")
+            lines.append(
+                ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            )
+            lines.append(f"  }}{comma}")
+        else:
+            lines.append(f"  {name}: {json.dumps(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def _failing(analysis: Analysis, level: str) -> bool:
     wanted = {"admin": {"admin"}, "any": {"admin", "privilege-gain"}}.get(level, set())
     return any(f.escalation in wanted and not f.source_is_admin for f in analysis.findings)
@@ -93,12 +141,18 @@ def run(args: argparse.Namespace) -> int:
         text = None
         _table(analysis, include_admin=args.all, path=args.output)
     else:
-        data = (
-            with_problems(to_sarif(analysis), analysis)
-            if args.format == "sarif"
-            else to_json(analysis, include_admin_sources=args.all)
-        )
-        text = json.dumps(data, indent=2)
+        if args.format == "sarif":
+            data = with_problems(to_sarif(analysis), analysis)
+        elif args.schema == 1:
+            data = to_json_v1(analysis, include_admin_sources=args.all)
+        else:
+            data = to_json(
+                analysis,
+                include_admin_sources=args.all,
+                all_edges=args.all_edges,
+                group_min=max(0, args.group),
+            )
+        text = json.dumps(data, indent=2) if args.format == "sarif" else dumps_report(data)
     if text is not None:
         if args.output:
             with open(args.output, "w", encoding="utf-8") as fh:
