@@ -6,8 +6,9 @@ Measures, on ``--users`` users and ``--roles`` roles (default 5,000 each):
   message) to the first refresh with every pane filled;
 * **filter keystroke**: one character typed into the ``/`` filter of the Users pane and of the
   Edges pane, until the next refresh (median and worst);
-* **cursor move**: ``j`` in the Users pane (re-filters Edges, re-marks Roles/Services, renders
-  details);
+* **cursor move**: ``j`` in the Users pane (a preview: re-marks Roles/Services and renders
+  details; the Edges pane is filtered on ``enter``);
+* **enter on a user**: selects it, filters the Edges pane (columns re-measured) and focuses it;
 * **what-if apply**: ``Session.apply`` in its thread worker until the diff is shown (median),
   plus the re-analysis time ``Diff.seconds`` reported by the core.
 
@@ -257,8 +258,22 @@ async def measure_panes(app, pilot, shown: float, started: float) -> list[tuple[
         moves.append(time.perf_counter() - t)
     rows.append(
         (
-            "cursor move in Users (re-filter + marks + details)",
+            "cursor move in Users (marks + details preview)",
             f"median {statistics.median(moves) * 1000:.0f} ms",
+        )
+    )
+    enters = []
+    for _ in range(5):
+        await pilot.press("1", "j")
+        await pilot.pause()
+        t = time.perf_counter()
+        await pilot.press("enter")
+        await pilot.pause()
+        enters.append(time.perf_counter() - t)
+    rows.append(
+        (
+            "enter on a user (filter Edges + column widths)",
+            f"median {statistics.median(enters) * 1000:.0f} ms",
         )
     )
     return rows

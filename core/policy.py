@@ -175,7 +175,8 @@ def parse_statement(
         problem("statement needs Resource or NotResource")
         return None
     if kind == "trust" and resources is not None:
-        problem("a role trust policy has no Resource element (AWS: Has prohibited field Resource)")
+        field = "NotResource" if not_resource else "Resource"
+        problem(f"role trust policies must not have a {field} element (AWS: Has prohibited field)")
     principal = None
     not_principal = False
     if "Principal" in raw and "NotPrincipal" in raw:

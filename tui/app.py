@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -101,6 +101,7 @@ class IamExploreApp(Guarded, App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "iam-explore"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings("app")
 
     def __init__(
@@ -137,6 +138,7 @@ class IamExploreApp(Guarded, App[int]):
         self._mtime: int | None = None
         self._mtime_offered: int | None = None
         self._whatif_busy = False
+        self._hint_hidden = False
         self.last_diff_seconds: float | None = None
         """Re-analysis time of the last what-if change (benchmarks)."""
         self._ended_on_error: bool | None = None
@@ -266,6 +268,15 @@ class IamExploreApp(Guarded, App[int]):
         if not self.live_mode:
             self._mtime = snapshot_mtime(self.snapshot)
             self._mtime_offered = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """The first key hides the launch hint (then keys go on as usual)."""
+        if isinstance(event, events.Key) and not self._hint_hidden:
+            screen = self.screen
+            if isinstance(screen, MainScreen) and screen.is_attached:
+                self._hint_hidden = True
+                screen.hide_first_hint()
+        await super().on_event(event)
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -414,15 +425,13 @@ class IamExploreApp(Guarded, App[int]):
         elif word == "save":
             self.save_snapshot(arg or None)
         elif word in ("reload", "r"):
-            self.reload()
+            self.request_reload()
         elif word in ("undo", "redo"):
             self.undo_redo(word)
-        elif word in ("admin", "toggle-admin"):
-            main.action_toggle_admin_sources()
         elif word in ("help", "h"):
             self.action_help()
         elif word in ("q", "quit"):
-            self.exit(0)
+            self.confirm_discard("quit", lambda: self.exit(0))
         elif word:
             self.notify(f"unknown command :{word} (? lists commands)", severity="error")
 
@@ -452,11 +461,42 @@ class IamExploreApp(Guarded, App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        """``q`` closes a dialog first, then quits."""
+        """``q`` closes a dialog first, then quits (asking first if what-if work would be lost)."""
         if len(self.screen_stack) > 2:
             self.pop_screen()
             return
-        self.exit(0)
+        self.confirm_discard("quit", lambda: self.exit(0))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Over a dialog, ``q`` is the dialog's own key (or none): the footer hides "Quit"."""
+        return not (action == "quit" and len(self.screen_stack) > 2)
+
+    def request_reload(self) -> None:
+        """``R`` and ``:reload``: reload, asking first if what-if changes would be lost."""
+        self.confirm_discard("reload", self.reload)
+
+    def confirm_discard(self, verb: str, then: Any) -> None:
+        """Run ``then`` now, or after a yes when the what-if session has unsaved changes."""
+        session = self.session
+        if session is None or not session.modified:
+            then()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        changes = "; ".join(c.description for c in session.history)
+        question = (
+            f"{len(session.history)} what-if change(s) are not saved: {changes}.\n"
+            f"To keep them, answer n and run :export DIR (writes the changed policies as "
+            f"JSON files).\n{verb.capitalize()} and lose them?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.push_screen(
+            ConfirmScreen(f"{verb.capitalize()}: unsaved what-if changes", question), answered
+        )
 
     # -- what-if --------------------------------------------------------------------------
 
@@ -479,14 +519,15 @@ class IamExploreApp(Guarded, App[int]):
         finding = None
         ref = focused.ref if isinstance(focused, StatementView) else None
         entity: Any = None
-        role = account.role(main.selected_role) if main.selected_role else None
+        user_arn, role_arn, _service = main.context(pane)
+        role = account.role(role_arn) if role_arn else None
         if pane == "edges":
             hit = main.finding_for(main.table("edges").current_key)
             if hit is not None and hit[1] != "removed":
                 finding = hit[0]
                 entity = account.principal(finding.source)
-        if entity is None and main.selected_user:
-            entity = account.principal(main.selected_user)
+        if entity is None and user_arn:
+            entity = account.principal(user_arn)
         if entity is None and pane == "roles" and role is not None:
             entity, role = role, None
         if entity is None and finding is None:
@@ -578,7 +619,9 @@ class IamExploreApp(Guarded, App[int]):
         if denial is None or not hasattr(denial, "DenialScreen"):
             self.notify("explaining a denial is not available yet", severity="warning")
             return
-        self.push_screen(denial.DenialScreen(self.session), self._denial_done)
+        example = None if self.live_mode else denial.example_for(self.snapshot)
+        screen = denial.DenialScreen(self.session, example=example)
+        self.push_screen(screen, self._denial_done)
 
     def _denial_done(self, result: Any) -> None:
         """The denial screen returns the suggested fix: try it as a what-if.
@@ -633,7 +676,6 @@ class IamExploreApp(Guarded, App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        main = self.main
         for pane in ("users", "roles", "services", "edges", "details"):
             yield SystemCommand(
                 f"view: {pane}",
@@ -652,11 +694,6 @@ class IamExploreApp(Guarded, App[int]):
             lambda: self.run_command("resources"),
         )
         yield SystemCommand(
-            "edges: toggle admin sources",
-            "Show or hide edges whose source is already admin",
-            main.action_toggle_admin_sources,
-        )
-        yield SystemCommand(
             "edges: next escalation", "Jump to the next escalating edge", self._next_escalation
         )
         if self.session is not None:
@@ -669,7 +706,9 @@ class IamExploreApp(Guarded, App[int]):
         yield SystemCommand(
             "denial: explain", "Paste an authorization-failure message", self.open_denial
         )
-        yield SystemCommand("account: reload", "Reload or re-fetch the account", self.reload)
+        yield SystemCommand(
+            "account: reload", "Reload or re-fetch the account", self.request_reload
+        )
         if self.live is not None:
             yield SystemCommand(
                 "account: save snapshot", "Write the live account to a file", self.save_snapshot

@@ -26,6 +26,7 @@ class KeySpec:
         display: how the help screen writes the keys (defaults to ``keys``).
         priority: checked before the focused widget's own bindings.
         scope: ``app`` (every screen) or ``main`` (the main screen only).
+        footer: shorter text for the footer (defaults to ``description``).
     """
 
     keys: str
@@ -37,6 +38,7 @@ class KeySpec:
     display: str = ""
     priority: bool = False
     scope: str = "main"
+    footer: str = ""
 
     @property
     def shown_keys(self) -> str:
@@ -59,24 +61,41 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("3", "focus_pane('services')", "Services pane", "Panes", "pane-services"),
     KeySpec("4", "focus_pane('edges')", "Edges pane", "Panes", "pane-edges"),
     KeySpec("5", "focus_pane('details')", "Details pane", "Panes", "pane-details"),
-    KeySpec("slash", "filter", "Filter (!text inverts)", "Panes", "filter", True, "/"),
     KeySpec(
-        "a", "toggle_admin_sources", "Admin sources on/off", "Panes", "admin-sources", show=True
+        "slash", "filter", "Filter (!text inverts)", "Panes", "filter", True, "/", footer="Filter"
+    ),
+    KeySpec(
+        "z",
+        "zoom",
+        "Zoom the focused pane (z again restores)",
+        "Panes",
+        "zoom",
+        True,
+        footer="Zoom",
     ),
     # Moving
     KeySpec("j", "cursor('down')", "Down", "Moving", "down", display="j / down"),
     KeySpec("k", "cursor('up')", "Up", "Moving", "up", display="k / up"),
     KeySpec("g", "cursor('top')", "Top", "Moving", "top", display="g / home"),
     KeySpec("G", "cursor('bottom')", "Bottom", "Moving", "bottom", display="G / end"),
-    KeySpec("enter", None, "Drill in / open policy", "Moving", "drill", display="enter"),
+    KeySpec(
+        "enter",
+        None,
+        "Select the row (Edges follow) / open policy",
+        "Moving",
+        "drill",
+        display="enter",
+    ),
     KeySpec("left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", 0, "["),
     KeySpec(
         "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", 0, "]"
     ),
-    KeySpec("n", "next_escalation(1)", "Next escalation", "Moving", "next-esc", show=True),
+    KeySpec(
+        "n", "next_escalation(1)", "Next escalation", "Moving", "next-esc", True, footer="Next esc"
+    ),
     KeySpec("N", "next_escalation(-1)", "Previous escalation", "Moving", "prev-esc"),
     # Views
-    KeySpec("p", "show_paths", "Escalation paths", "Views", "paths", show=True),
+    KeySpec("p", "show_paths", "Escalation paths", "Views", "paths", True, footer="Paths"),
     KeySpec("P", "show_problems", "Policy problems", "Views", "problems"),
     KeySpec("6", "show_resources", "Resources by role", "Views", "resources"),
     KeySpec("d", "denial", "Explain a denial", "Views", "denial"),
@@ -115,7 +134,7 @@ def bindings(scope: str) -> list[Binding]:
             Binding(
                 spec.keys,
                 spec.action,
-                spec.description,
+                spec.footer or spec.description,
                 show=spec.show,
                 key_display=spec.display or None,
                 priority=spec.priority,

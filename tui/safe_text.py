@@ -169,9 +169,13 @@ def console(**kwargs: Any) -> Console:
     """The CLI's Rich console: markup, emoji codes and highlighting off (every ``str`` printed
     is literal), and a closed pipe (``scan | head -1``) raises ``BrokenPipeError`` for the CLI
     to end quietly with its documented code instead of Rich's ``SystemExit(1)``."""
+    from tui.colour import no_colour
+
     kwargs.setdefault("markup", False)
     kwargs.setdefault("emoji", False)
     kwargs.setdefault("highlight", False)
+    if no_colour():  # NO_COLOR, TERM=dumb and -mono terminals (tui.colour)
+        kwargs.setdefault("no_color", True)
     return _PipeConsole(**kwargs)
 
 

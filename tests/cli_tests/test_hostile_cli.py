@@ -87,8 +87,8 @@ def test_scan_table_shows_names_literally(capsys: pytest.CaptureFixture[str]) ->
 def test_paths_to_admin_keep_their_reason(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "scan", str(sample_path("classic-story-fixed")))
     assert code == 0
-    # "[{reason}]" used to be eaten as a markup tag.
-    assert "[can perform every sensitive action probed]" in out
+    # "[{reason}]" used to be eaten as a markup tag; the reason now has its own line.
+    assert "admin because: can perform every sensitive action probed" in out
 
 
 def test_every_command_on_the_hostile_snapshot(

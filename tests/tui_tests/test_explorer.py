@@ -30,15 +30,22 @@ async def test_opens_midsize_sample_with_all_panes() -> None:
         assert not any(f.source_is_admin for f in shown)  # hidden by default
         assert shown[0].escalation == "admin"  # escalating edges first
         header = str(main.query_one("#header").render())
-        assert account.account_id in header and "admin edges" in header
+        findings = [f for f in app.index.findings if not f.source_is_admin]
+        passrole = sum(1 for f in findings if f.kind == "passrole")
+        admin = sum(1 for f in findings if f.escalation == "admin")
+        assert account.account_id in header
+        assert (
+            f"edges {len(findings)} (PassRole {passrole}, other {len(findings) - passrole})"
+            in header
+        )
+        assert f"▲ ADMIN {admin}" in header  # escalations to admin, PassRole and other methods
         assert main.query_one("#loading").display is False
         assert main.details.subject.startswith("edge:")
-        await pilot.press("a")  # show edges from admin sources
-        await pilot.pause()
-        assert edges.row_count == len(app.index.findings)
-        await pilot.press("a")
-        await pilot.pause()
-        assert edges.row_count == len(shown)
+        # admin-equivalent principals have no listed edges, so there is no key to show them;
+        # the header counts them and their Details say what they could pass
+        assert "a" not in {b.binding.key for b in main.active_bindings.values()}
+        admins = [a for a in app.index.analysis.admins if ":group/" not in a]
+        assert f"already admin {len(admins)}" in header
 
 
 async def test_navigation_keys(make_app) -> None:
@@ -93,19 +100,24 @@ async def test_selecting_a_user_filters_edges_and_marks_roles(make_app) -> None:
             for f in index.findings
             if f.kind == "passrole" and not f.source_is_admin and ":user/" in f.source
         )
+        edges = main.table("edges")
+        everything = edges.row_count
         await pilot.press("1")
         main.table("users").move_to_key(user)
         await pilot.pause()
-        assert main.selected_user == user
-        edges = main.table("edges")
-        sources = {main.finding_for(k)[0].source for k in edges.visible_keys}  # type: ignore[index]
-        assert sources == {user}
+        # highlighting previews: Details and the marks follow, the Edges pane does not filter
+        assert main.selected_user is None
+        assert edges.row_count == everything
         assert main.table("roles").marks == index.roles_passable_by(user)
         assert main.table("roles").marks
         assert main.table("services").marks
-        assert main.details.subject == f"user:{user}"
-        # enter drills into the user's edges; [ goes back, ] forward
+        assert main.details.subject == f"user:{user}:False"
+        assert "enter selects this user" in main.details.text()
+        # enter selects the user and drills into its edges; [ goes back, ] forward
         await pilot.press("enter")
+        assert main.selected_user == user
+        sources = {main.finding_for(k)[0].source for k in edges.visible_keys}  # type: ignore[index]
+        assert sources == {user}
         assert main.focused is edges
         await pilot.press("left_square_bracket")
         assert main.focused is main.table("users")
@@ -138,9 +150,11 @@ async def test_selecting_a_role_and_a_service(make_app) -> None:
         await pilot.press("3")
         main.table("services").move_to_key(f.service_id)  # type: ignore[arg-type]
         await pilot.pause()
+        assert main.details.subject == f"service:{f.service_id}"
+        await pilot.press("enter")  # selects the service: the Edges pane narrows to it
+        await pilot.pause()
         keys = main.table("edges").visible_keys
         assert keys and all(main.finding_for(k)[0].service_id == f.service_id for k in keys)  # type: ignore[index]
-        assert main.details.subject == f"service:{f.service_id}"
 
 
 async def test_filter_and_inverted_filter(make_app) -> None:
@@ -200,16 +214,28 @@ async def test_why_not_for_test_user_on_classic_story(make_app) -> None:
         await settle(app, pilot)
         main = app.main
         assert passrole_rows(app) == 0  # no PassRole edge
-        await pilot.press("1")
+        await pilot.press("1")  # focuses Users and previews test-user: nothing is filtered
+        await pilot.pause()
+        assert main.selected_user is None
+        assert main.details.subject.startswith("user:") and "test-user" in main.details.subject
+        await pilot.press("enter")  # selects test-user: Edges has only its takeover findings
         await pilot.pause()
         assert main.selected_user and main.selected_user.endswith("user/test-user")
-        await pilot.press("2")
+        assert passrole_rows(app) == 0 < main.table("edges").row_count
+        await pilot.press("2")  # the role is highlighted, the user selected: why not at once
         await pilot.pause()
         assert main.details.subject.startswith("whynot:")
         text = main.details.text()
-        assert "test-user → EC2-roles-for-XYZ: no edge" in text
+        assert "test-user → EC2-roles-for-XYZ: ✗ no PassRole edge" in text
         assert "Amazon EC2" in text
         assert "iam:PassRole on EC2-roles-for-XYZ to ec2.amazonaws.com is implicitly denied" in text
+        await pilot.press("enter")  # enter on the role: Details keeps the why-not
+        await pilot.pause()
+        assert main.focused is main.table("edges") and main.selected_role
+        assert main.details.subject.startswith("whynot:")
+        text = main.details.text()
+        assert "Select a role" not in text
+        assert "Other ways to EC2-roles-for-XYZ (in the Edges pane)" in text  # the takeovers
 
 
 async def test_help_screen_lists_the_keymap(make_app) -> None:

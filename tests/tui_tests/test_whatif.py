@@ -43,7 +43,7 @@ async def test_classic_story_replay_fix_as_whatif(make_app) -> None:
         await settle(app, pilot)
         main = app.main
         assert edge_rows(app) == []
-        await pilot.press("1", "2")  # test-user, then the role: why not
+        await pilot.press("1", "enter", "2")  # select test-user, highlight the role: why not
         await pilot.pause()
         assert main.details.subject == f"whynot:{USER}|{ROLE}"
         await pilot.press("w")

@@ -10,7 +10,10 @@ from typing import Any
 def run(args: argparse.Namespace) -> int:
     """Open the explorer on ``args.snapshot`` or on a live account (``args.profile``...);
     with ``--compare NEW``, on NEW with the changes since ``args.snapshot`` marked."""
+    import os
+
     from tui.app import IamExploreApp
+    from tui.colour import no_colour
 
     compare = getattr(args, "compare", None)
     snapshot = getattr(args, "snapshot", None)
@@ -28,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if no_colour():  # Textual reads NO_COLOR (and removes it) when the app is created
+        os.environ["NO_COLOR"] = "1"
     app = IamExploreApp(
         compare if compare else snapshot,
         baseline=snapshot if compare else None,

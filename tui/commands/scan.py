@@ -17,7 +17,7 @@ from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
 from core.inventory import arn_label
 from core.loader import load_account
-from core.report import summary, to_json, to_json_v1, to_sarif
+from core.report import to_json, to_json_v1, to_sarif
 from core.samples import sample_path
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
@@ -48,7 +48,8 @@ def register(sub: Any) -> None:
         "--fail-on",
         choices=("admin", "any", "never"),
         default="never",
-        help="exit 1 when findings at this level exist (any = admin or gain)",
+        help="exit 1 when findings at this level exist: admin, any (admin or gain), or never "
+        "(the default: exit 0 whatever is found; use --fail-on admin in CI)",
     )
     p.add_argument(
         "--all",
@@ -141,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         _table(analysis, include_admin=args.all, path=args.output)
     else:
         if args.format == "sarif":
-            data = to_sarif(analysis)
+            data = with_problems(to_sarif(analysis), analysis)
         elif args.schema == 1:
             data = to_json_v1(analysis, include_admin_sources=args.all)
         else:
@@ -161,63 +162,157 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_MARK = {
-    "admin": Text("ADMIN", style="bold red"),
-    "privilege-gain": Text("GAIN", style="yellow"),
-    "none": Text("none"),
+_LEVEL = {"admin": "▲ ADMIN", "privilege-gain": "△ GAIN", "none": "· none"}
+_STYLE = {"admin": "bold red", "privilege-gain": "yellow", "none": "dim"}
+_RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
+
+PROBLEM_RULE = {
+    "id": "policy-problem",
+    "name": "PolicyProblem",
+    "shortDescription": {"text": "A policy AWS would reject, or that is suspicious"},
+    "fullDescription": {
+        "text": "The policy was loaded without the broken part; findings may miss what it grants."
+    },
+    "defaultConfiguration": {"level": "warning"},
 }
+"""The SARIF rule under which policy problems found while loading are reported."""
+
+
+def with_problems(sarif: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
+    """``sarif`` plus one result per policy problem (rule ``policy-problem``), located."""
+    problems = analysis.account.problems
+    if not problems:
+        return sarif
+    run = sarif["runs"][0]
+    run["tool"]["driver"]["rules"].append(PROBLEM_RULE)
+    for p in problems:
+        run["results"].append(
+            {
+                "ruleId": PROBLEM_RULE["id"],
+                "level": "error" if p.severity == "error" else "warning",
+                "message": {"text": p.located()},
+                "locations": [
+                    {
+                        "logicalLocations": [
+                            {"fullyQualifiedName": p.path or p.policy, "kind": "policy"}
+                        ],
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": p.file or analysis.account.source or "."}
+                        },
+                    }
+                ],
+                "properties": {"policy": p.policy, "statement": p.statement},
+            }
+        )
+    return sarif
+
+
+def counts(analysis: Analysis) -> list[str]:
+    """Header lines whose figures add up: PassRole edges and other methods counted apart."""
+    shown = [f for f in analysis.findings if not f.source_is_admin]
+    lines = []
+    for label, group in (
+        ("PassRole edges", [f for f in shown if f.kind == "passrole"]),
+        ("other escalation methods", [f for f in shown if f.kind != "passrole"]),
+    ):
+        by = {k: sum(1 for f in group if f.escalation == k) for k in _RANK}
+        cond = sum(1 for f in group if f.conditional)
+        lines.append(
+            f"{len(group)} {label}: {by['admin']} to admin, {by['privilege-gain']} privilege "
+            f"gain, {by['none']} none ({cond} conditional)"
+        )
+    acct = analysis.account
+    admins = sum(1 for arn in analysis.admins if ":group/" not in arn)  # users and roles
+    lines.append(
+        f"{len(analysis.paths)} paths to admin · {admins} principals already "
+        f"admin-equivalent (their own edges are not listed) · {len(acct.problems)} policy problems"
+    )
+    return lines
+
+
+def _name(arn: str) -> str:
+    """``user/ops/alice`` from an ARN (the whole path: names are never cut, only made safe)."""
+    return safe(arn.split(":", 5)[-1])
 
 
 def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None:
-    """Rich table; every value from the snapshot goes through ``tui.safe_text`` (no markup,
-    control characters escaped, long values cut)."""
+    """The human report: a table on a terminal (or with ``COLUMNS`` set), else one block per
+    finding, so CI logs (80 columns, no terminal) never break a name mid-word. Every value from
+    the snapshot goes through ``tui.safe_text`` (no markup, control characters escaped, long
+    values cut)."""
+    import os
+
     from rich.table import Table
 
-    console = make_console(file=open(path, "w", encoding="utf-8") if path else None)  # noqa: SIM115
-    s = summary(analysis)
+    out = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
+    console = make_console(file=out)
+    blocks = not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit()
     acct = analysis.account
     head = join(Text(f"Account {safe(acct.account_id)}", style="bold"), f" ({acct.source}): ")
-    head.append(
-        f"{s['users']} users, {s['roles']} roles, {s['passrole_edges']} PassRole edges, "
-        f"{s['admin']} to admin, {s['paths']} paths, {s['problems']} problems; "
-        f"time keys at {safe(analysis.analysed_at)}"
-    )
-    console.print(head)
-    table = Table(show_lines=False, expand=True)
-    for col in ("level", "kind", "source", "target / role", "service", "conditions"):
-        table.add_column(col, overflow="fold")
-    rank = {"admin": 0, "privilege-gain": 1, "none": 2}
+    head.append(f"{len(acct.users)} users, {len(acct.roles)} roles; ")
+    head.append(f"time keys at {safe(analysis.analysed_at)}")
+    console.print(head, soft_wrap=True)
+    for line in counts(analysis):
+        console.print(Text("  " + line), soft_wrap=True)
     shown = [f for f in analysis.findings if include_admin or not f.source_is_admin]
-    shown.sort(key=lambda f: (rank[f.escalation], f.kind != "passrole", f.source))
-    for f in shown:
-        cond = "; ".join(f.conditions)
-        if f.constraints:
-            cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-        level = _MARK[f.escalation].copy()
-        if f.conditional:
-            level.append(" (cond)", style="cyan")
-        table.add_row(
-            level,
-            safe_text(f.kind),
-            safe_text(f.source.split(":", 5)[-1]),
-            Text(
-                "\n".join(
-                    [
-                        safe(f.target.split(":", 5)[-1]),
-                        *(f"on {safe(arn_label(r))}" for r in f.resources[:3]),
-                    ]
-                )
-            ),
-            safe_text(f.service or ""),
-            safe_text(cond, limit=3 * LIMIT),
-        )
-    console.print(table)
+    shown.sort(key=lambda f: (_RANK[f.escalation], f.kind != "passrole", f.source))
+    if blocks:
+        for f in shown:
+            block = Text("\n")
+            block.append(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            block.append(f"  {safe(f.kind)}")
+            if f.conditional:
+                block.append("  ? conditional", style="cyan")
+            block.append(f"\n  source:  {_name(f.source)}\n  target:  {_name(f.target)}")
+            if f.service:
+                block.append(f"\n  service: {safe(f.service)}")
+            for r in f.resources:
+                block.append(f"\n  on:      {safe(arn_label(r))}")
+            for c in f.conditions:
+                block.append(f"\n  condition:  {safe(c, 3 * LIMIT)}")
+            for c in f.constraints:
+                block.append(f"\n  constraint: {safe(c, 3 * LIMIT)}")
+            console.print(block, soft_wrap=True)
+    else:
+        table = Table(show_lines=False, expand=True)
+        for col in ("level", "kind", "source", "target / role", "service", "conditions"):
+            table.add_column(col, overflow="fold")
+        for f in shown:
+            cond = "; ".join(f.conditions)
+            if f.constraints:
+                cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
+            level = Text(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            if f.conditional:
+                level.append(" ? cond", style="cyan")
+            target = [_name(f.target), *(f"on {safe(arn_label(r))}" for r in f.resources[:3])]
+            table.add_row(
+                level,
+                safe_text(f.kind),
+                Text(_name(f.source)),
+                Text("\n".join(target)),
+                safe_text(f.service or ""),
+                safe_text(cond, limit=3 * LIMIT),
+            )
+        console.print(table)
     if analysis.paths:
-        console.print(Text("Paths to admin", style="bold"), Text("(shortest first)"))
+        console.print(Text("\nPaths to admin (shortest first)", style="bold"))
         for p in analysis.paths[:50]:
-            steps = [f"{h.finding.kind}:{h.target.split('/')[-1]}" for h in p.hops]
+            steps = [f"{safe(h.finding.kind)}:{_name(h.target)}" for h in p.hops]
             if p.terminal is not None:
-                steps.append(p.terminal.kind)
-            mark = " (conditional: " + "; ".join(p.conditions) + ")" if p.conditional else ""
-            line = f"  {p.source.split(':', 5)[-1]} → {' → '.join(steps)}{mark}  [{p.admin}]"
-            console.print(safe_text(line, limit=3 * LIMIT))  # never markup, controls escaped
+                steps.append(safe(p.terminal.kind))
+            line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
+            if p.conditional:
+                line.append("  ? conditional: ", style="cyan")
+                line.append(safe("; ".join(p.conditions), 3 * LIMIT))
+            line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
+            console.print(line, soft_wrap=True)
+        if len(analysis.paths) > 50:
+            console.print(Text(f"  … {len(analysis.paths) - 50} more (--format json has all)"))
+    if acct.problems:
+        console.print(Text(f"\nPolicy problems ({len(acct.problems)})", style="bold"))
+        for problem in acct.problems:
+            line = Text(f"  {problem.severity.upper()} ", style="yellow")
+            line.append(safe(problem.located(), 3 * LIMIT))
+            console.print(line, soft_wrap=True)
+    if out is not None:
+        out.close()

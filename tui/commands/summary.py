@@ -51,15 +51,24 @@ def run_summary(snapshot: str | None, at: Any = None) -> int:
     )
     console.print(
         f"  findings {s['findings']}  PassRole edges {s['passrole_edges']}  "
-        f"admin edges {s['admin']}  paths {s['paths']}"
+        f"admin edges {s['admin']} (PassRole and other methods)  paths {s['paths']}",
+        soft_wrap=True,
     )
+    from tui.commands.scan import counts
+
+    for line in counts(analysis)[:2]:  # the same figures, PassRole and other methods apart
+        console.print(f"    {line}", soft_wrap=True)
     console.print(
         f"  conditional findings {s['conditional']}  "
         f"admin-equivalent principals {s['admin_principals']}"
     )
     console.print(f"  time keys evaluated at {safe(analysis.analysed_at)}")
     if account.problems:
-        console.print(Text(f"  {len(account.problems)} policy problems", style="yellow"))
+        console.print(Text(f"  {len(account.problems)} policy problems:", style="yellow"))
+        for problem in account.problems:
+            console.print(
+                Text(f"    {problem.severity.upper()} {safe(problem.located())}"), soft_wrap=True
+            )
     return 0
 
 

@@ -3,13 +3,15 @@
 The user pastes the decoded JSON of ``aws sts decode-authorization-message``; ``ctrl+s`` (or the
 button) explains it against the explorer's current account in a thread worker, showing the same
 explanation as ``iam-explore explain-denial``: who, what, why, the least-privilege fix as
-highlighted JSON and what the fix would cause. ``a`` posts :class:`DenialScreen.FixChosen` (to
-the app, and as the dismiss result) so the explorer applies the fix as a what-if. Bad input never
-crashes the screen: the located error is shown inline.
+highlighted JSON and what the fix would cause. A sample that ships a decoded example message
+(``<sample>.decoded-denial.txt``) offers it on ``e``. ``a`` posts
+:class:`DenialScreen.FixChosen` (to the app, and as the dismiss result) so the explorer applies
+the fix as a what-if. Bad input never crashes the screen: the located error is shown inline.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,17 +31,53 @@ from core.model import Account
 from tui.commands.explain_denial import renderables
 from tui.guard import SafeModal
 from tui.safe_text import safe_message
+from tui.widgets.footer import HELP, KeyFooter
 
 HINT = (
     "Paste the decoded JSON of `aws sts decode-authorization-message` (the DecodedMessage wrapper "
-    "is fine), then ctrl+s. An encoded message needs a live session to decode: run the AWS CLI "
-    "command first, or `iam-explore explain-denial --profile NAME --encoded TEXT`."
+    "is fine), then ctrl+s."
 )
+
+ENCODED = (
+    "This is an encoded message: decode it first with `aws sts decode-authorization-message "
+    "--encoded-message TEXT` (needs sts:DecodeAuthorizationMessage) and paste the output."
+)
+"""The one line shown when the pasted text is still encoded."""
+
+EXAMPLE_SUFFIX = ".decoded-denial.txt"
+"""A sample's decoded example denial sits next to it: ``classic-story.decoded-denial.txt``."""
+
+
+def example_for(snapshot: object) -> str | None:
+    """The decoded example message shipped next to ``snapshot`` (a path), if there is one."""
+    from pathlib import Path
+
+    try:
+        path = Path(str(snapshot))
+        example = path.with_name(path.stem + EXAMPLE_SUFFIX)
+        return example.read_text(encoding="utf-8") if example.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _looks_encoded(text: str) -> bool:
     t = text.strip()
     return bool(t) and t[0] not in '{["' and " " not in t and len(t) > 40
+
+
+class MessageArea(TextArea):
+    """The message box: while it is empty and an example exists, ``e`` is the example key."""
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        screen = self.screen
+        if (
+            key == "e"
+            and not self.text
+            and isinstance(screen, DenialScreen)
+            and screen.example is not None
+        ):
+            return False
+        return super().check_consume_key(key, character)
 
 
 class DenialScreen(SafeModal[Any]):
@@ -57,6 +95,7 @@ class DenialScreen(SafeModal[Any]):
         width: 92%; height: 92%; border: round $accent; padding: 0 1; background: $surface;
     }
     DenialScreen #denial-input { height: 10; }
+    DenialScreen.-explained #denial-input { height: 4; }
     DenialScreen #denial-buttons { height: auto; }
     DenialScreen #denial-error { color: $error; height: auto; }
     DenialScreen #denial-result { height: 1fr; }
@@ -64,9 +103,11 @@ class DenialScreen(SafeModal[Any]):
     """
 
     BINDINGS = [
+        HELP,
         Binding("ctrl+s", "explain", "Explain", show=True, priority=True, id="denial-explain"),
         Binding("a", "apply_fix", "Apply fix as what-if", show=True, id="denial-apply"),
         Binding("escape", "close", "Close", show=True, priority=True, id="denial-close"),
+        Binding("e", "example", "Example from this sample", show=True, priority=True),
     ]
 
     @dataclass
@@ -83,10 +124,12 @@ class DenialScreen(SafeModal[Any]):
         policy_name: str
         document_text: str
 
-    def __init__(self, source: Any, text: str = "") -> None:
+    def __init__(self, source: Any, text: str = "", example: str | None = None) -> None:
         super().__init__()
         self.source = source
         self.initial_text = text
+        self.example = example
+        """This sample's decoded example message (``e`` pastes it into the empty box)."""
         self.result: DenialExplanation | None = None
         """The last explanation (``None`` before one succeeds)."""
         self.error: str | None = None
@@ -112,14 +155,18 @@ class DenialScreen(SafeModal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="denial-body", classes="modal-body") as body:
             body.border_title = "Explain a denial (ctrl+s explains, a applies the fix, escape)"
-            yield Static(HINT, classes="hint", markup=False)
-            yield TextArea(self.initial_text, id="denial-input", show_line_numbers=False)
+            hint = HINT
+            if self.example is not None:
+                hint += " No message at hand? e pastes the example from this sample."
+            yield Static(hint, classes="hint", markup=False, id="denial-hint")
+            yield MessageArea(self.initial_text, id="denial-input", show_line_numbers=False)
             with Horizontal(id="denial-buttons"):
                 yield Button("Explain (ctrl+s)", id="denial-explain-button", variant="primary")
                 yield Button("Apply fix as what-if (a)", id="denial-apply-button", disabled=True)
             yield Static("", id="denial-error", markup=False)
             with VerticalScroll(id="denial-result", can_focus=True):
                 yield Static("", id="denial-output")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#denial-input", TextArea).focus()
@@ -129,7 +176,32 @@ class DenialScreen(SafeModal[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply_fix":
             return self._fix_ready()
+        if action == "example":  # only into an empty box: otherwise e is just a letter
+            return self.example is not None and not self._input_text().strip()
         return True
+
+    def _input_text(self) -> str:
+        try:
+            return self.query_one("#denial-input", TextArea).text
+        except Exception:  # not composed yet
+            return ""
+
+    def action_example(self) -> None:
+        """Paste this sample's decoded example message and explain it."""
+        if self.example is None:
+            return
+        text = self.example
+        try:  # the CLI prints {"DecodedMessage": "<JSON in a string>"}: show it readable
+            wrapper = json.loads(text)
+            text = json.dumps(json.loads(wrapper["DecodedMessage"]), indent=2)
+        except (ValueError, KeyError, TypeError):
+            pass
+        self.query_one("#denial-input", TextArea).text = text
+        self.action_explain()
+
+    @on(TextArea.Changed, "#denial-input")
+    def _input_changed(self) -> None:
+        self.refresh_bindings()
 
     def _fix_ready(self) -> bool:
         return self.result is not None and self.result.fix.document_text is not None
@@ -149,11 +221,7 @@ class DenialScreen(SafeModal[Any]):
         """Parse the pasted text (errors inline) and explain it in a thread worker."""
         text = self.query_one("#denial-input", TextArea).text
         if _looks_encoded(text):
-            self._show_error(
-                "This looks like an encoded message: decoding it needs a live session "
-                "(sts:DecodeAuthorizationMessage). Run `aws sts decode-authorization-message "
-                "--encoded-message ...` and paste its output."
-            )
+            self._show_error(ENCODED)
             return
         try:
             message = parse_message(text)
@@ -200,6 +268,7 @@ class DenialScreen(SafeModal[Any]):
         self.result = result
         self.query_one("#denial-output", Static).update(Group(*renderables(result)))
         self.query_one("#denial-apply-button", Button).disabled = not self._fix_ready()
+        self.add_class("-explained")  # the answer gets the room; the message stays editable
         self.query_one("#denial-result", VerticalScroll).focus()
         self.refresh_bindings()
 

@@ -9,12 +9,13 @@ from textual.widgets import Static
 
 from tui.guard import SafeModal
 from tui.safe_text import safe, safe_message, safe_text
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class ErrorScreen(SafeModal[None]):
     """Shows ``title`` and ``message``; escape or enter closes it."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
+    BINDINGS = [HELP, Binding("escape,enter,q", "dismiss(None)", "Close", show=True)]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -26,3 +27,4 @@ class ErrorScreen(SafeModal[None]):
             body.border_title = safe_text(safe(self.title_text, 120))
             yield Static(safe_message(self.message), id="error-message", markup=False)
             yield Static("escape closes", classes="hint")
+        yield KeyFooter()

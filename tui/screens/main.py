@@ -1,8 +1,9 @@
 """The main screen: Users, Roles, Services, Edges and Details panes, cross-highlighted.
 
-Selection model: highlighting a user selects it (its passable roles and services get a mark, the
-Edges pane shows its edges); highlighting a role then narrows to user → role (or shows why there
-is no edge); a service narrows to the edges through it. ``escape`` clears filter, then selection.
+Selection model: highlighting a row of Users, Roles or Services previews it (Details shows it,
+its passable roles and services get a mark) without filtering anything; ``enter`` selects it and
+the Edges pane shows its edges. With a user selected, highlighting a role shows the edge to it or
+why there is none. ``escape`` clears the filter, then the selection.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from core.edges import why_not
 from core.findings import Finding
@@ -28,6 +29,7 @@ from tui.keymap import bindings
 from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
+from tui.widgets.footer import KeyFooter
 from tui.widgets.index import EdgeIndex, edge_label, reach_mark, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from tui.app import IamExploreApp
 
 PANES = ("users", "roles", "services", "edges", "details")
+
+FIRST_HINT = "n: next escalation · enter: drill in · ?: help + tour · w: what-if · z: zoom"
+"""Shown at launch until the first key."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ class MainScreen(Guarded, Screen[None]):
         self.forward: list[Location] = []
         self.error: str = ""
         self._before_bar: Widget | None = None
+        self._pinned: tuple[str | None, str | None, str | None] | None = None
+        """(user, role, Edges row) after enter on a role: Details keep the user → role answer
+        until the Edges cursor moves."""
         self._row_cache: dict[int, Row] = {}
         """Edges rows by finding position (built lazily, reset with each analysis)."""
 
@@ -85,19 +93,19 @@ class MainScreen(Guarded, Screen[None]):
             with Vertical(id="users-pane", classes="pane"):
                 yield PaneTable(
                     "users",
-                    [("name", "user", 22), ("groups", "groups", 22), ("esc", "edges", 10)],
+                    [("name", "user", 8), ("groups", "groups", 4), ("esc", "edges", 7)],
                     id="users",
                 )
             with Vertical(id="roles-pane", classes="pane"):
                 yield PaneTable(
                     "roles",
-                    [("name", "role", 32), ("trusts", "trusted by", 16), ("esc", "", 5)],
+                    [("name", "role", 12), ("trusts", "trusted by", 6), ("esc", "", 5)],
                     id="roles",
                 )
             with Vertical(id="services-pane", classes="pane"):
                 yield PaneTable(
                     "services",
-                    [("edges", "edges", 5), ("roles", "roles", 5), ("name", "service", 30)],
+                    [("edges", "edges", 5), ("roles", "roles", 5), ("name", "service", 10)],
                     id="services",
                 )
         with Horizontal(id="bottom"):
@@ -108,9 +116,9 @@ class MainScreen(Guarded, Screen[None]):
                         ("esc", "esc", 7),
                         ("cond", "cond", 6),
                         ("reach", "→admin", 7),
-                        ("source", "source", 16),
-                        ("target", "role / target", 18),
-                        ("via", "service / method", 14),
+                        ("source", "source", 5),
+                        ("target", "role / target", 5),
+                        ("via", "service / method", 5),
                         ("diff", "Δ", 5),
                     ],
                     id="edges",
@@ -122,7 +130,8 @@ class MainScreen(Guarded, Screen[None]):
             yield Static("escape cancels", classes="hint")
         yield Static("", id="error-panel", markup=False)
         yield CommandBar(id="command-bar")
-        yield Footer()
+        yield Static(FIRST_HINT, id="first-hint", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         titles = {
@@ -139,6 +148,12 @@ class MainScreen(Guarded, Screen[None]):
         self.query_one("#whatif-banner").display = False
         self.set_loading(True, "Starting…")
         self.query_one(DetailsPane).show_message("Loading the account…")
+
+    def hide_first_hint(self) -> None:
+        """The first key hides the launch hint."""
+        hint = self.query_one("#first-hint")
+        if hint.display:
+            hint.display = False
 
     def table(self, pane: str) -> PaneTable:
         return self.query_one(f"#{pane}", PaneTable)
@@ -252,11 +267,12 @@ class MainScreen(Guarded, Screen[None]):
             s.id: len(index.select(service=s.id, include_admin_sources=self.show_admin_sources))
             for s in SERVICES
         }
-        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], s.name.lower()))
+        trusted = {s.id: len(index.analysis.trusted.get(s.id, [])) for s in SERVICES}
+        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], -trusted[s.id], s.name.lower()))
         return [
             Row(
                 s.id,
-                (str(counts[s.id]), str(len(index.analysis.trusted.get(s.id, []))), Text(s.name)),
+                (str(counts[s.id]), str(trusted[s.id]), Text(s.name)),
                 f"{s.name} {s.id} {' '.join(s.principals)}".lower(),
             )
             for s in ordered
@@ -272,18 +288,17 @@ class MainScreen(Guarded, Screen[None]):
         t.append("iam-explore", style="bold")
         t.append(f" · account {safe(acct.account_id)} · {safe(acct.source)}\n")
         t.append(f"users {s['users']} · roles {s['roles']} · ")
-        shown = sum(1 for f in self.index.findings if not f.source_is_admin)
-        t.append(f"edges {shown} · ")
-        t.append(f"admin edges {s['admin']}", style=pal.admin if s["admin"] else "")
+        shown = [f for f in self.index.findings if not f.source_is_admin]
+        passrole = sum(1 for f in shown if f.kind == "passrole")
+        t.append(f"edges {len(shown)} (PassRole {passrole}, other {len(shown) - passrole}) · ")
+        t.append(f"▲ ADMIN {s['admin']}", style=pal.admin if s["admin"] else "")
         t.append(" · ")
-        t.append(f"gain {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
+        t.append(f"△ GAIN {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
         t.append(f" · cond {s['conditional']} · paths {s['paths']} · ")
         t.append(f"problems {s['problems']}", style=pal.gain if s["problems"] else "")
-        hidden = len(self.index.findings) - shown
-        if hidden and not self.show_admin_sources:
-            t.append(f" · {hidden} edges from admin sources hidden (a)", style=pal.muted)
-        elif self.show_admin_sources:
-            t.append(" · showing admin sources (a hides)", style=pal.muted)
+        admins = sum(1 for arn in self.index.analysis.admins if ":group/" not in arn)
+        if admins:
+            t.append(f" · already admin {admins}", style=pal.muted)
         self.query_one("#header", Static).update(t)
 
     def refresh_banner(self) -> None:
@@ -407,32 +422,53 @@ class MainScreen(Guarded, Screen[None]):
         table = event.table
         if not table.has_focus or self.index is None:
             return
-        self.select(table.pane, event.key)
+        self.preview(table.pane)
 
     @on(DescendantFocus)
     def _focused(self, event: DescendantFocus) -> None:
         widget = event.widget
         if isinstance(widget, PaneTable) and self.index is not None:
-            self.select(widget.pane, widget.current_key)
+            self.preview(widget.pane)
+
+    def context(self, pane: str | None = None) -> tuple[str | None, str | None, str | None]:
+        """(user, role, service) that Details and the marks describe.
+
+        The selection, with the highlighted row of the focused Users, Roles or Services pane
+        in its place: a preview that filters nothing until ``enter`` selects it.
+        """
+        user, role, service = self.selected_user, self.selected_role, self.selected_service
+        if pane is None:
+            focused = self.focused
+            pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        if pane not in ("users", "roles", "services"):
+            return user, role, service
+        key = self.table(pane).current_key
+        if key is None:
+            return user, role, service
+        if pane == "users":
+            return key, None, None
+        if pane == "roles":
+            return user, key, None
+        return user, None, key
+
+    def preview(self, pane: str) -> None:
+        """Show the highlighted row of ``pane`` in Details and the marks (no filtering)."""
+        self._update_marks()
+        self._show_current(pane)
 
     def select(self, pane: str, key: str | None) -> None:
-        """Make ``key`` of ``pane`` the selection and update the other panes."""
+        """Make ``key`` of ``pane`` the selection (``enter``): the Edges pane follows it."""
         if self.index is None or key is None:
             return
-        if pane == "users":
-            if key != self.selected_user or self.selected_role or self.selected_service:
-                self.selected_user, self.selected_role, self.selected_service = key, None, None
+        if pane in ("users", "roles", "services"):
+            table = self.table(pane)
+            if table.current_key != key:
+                table.move_to_key(key)
+            selection = self.context(pane)
+            if selection != (self.selected_user, self.selected_role, self.selected_service):
+                self.selected_user, self.selected_role, self.selected_service = selection
                 self.refresh_edges()
-                self._update_marks()
-        elif pane == "roles":
-            if key != self.selected_role or self.selected_service:
-                self.selected_role, self.selected_service = key, None
-                self.refresh_edges()
-                self._update_marks()
-        elif pane == "services" and (key != self.selected_service or self.selected_role):
-            self.selected_service, self.selected_role = key, None
-            self.refresh_edges()
-            self._update_marks()
+        self._update_marks()
         self._show_current(pane)
 
     def clear_selection(self) -> None:
@@ -449,24 +485,22 @@ class MainScreen(Guarded, Screen[None]):
         roles: set[str] = set()
         services: set[str] = set()
         admin = self.show_admin_sources
-        if self.selected_user:
-            mine = index.select(user=self.selected_user, include_admin_sources=True)
-            roles = index.roles_passable_by(self.selected_user)
+        user, role, service = self.context()
+        if user:
+            mine = index.select(user=user, include_admin_sources=True)
+            roles = index.roles_passable_by(user)
             services = index.services_for(mine)
-            if self.selected_role or self.selected_service:
+            if role or service:
                 narrowed = index.select(
-                    user=self.selected_user,
-                    role=self.selected_role,
-                    service=self.selected_service,
-                    include_admin_sources=True,
+                    user=user, role=role, service=service, include_admin_sources=True
                 )
                 services = index.services_for(narrowed)
-        elif self.selected_role:
-            theirs = index.select(role=self.selected_role, include_admin_sources=admin)
+        elif role:
+            theirs = index.select(role=role, include_admin_sources=admin)
             users = index.sources_of(theirs)
             services = index.services_for(theirs)
-        elif self.selected_service:
-            theirs = index.select(service=self.selected_service, include_admin_sources=admin)
+        elif service:
+            theirs = index.select(service=service, include_admin_sources=admin)
             users = index.sources_of(theirs)
             roles = index.roles_of(theirs)
         self.table("users").set_marks(users)
@@ -483,31 +517,50 @@ class MainScreen(Guarded, Screen[None]):
             pane = focused.pane if isinstance(focused, PaneTable) else "edges"
         details = self.details
         acct = index.account
+        user_arn, role_arn, service_id = self.context(pane)
         if pane == "edges":
-            hit = self.finding_for(self.table("edges").current_key)
-            if hit is None:
-                details.show_message(self._empty_edges_text())
-            else:
+            key = self.table("edges").current_key
+            pinned = self._pinned
+            if pinned is not None:
+                role = acct.role(pinned[1] or "")
+                if pinned == (self.selected_user, self.selected_role, key) and role is not None:
+                    self._show_user_role(pinned[0] or "", role)
+                    return
+                self._pinned = None
+            hit = self.finding_for(key)
+            if hit is not None:
                 details.show_edge(*hit)
-        elif pane == "users" and self.selected_user:
-            user = acct.user(self.selected_user)
+                return
+            role = acct.role(role_arn) if role_arn else None
+            if user_arn and role is not None:
+                self._show_user_role(user_arn, role)
+            else:
+                details.show_message(self._empty_edges_text())
+        elif pane == "users" and user_arn:
+            user = acct.user(user_arn)
             if user is not None:
-                details.show_user(index, user)
-        elif pane == "roles" and self.selected_role:
-            role = acct.role(self.selected_role)
+                details.show_user(index, user, selected=user_arn == self.selected_user)
+        elif pane == "roles" and role_arn:
+            role = acct.role(role_arn)
             if role is None:
                 return
-            if self.selected_user:
-                self._show_user_role(self.selected_user, role)
+            if user_arn:
+                self._show_user_role(user_arn, role)
             else:
                 positions = index.select(
                     role=role.arn, include_admin_sources=self.show_admin_sources
                 )
                 details.show_role(index, role, positions)
-        elif pane == "services" and self.selected_service:
-            service = service_by_id(self.selected_service)
+        elif pane == "services" and service_id:
+            service = service_by_id(service_id)
             if service is not None:
-                count = len(self.table("edges").visible_keys)
+                count = len(
+                    index.select(
+                        user=user_arn,
+                        service=service_id,
+                        include_admin_sources=self.show_admin_sources,
+                    )
+                )
                 details.show_service(index, service, count)
 
     def _show_user_role(self, user_arn: str, role: Any) -> None:
@@ -531,21 +584,31 @@ class MainScreen(Guarded, Screen[None]):
             service = service_by_id(sid)
             if service is not None:
                 reasons.append((service, why_not(index.account, view, role, service)))
-        self.details.show_why_not(principal, role, reasons)
+        admin = index.analysis.admins.get(user_arn)
+        others = [index.findings[i] for i in index.select(user=user_arn, role=role.arn)]
+        self.details.show_why_not(principal, role, reasons, admin.detail if admin else None, others)
 
     def _empty_edges_text(self) -> str:
         if self.index is None:
             return ""
         if self.selected_user:
             who = short(self.selected_user)
-            if self.selected_user in self.index.analysis.admins and not self.show_admin_sources:
-                return f"{who} is already admin-equivalent; its edges are hidden (a shows them)."
-            return (
-                f"No edges from {who}"
-                + (f" to {short(self.selected_role)}" if self.selected_role else "")
-                + ". Select a role (2) to see why not."
-            )
-        return "No edges match. escape clears the selection; a shows edges from admin sources."
+            admin = self.index.analysis.admins.get(self.selected_user)
+            if admin is not None:
+                return (
+                    f"{who} is already admin-equivalent ({admin.detail}), so no edge from it "
+                    "is an escalation and none is listed. Highlight a role (2) to see whether "
+                    f"{who} could pass it."
+                )
+            return f"No edges from {who}. Highlight a role (2) to see why not."
+        if self.selected_role or self.selected_service:
+            return "No edges match the selection. escape clears it."
+        if self.table("edges").filter_text:
+            return "No edges match the filter. escape clears it."
+        return (
+            "No escalation edges in this account. 1 then enter picks a user; "
+            "2 then highlights a role to show why there is no edge."
+        )
 
     # -- drill-in and history -------------------------------------------------------------
 
@@ -601,8 +664,16 @@ class MainScreen(Guarded, Screen[None]):
     def _drill(self, event: PaneTable.Drill) -> None:
         self.remember()
         if event.table.pane in ("users", "roles", "services"):
+            self.select(event.table.pane, event.key)
             self.table("edges").focus()
-            self._show_current("edges")
+            role = self.index.account.role(self.selected_role) if self.selected_role else None
+            if self.selected_user and role is not None:
+                # the PassRole edge, or why there is none, until the Edges cursor moves
+                key = self.table("edges").current_key
+                self._pinned = (self.selected_user, self.selected_role, key)
+                self._show_user_role(self.selected_user, role)
+            else:
+                self._show_current("edges")
         elif event.table.pane == "edges":
             self._show_current("edges")
             self.call_after_refresh(self._focus_statement, 0)
@@ -729,6 +800,7 @@ class MainScreen(Guarded, Screen[None]):
         edges = self.table("edges")
         keys = edges.visible_keys
         if not keys:
+            self.notify(self._no_escalation_reason(0), timeout=4)
             return
         n = len(keys)
         start = edges.cursor_row if self.focused is edges else (-1 if step > 0 else 0)
@@ -741,19 +813,44 @@ class MainScreen(Guarded, Screen[None]):
                 edges.move_cursor(row=i, animate=False)
                 self._show_current("edges")
                 return
-        self.notify("no escalating edge in this pane", timeout=2)
+        self.notify(self._no_escalation_reason(n), timeout=4)
 
-    def action_toggle_admin_sources(self) -> None:
-        self.show_admin_sources = not self.show_admin_sources
-        if self.index is not None:
-            self.table("services").set_rows(self._service_rows())
-            self.refresh_header()
-            self.refresh_edges()
-            self._update_marks()
-            self.details.subject = ""
-            self._show_current()
-        state = "shown" if self.show_admin_sources else "hidden"
-        self.notify(f"edges from admin sources {state}", timeout=2)
+    def _no_escalation_reason(self, shown: int) -> str:
+        """Why ``n`` / ``N`` found nothing to jump to."""
+        narrowed = bool(
+            self.selected_user
+            or self.selected_role
+            or self.selected_service
+            or self.table("edges").filter_text
+        )
+        where = "in the Edges pane" if shown == 0 else f"among the {shown} edges shown"
+        hint = " (escape clears the selection or filter)" if narrowed else ""
+        if (
+            self.index is not None
+            and not narrowed
+            and not any(f.escalation != "none" for f in self.index.findings)
+        ):
+            return (
+                "no escalation in this account: 1, enter on a user, then 2 on a role shows why not"
+            )
+        return f"no escalating edge {where}{hint}"
+
+    def action_zoom(self) -> None:
+        """Fill the screen with the focused pane (``z`` again restores the layout)."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if isinstance(focused, PaneTable):
+            target: Widget | None = self.query_one(f"#{focused.pane}-pane")
+        elif isinstance(focused, StatementView | DetailsPane):
+            target = self.details
+        else:
+            target = None
+        if target is None:
+            self.notify("z zooms the focused pane: focus one first (1-5)", timeout=3)
+            return
+        self.maximized = target
 
     def action_show_paths(self) -> None:
         self.explorer.run_command("paths")
@@ -777,7 +874,7 @@ class MainScreen(Guarded, Screen[None]):
         self.explorer.undo_redo("redo")
 
     def action_reload(self) -> None:
-        self.explorer.reload()
+        self.explorer.request_reload()
 
     def action_save_snapshot(self) -> None:
         self.explorer.save_snapshot()

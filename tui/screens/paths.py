@@ -13,6 +13,7 @@ from core.findings import Finding
 from core.paths import Path
 from tui.guard import SafeModal
 from tui.safe_text import safe, safe_text
+from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import short
 
 
@@ -20,6 +21,7 @@ class PathsScreen(SafeModal[Finding | None]):
     """Every path from :attr:`Analysis.paths`; ``enter`` shows the path's first edge."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Close", show=True),
         Binding("enter", "choose", "Show first edge", show=True),
         Binding("j", "cursor('down')", show=False),
@@ -37,6 +39,7 @@ class PathsScreen(SafeModal[Finding | None]):
                 yield Static("No principal can escalate to admin.", id="paths-empty")
             yield DataTable(id="paths-table", cursor_type="row")
             yield Static(id="paths-detail", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

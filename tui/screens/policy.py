@@ -13,6 +13,7 @@ from textual.widgets import Static
 from core.decision import StatementRef
 from tui.guard import SafeModal
 from tui.safe_text import LINE_LIMIT, join, safe, safe_json, safe_text
+from tui.widgets.footer import HELP, KeyFooter
 
 
 def statement_lines(document_pretty: str, index: int) -> set[int]:
@@ -40,6 +41,7 @@ class PolicyScreen(SafeModal[None]):
     """Shows the policy a statement belongs to; escape closes."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q,enter", "dismiss(None)", "Close", show=True),
         Binding("j", "scroll('down')", show=False),
         Binding("k", "scroll('up')", show=False),
@@ -73,6 +75,7 @@ class PolicyScreen(SafeModal[None]):
                 ),
                 id="policy-json",
             )
+        yield KeyFooter()
         self.marked = marked
 
     def on_mount(self) -> None:

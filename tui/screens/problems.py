@@ -10,12 +10,14 @@ from textual.widgets import DataTable, Static
 from core.errors import Problem
 from tui.guard import SafeModal
 from tui.safe_text import safe_text
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class ProblemsScreen(SafeModal[None]):
     """A table of :class:`core.errors.Problem` with where and what."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Close", show=True),
         Binding("j", "cursor('down')", show=False),
         Binding("k", "cursor('up')", show=False),
@@ -32,6 +34,7 @@ class ProblemsScreen(SafeModal[None]):
                 yield Static("No policy problems: every policy parsed cleanly.")
             table: DataTable[str] = DataTable(id="problems-table", cursor_type="row")
             yield table
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

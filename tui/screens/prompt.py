@@ -9,12 +9,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui.guard import SafeModal
+from tui.widgets.footer import HELP, KeyFooter
 
 
 class PromptScreen(SafeModal[str | None]):
     """Ask for one value; returns it, or ``None`` on escape."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=True)]
+    BINDINGS = [HELP, Binding("escape", "dismiss(None)", "Cancel", show=True)]
 
     def __init__(self, question: str, value: str = "") -> None:
         super().__init__()
@@ -25,6 +26,7 @@ class PromptScreen(SafeModal[str | None]):
         with Vertical(id="prompt-body", classes="modal-body"):
             yield Static(self.question, markup=False)
             yield Input(self.value, id="prompt-input")
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

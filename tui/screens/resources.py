@@ -19,6 +19,7 @@ from core.model import Account
 from core.resource_edges import resources_by_role
 from tui.guard import SafeModal
 from tui.safe_text import safe_message, safe_text
+from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import short
 
 _RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
@@ -48,6 +49,7 @@ class ResourcesScreen(SafeModal[Finding | None]):
     """A table of inventoried resources by role; ``enter`` shows the first finding reaching one."""
 
     BINDINGS = [
+        HELP,
         Binding("escape,q", "dismiss(None)", "Close", show=True),
         Binding("enter", "choose", "Show finding", show=True),
         Binding("j", "cursor('down')", show=False),
@@ -73,6 +75,7 @@ class ResourcesScreen(SafeModal[Finding | None]):
                 yield Static("No inventoried resource runs as a role.", markup=False)
             yield DataTable(id="resources-table", cursor_type="row")
             yield Static(id="resources-detail", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

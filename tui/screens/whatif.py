@@ -27,6 +27,7 @@ from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
 from tui.guard import SafeModal
 from tui.safe_text import LONG_LIMIT, safe, safe_json, safe_message, safe_text
+from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import owned_policies, service_by_id, short, statement_owner
 
 
@@ -57,6 +58,21 @@ class WhatIfOption:
     label: str
     make: Callable[[], Any] | None = None
     edit: EditSpec | None = None
+    same: tuple[str, ...] = ()
+    """What the change does (``disable``/``edit``, owner, policy, statement): the panel offers
+    each change once, under its first, most specific wording."""
+
+
+def unique(options: list[WhatIfOption]) -> list[WhatIfOption]:
+    """``options`` without the ones that repeat an earlier option's change."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for option in options:
+        if option.same and option.same in seen:
+            continue
+        seen.add(option.same)
+        out.append(option)
+    return out
 
 
 def passrole_template(role: Role | None, service: str | None) -> str:
@@ -99,10 +115,11 @@ def options_for(
                     WhatIfOption(
                         f"Disable {name} {ref.statement.label} (it allows: {reason.text})",
                         make=lambda a=arn, n=name, i=index: whatif.disable_statement(a, n, i),
+                        same=("disable", arn, name, str(index)),
                     )
                 )
     if entity is None:
-        return out
+        return unique(out)
     if isinstance(entity, User):
         for g in entity.groups:
             out.append(
@@ -150,7 +167,7 @@ def options_for(
             ),
         )
     )
-    return out
+    return unique(out)
 
 
 def _policy_name(name: str) -> str:
@@ -169,6 +186,7 @@ def _statement_options(
             WhatIfOption(
                 f"Disable {ref.statement.label} of the trust policy of {short(role_arn)}",
                 make=lambda: whatif.disable_statement(role_arn, "trust", index),
+                same=("disable", role_arn, "trust", str(index)),
             ),
             WhatIfOption(
                 f"Edit the trust policy of {short(role_arn)}",
@@ -177,6 +195,7 @@ def _statement_options(
                     ref.policy.document.pretty,
                     lambda text, _n: whatif.edit_policy(role_arn, "trust", text),
                 ),
+                same=("edit", role_arn, "trust"),
             ),
         ]
     owner = statement_owner(account, entity.arn, ref) if entity is not None else None
@@ -187,6 +206,7 @@ def _statement_options(
         WhatIfOption(
             f"Disable this statement: {name} {ref.statement.label}",
             make=lambda: whatif.disable_statement(arn, name, index),
+            same=("disable", arn, name, str(index)),
         ),
         WhatIfOption(
             f"Edit this policy: {name}",
@@ -195,6 +215,7 @@ def _statement_options(
                 ref.policy.document.pretty,
                 lambda text, _n: whatif.edit_policy(arn, name, text),
             ),
+            same=("edit", arn, name),
         ),
     ]
 
@@ -219,6 +240,7 @@ def _policy_options(
                 policy.document.pretty,
                 lambda text, _n, o=owner, n=name: whatif.edit_policy(o, n, text),
             ),
+            same=("edit", owner, name),
         )
     ]
     for st in policy.document.statements:
@@ -226,6 +248,7 @@ def _policy_options(
             WhatIfOption(
                 f"Disable {name} {st.label} {st.effect} {', '.join(st.actions)[:60]}",
                 make=lambda o=owner, n=name, i=st.index: whatif.disable_statement(o, n, i),
+                same=("disable", owner, name, str(st.index)),
             )
         )
     return out
@@ -235,7 +258,8 @@ class WhatIfScreen(SafeModal[Any]):
     """Choose a change for the selection; returns the ``Change`` (or ``None``)."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", show=True),
+        HELP,
+        Binding("escape,q", "dismiss(None)", "Cancel", show=True),
         Binding("j", "cursor('down')", show=False),
         Binding("k", "cursor('up')", show=False),
     ]
@@ -259,6 +283,7 @@ class WhatIfScreen(SafeModal[Any]):
                 *(Option(safe_text(o.label), id=str(n)) for n, o in enumerate(self.options)),
                 id="whatif-options",
             )
+        yield KeyFooter()
 
     def action_cursor(self, direction: str) -> None:
         ol = self.query_one(OptionList)
@@ -294,6 +319,7 @@ class EditorScreen(SafeModal[Any]):
     """
 
     BINDINGS = [
+        HELP,
         Binding("ctrl+s", "apply", "Apply what-if", show=True, priority=True),
         Binding("escape", "dismiss(None)", "Cancel", show=True),
     ]
@@ -319,6 +345,7 @@ class EditorScreen(SafeModal[Any]):
                 tab_behavior="indent",
             )
             yield Static("", id="editor-status", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

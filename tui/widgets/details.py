@@ -97,7 +97,8 @@ class StatementView(Guarded, Static, can_focus=True):
             head.append(f"  {ref.policy.arn}")
         head.append("\n")
         if ref.policy.via:
-            head.append(f"via {ref.policy.via} · ", style="dim")
+            via = ref.policy.via
+            head.append(f"{via if via.startswith('via ') else 'via ' + via} · ", style="dim")
         head.append(ref.statement.label, style="italic")
         head.append(f" · {ref.statement.effect}", style="dim")
         if marked:
@@ -211,7 +212,8 @@ class DetailsPane(Guarded, VerticalScroll):
 
     # -- principals -----------------------------------------------------------------------
 
-    def show_user(self, index: EdgeIndex, user: User) -> None:
+    def show_user(self, index: EdgeIndex, user: User, *, selected: bool = False) -> None:
+        """A user: groups, policies, edge counts, paths (``selected``: its edges are shown)."""
         p = self.palette
         acct = index.account
         t = Text()
@@ -219,8 +221,13 @@ class DetailsPane(Guarded, VerticalScroll):
         t.append(f"{user.arn}\n", style="dim")
         reason = index.analysis.admins.get(user.arn)
         if reason is not None:
-            t.append("already admin-equivalent: ", style=p.admin)
+            t.append("▲ already admin-equivalent: ", style=p.admin)
             t.append(f"{reason.detail}\n")
+            t.append(
+                "Its own edges are not listed: an admin gains nothing by passing a role. "
+                "With it selected, highlight a role (2) to see whether it could pass it.\n",
+                style=p.muted,
+            )
         t.append("groups: ", style=p.heading)
         t.append((", ".join(user.groups) or "none") + "\n")
         _policies(t, acct, user, p)
@@ -240,8 +247,19 @@ class DetailsPane(Guarded, VerticalScroll):
                 steps.append(path.terminal.title)
             t.append(" → ".join(steps))
             t.append(" (conditional)\n" if path.conditional else "\n", style=p.cond)
-        t.append("\nselect a role (2) to see the edges to it, or why there is none", style="dim")
-        self._show(f"user:{user.arn}", [Static(sanitize(t))])
+        if selected:
+            t.append(
+                "\nselected: the Edges pane shows its edges; 2 then a role shows the edge to "
+                "it, or why there is none",
+                style="dim",
+            )
+        else:
+            t.append(
+                "\nenter selects this user (the Edges pane then shows its edges; 2 then a role "
+                "shows the edge to it, or why there is none)",
+                style="dim",
+            )
+        self._show(f"user:{user.arn}:{selected}", [Static(sanitize(t))])
 
     def show_role(self, index: EdgeIndex, role: Role, positions: list[int]) -> None:
         """Who can pass ``role`` and to what."""
@@ -313,18 +331,45 @@ class DetailsPane(Guarded, VerticalScroll):
         user: User | Role,
         role: Role,
         reasons: Sequence[tuple[PassRoleService, Sequence[str]]],
+        admin: str | None = None,
+        others: Sequence[Finding] = (),
     ) -> None:
+        """Why ``user`` has no PassRole edge to ``role`` (``admin``: why the user is admin
+        already; ``others``: its escalations to the role by other methods)."""
         p = self.palette
         t = Text()
         t.append(f"{user.name} → {role.name}: ", style="bold")
-        t.append("no edge\n", style=p.admin)
+        if admin is not None:
+            t.append("no edge listed: ", style=p.muted)
+            t.append(f"{user.name} is already admin-equivalent ({admin})\n")
+        else:
+            t.append("✗ no PassRole edge\n", style=p.admin)
         if not reasons:
             t.append(f"role {role.name} trusts no service that takes a passed role\n")
         for service, failures in reasons:
+            if not failures:
+                t.append(f"\n✓ {service.name} ", style="bold")
+                t.append(f"({service.principals[0]})\n", style="dim")
+                note = (
+                    "could pass it: an edge labelled none, since an admin gains nothing"
+                    if admin is not None
+                    else "every requirement holds (a filter hides the edge?)"
+                )
+                t.append(f"  - {note}\n")
+                continue
             t.append(f"\n✗ {service.name} ", style="bold")
             t.append(f"({service.principals[0]})\n", style="dim")
-            for failure in failures or ("every requirement holds (edge hidden by a filter?)",):
+            for failure in failures:
                 t.append(f"  - {failure}\n")
+        if others:
+            t.append(f"\nOther ways to {role.name} (in the Edges pane):\n", style=p.heading)
+            for f in others:
+                t.append("  ")
+                t.append_text(p.escalation(f))
+                if f.conditional:
+                    t.append(" ")
+                    t.append_text(p.conditional(f))
+                t.append(f"  {f.title}\n")
         t.append("\nw opens the what-if panel to try a fix", style="dim")
         self._show(f"whynot:{user.arn}|{role.arn}", [Static(sanitize(t))])
 

@@ -7,6 +7,7 @@ keystroke is one list comprehension.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -50,6 +51,43 @@ def matches(text: str, query: str) -> bool:
     return query.lower() in text
 
 
+SAMPLE = 300
+"""Rows measured for the natural column widths (rows are built lazily; the rest follow)."""
+
+MIN_WIDTH = 4
+"""No column shrinks below this (or below its header when that is shorter)."""
+
+
+def fit_widths(
+    lengths: Sequence[Sequence[int]], budget: int, minimum: Sequence[int] | None = None
+) -> list[int]:
+    """Widths for columns whose cells have ``lengths`` (each sorted), within ``budget`` cells.
+
+    When everything fits, each column takes its longest cell. Otherwise each column starts at
+    its ``minimum`` (default :data:`MIN_WIDTH`, or less when its cells are shorter) and each
+    spare cell goes to the column where it un-cuts the most names, so a column holding one long
+    name does not take room that would make many others whole.
+    """
+    natural = [max(col, default=0) for col in lengths]
+    if sum(natural) <= budget:
+        return natural
+    mins = minimum if minimum is not None else [MIN_WIDTH] * len(natural)
+    widths = [min(n, m) for n, m in zip(natural, mins, strict=True)]
+    spare = budget - sum(widths)
+    while spare > 0:
+        best, cut = -1, 0
+        for i, col in enumerate(lengths):
+            if widths[i] < natural[i]:
+                still_cut = len(col) - bisect_right(col, widths[i])
+                if still_cut > cut:
+                    best, cut = i, still_cut
+        if best < 0:
+            break
+        widths[best] += 1
+        spare -= 1
+    return widths
+
+
 def _text(value: object) -> Text:
     if isinstance(value, Text):
         return value
@@ -59,6 +97,8 @@ def _text(value: object) -> Text:
 class PaneTable(Guarded, ScrollView, can_focus=True):
     """A virtualised table for one pane.
 
+    ``columns`` are ``(key, header, minimum width)``: columns take the width of their content
+    (:func:`fit_widths`), and shrink, widest first, down to their minimum when the pane is narrow.
     Rows are kept in memory (``set_rows``); ``filter_text`` hides rows that do not match, and
     ``marks`` puts a symbol in the first column of the given rows (cross-highlighting).
     """
@@ -135,7 +175,12 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.pane = pane
-        self._columns = [(k, label, width or max(len(label), 12)) for k, label, width in columns]
+        self._columns = [(k, label, width or MIN_WIDTH) for k, label, width in columns]
+        self._natural = [len(label) for _, label, _ in self._columns]
+        self._lengths = [[n] for n in self._natural]
+        """Width each column's content wants (header and a sample of rows)."""
+        self._widths = [w for _, _, w in self._columns]
+        """Widths in use: the natural widths, shrunk widest first to fit the pane."""
         self._rows: list[Row] = []
         self._visible: list[Row] = []
         self._positions: dict[str, int] = {}
@@ -143,6 +188,8 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._mark_symbol = mark_symbol
         self.mark_style = ""
         self._width = sum(w + 2 for _, _, w in self._columns) + 3
+        self._laid_out_for = -1
+        self._gap = 2
 
     # -- rows -----------------------------------------------------------------------------
 
@@ -171,7 +218,41 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[Row], *, keep_cursor: bool = True) -> None:
         self._rows = rows
+        self._measure()
         self._refill(keep_cursor=keep_cursor)
+
+    # -- column widths --------------------------------------------------------------------
+
+    def _measure(self) -> None:
+        """Natural column widths from the header and the first :data:`SAMPLE` rows."""
+        lengths = [[len(label)] for _, label, _ in self._columns]
+        for row in self._rows[:SAMPLE]:
+            for i, value in enumerate(row.resolved()[: len(lengths)]):
+                lengths[i].append(_text(value).cell_len)
+        self._lengths = [sorted(col) for col in lengths]
+        self._natural = [col[-1] for col in self._lengths]
+        self._laid_out_for = -1
+        self._layout()
+
+    def _layout(self) -> None:
+        """Fit the columns to the pane: content-sized, the widest shrunk first when short."""
+        available = self.scrollable_content_region.width or self.size.width
+        if available == self._laid_out_for:
+            return
+        self._laid_out_for = available
+        minimum = [w for _, _, w in self._columns]
+        self._gap = 2
+        overhead = 1 + 1 + (len(self._columns) + 1) * self._gap  # lead, mark column, gaps
+        if sum(self._natural) > available - overhead:  # narrow: one space between columns
+            self._gap = 1
+            overhead = 1 + 1 + len(self._columns) + 1
+        if available <= 0:
+            self._widths = list(self._natural)
+        else:
+            self._widths = fit_widths(self._lengths, available - overhead, minimum)
+        self._width = sum(self._widths) + overhead
+        self.virtual_size = Size(self._width, len(self._visible) + 1)
+        self.refresh()
 
     def watch_filter_text(self) -> None:
         self._refill(keep_cursor=True)
@@ -232,16 +313,13 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
 
     def _line(self, cells: Iterable[object], style: Style) -> Strip:
         line = Text(" ", style=style, no_wrap=True, end="")
-        for (_, _, width), value in zip(self._columns_with_mark(), cells, strict=False):
+        for width, value in zip([1, *self._widths], cells, strict=False):
             cell = _text(value).copy()
             cell.truncate(width, overflow="ellipsis", pad=True)
             line.append_text(cell)
-            line.append("  ")
+            line.append(" " * self._gap)
         segments = list(line.render(self.app.console))
         return Strip(Segment.apply_style(segments, style), line.cell_len)
-
-    def _columns_with_mark(self) -> list[tuple[str, str, int]]:
-        return [("mark", "", 1), *self._columns]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -273,6 +351,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
+        self._layout()
         self._scroll_to_cursor()
 
     def on_click(self, event: events.Click) -> None:

@@ -1,0 +1,37 @@
+"""The footer of every screen: that screen's own keys, with ``? Help`` first.
+
+Each screen (the main one and every modal) composes its own :class:`KeyFooter`, so the keys
+listed are the ones that work on the screen in front. ``? Help`` comes first so that a narrow
+terminal (80 columns) cuts the least useful keys, never the one a lost user needs.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP = Binding("question_mark", "app.help", "Help", show=True, key_display="?")
+"""``?`` on a dialog: dialogs do not inherit the app's keys, so each one lists this."""
+
+FIRST = ("help",)
+"""Actions shown before every other key, in this order."""
+
+
+def _rank(widget: object) -> int:
+    if isinstance(widget, FooterKey):
+        action = widget.action.rsplit(".", 1)[-1]
+        if action in FIRST:
+            return FIRST.index(action)
+    return len(FIRST)
+
+
+class KeyFooter(Footer):
+    """A :class:`Footer` that puts ``? Help`` first and leaves out the palette shortcut."""
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False, compact=True)
+
+    def compose(self) -> ComposeResult:
+        yield from sorted(super().compose(), key=_rank)
