@@ -28,7 +28,7 @@ from core.power import may_allow
 from core.principals import own_account, trust_policy_ref
 from core.regions import REGIONS
 from core.regions_eval import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
-from core.resolve import Resolved, resolve
+from core.resolve import Resolved, merge, resolve
 from core.resource_edges import needs_condition
 from core.services import SERVICES, ActionSet, PassRoleService
 from core.view import PrincipalView, statement_keys
@@ -83,18 +83,7 @@ def trust_allows(account: Account, role: Role, service: PassRoleService) -> Trus
 
 
 def _resolve_all(decisions: Sequence[Decision], template: str | None = None) -> Resolved:
-    out = Resolved(True)
-    for d in decisions:
-        r = resolve(d, template)
-        if not r.possible:
-            return Resolved(False)
-        out = Resolved(
-            True,
-            out.conditional or r.conditional,
-            (*out.conditions, *r.conditions),
-            (*out.constraints, *r.constraints),
-        )
-    return out
+    return merge(resolve(d, template) for d in decisions)
 
 
 ANY_REGION = "*"

@@ -27,7 +27,7 @@ from core.model import Account, Group, ManagedPolicy, Role, User
 from core.policy import parse_policy
 from core.power import better_versions
 from core.principals import own_account, trust_policy_ref
-from core.resolve import Resolved, resolve
+from core.resolve import Resolved, merge, resolve
 from core.resource_edges import resource_reach
 from core.view import PrincipalView
 
@@ -66,20 +66,6 @@ def _existing_service(method: EscalationMethod) -> str | None:
         return None
     parts = method.resource_arn.split(":")
     return EXISTING_RESOURCE_SERVICE.get(parts[2]) if len(parts) > 2 else None
-
-
-def _merge(rs: Iterable[Resolved]) -> Resolved:
-    out = Resolved(True)
-    for r in rs:
-        if not r.possible:
-            return Resolved(False)
-        out = Resolved(
-            True,
-            out.conditional or r.conditional,
-            tuple(dict.fromkeys((*out.conditions, *r.conditions))),
-            tuple(dict.fromkeys((*out.constraints, *r.constraints))),
-        )
-    return out
 
 
 def _targets(
@@ -485,7 +471,7 @@ def _target_edge(
         if not d.possible:
             return None
         decisions.append((action, d))
-    resolved = _merge(resolve(d) for _, d in decisions)
+    resolved = merge(resolve(d) for _, d in decisions)
     if not resolved.possible:
         return None
     if method.needs:
@@ -521,7 +507,7 @@ def _existing_edges(
     decisions: list[Decision],
     roles: list[tuple[Role, TrustResult]],
 ) -> list[MethodEdge]:
-    resolved = _merge(resolve(d) for d in decisions)
+    resolved = merge(resolve(d) for d in decisions)
     if not resolved.possible:
         return []
     kind = method.resource_arn.split(":")[2]

@@ -14,6 +14,7 @@ not match").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.conditions import describe_clause
@@ -40,6 +41,22 @@ class Resolved:
     conditional: bool = False
     conditions: tuple[str, ...] = ()
     constraints: tuple[str, ...] = ()
+
+
+def merge(rs: Iterable[Resolved]) -> Resolved:
+    """All of ``rs`` at once: impossible if one is, conditional if any is, with their conditions
+    and constraints each listed once (in first-seen order)."""
+    out = Resolved(True)
+    for r in rs:
+        if not r.possible:
+            return Resolved(False)
+        out = Resolved(
+            True,
+            out.conditional or r.conditional,
+            tuple(dict.fromkeys((*out.conditions, *r.conditions))),
+            tuple(dict.fromkeys((*out.constraints, *r.constraints))),
+        )
+    return out
 
 
 def _concrete(glob: str) -> str:

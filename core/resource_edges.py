@@ -23,7 +23,7 @@ from core.evaluator import CALLER_CHOSEN
 from core.findings import Reason
 from core.inventory import Inventory, Resource, role_arn, runs_as
 from core.model import Account, Role
-from core.resolve import Resolved, resolve
+from core.resolve import Resolved, merge, resolve
 from core.view import PrincipalView
 
 Usable = Callable[[Resource], str | None]
@@ -173,20 +173,6 @@ class Reach:
     resources: tuple[Resource, ...] = ()
 
 
-def _merge(rs: Iterable[Resolved]) -> Resolved:
-    out = Resolved(True)
-    for r in rs:
-        if not r.possible:
-            return Resolved(False)
-        out = Resolved(
-            True,
-            out.conditional or r.conditional,
-            (*out.conditions, *r.conditions),
-            (*out.constraints, *r.constraints),
-        )
-    return out
-
-
 _PROFILES: dict[int, tuple[Account, dict[str, str]]] = {}
 
 
@@ -315,7 +301,7 @@ def resource_reach(
                 if r.region not in covered or usable == SKIP:
                     continue
                 decisions = _decide(view, actions, r)
-                resolved = _merge(resolve(d) for d in decisions)
+                resolved = merge(resolve(d) for d in decisions)
                 if resolved.possible:
                     by_role.setdefault(arn, []).append((r, resolved, decisions, usable))
     gaps = inventory.gaps(takeover.service)
@@ -385,7 +371,7 @@ def _gap_reach(
     takeover: Takeover,
     gaps: tuple[str, ...],
 ) -> Reach:
-    resolved = _merge(resolve(d) for d in pre)
+    resolved = merge(resolve(d) for d in pre)
     kinds = "/".join(takeover.kinds)
     cond = f"a {kinds} running as {role.name} exists where the inventory could not see: " + (
         "; ".join(gaps)
