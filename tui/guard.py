@@ -58,6 +58,14 @@ class SafeModal(Guarded, ModalScreen[R], Generic[R]):
         self._dismissed = True
         return super().dismiss(result)
 
+    def action_cursor(self, direction: str) -> None:
+        """``j``/``k`` in a dialog: move the cursor of its list (a table or an option list)."""
+        widget = self.query_one("DataTable, OptionList")
+        if direction == "down":
+            widget.action_cursor_down()  # type: ignore[attr-defined]
+        else:
+            widget.action_cursor_up()  # type: ignore[attr-defined]
+
 
 class SafeCommandPalette(CommandPalette):
     """Textual's command palette without its PageUp/PageDown crash.

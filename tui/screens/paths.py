@@ -83,10 +83,3 @@ class PathsScreen(SafeModal[Finding | None]):
     @on(DataTable.RowSelected)
     def selected(self) -> None:
         self.action_choose()
-
-    def action_cursor(self, direction: str) -> None:
-        table = self.query_one(DataTable)
-        if direction == "down":
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()

@@ -49,10 +49,3 @@ class ProblemsScreen(SafeModal[None]):
                 safe_text(p.message, limit=600),
             )
         table.focus()
-
-    def action_cursor(self, direction: str) -> None:
-        table = self.query_one(DataTable)
-        if direction == "down":
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()

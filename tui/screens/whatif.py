@@ -285,13 +285,6 @@ class WhatIfScreen(SafeModal[Any]):
             )
         yield KeyFooter()
 
-    def action_cursor(self, direction: str) -> None:
-        ol = self.query_one(OptionList)
-        if direction == "down":
-            ol.action_cursor_down()
-        else:
-            ol.action_cursor_up()
-
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         option = self.options[int(event.option.id or 0)]
