@@ -11,18 +11,14 @@ analysis. iam-explore's own explanation goes under an ``IamExplore`` key of each
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from core.conditions import describe_clause
+from core.conditions import VALUE_READERS, describe_clause
 from core.context import RequestContext
 from core.decision import Decision, Layer, PolicyRef, StatementRef
 from core.errors import IamExploreError
@@ -55,8 +51,6 @@ CONTEXT_KEY_TYPES: Final = (
 _ASSUME_ACTIONS: Final = frozenset(
     {"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"}
 )
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 class SimulateError(IamExploreError):
@@ -258,37 +252,19 @@ def load_scp_levels(value: str, label: str = "--scp-levels") -> tuple[tuple[Poli
 
 
 def _check_value(kind: str, value: str) -> str | None:
-    """The value normalised for its context key type, or ``None`` when it is not one."""
+    """The value normalised for its context key type, or ``None`` when it is not one.
+
+    A typed value is read as the condition operators read it (:data:`VALUE_READERS`), so a
+    value accepted here is one the matching operator family can compare.
+    """
     base = kind.removesuffix("List")
     if base == "string":
         return value
-    if base == "numeric":
-        return value.strip() if _NUMBER.fullmatch(value.strip()) else None
+    if VALUE_READERS[base](value) is None:
+        return None
     if base == "boolean":
-        low = value.strip().lower()
-        return low if low in ("true", "false") else None
-    if base == "ip":
-        try:
-            ipaddress.ip_network(value.strip(), strict=False)
-        except ValueError:
-            return None
-        return value.strip()
-    if base == "date":
-        text = value.strip()
-        if _EPOCH.fullmatch(text):
-            return text
-        try:
-            datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return text
-    if base == "binary":
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            return None
-        return value
-    return None  # pragma: no cover - kinds are checked before
+        return value.strip().lower()
+    return value if base == "binary" else value.strip()
 
 
 def parse_context_entries(value: str, label: str = "--context-entries") -> dict[str, object]:
