@@ -14,12 +14,11 @@ CLI's ``{"DecodedMessage": "<json string>"}`` wrapper)::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from core.errors import IamExploreError
+from core.errors import IamExploreError, loads_located
 from core.model import Account, Role, User
 
 PASSROLE = "iam:PassRole"
@@ -107,14 +106,7 @@ def _values(raw: Any, where: str) -> tuple[str, ...]:
 
 
 def _decode(text: str, where: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DenialError(
-            f"{where} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise DenialError(f"{where} is nested too deeply") from None
+    return loads_located(text, DenialError, f"{where} is not JSON", f"{where} is nested too deeply")
 
 
 def parse_message(raw: str | bytes | Mapping[str, Any]) -> DenialMessage:

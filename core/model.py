@@ -253,7 +253,7 @@ class Account:
     source: str = ""
     problems: tuple[Problem, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
-    """Extension fields such as ``fetched_at`` and ``fetched_by``."""
+    """The other scalar fields of the ``IamExplore`` object (``FetchedAt``, ``FetchedBy``)."""
     inventory: Inventory | None = None
     """Existing resources (``IamExplore.Resources``); ``None`` when the snapshot has none."""
     _index: dict[str, dict[str, object]] = field(init=False, compare=False, hash=False, repr=False)

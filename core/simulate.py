@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 from core.conditions import VALUE_READERS, describe_clause
 from core.context import RequestContext
 from core.decision import Decision, Layer, PolicyRef, StatementRef
-from core.errors import IamExploreError
+from core.errors import IamExploreError, loads_located
 from core.evaluator import PolicySet, PrincipalKind, Request, evaluate, principal_account
 from core.model import Account, PolicyDocument, Role, Statement, User
 from core.policy import PolicyKind, parse_policy
@@ -180,14 +180,12 @@ def read_argument(value: str, label: str) -> tuple[str, str]:
 
 
 def _json(text: str, where: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SimulateError(
-            f"{where}: {what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise SimulateError(f"{where}: {what} is nested too deeply") from None
+    return loads_located(
+        text,
+        SimulateError,
+        f"{where}: {what} is not valid JSON",
+        f"{where}: {what} is nested too deeply",
+    )
 
 
 def parse_document(raw: Any, where: str, kind: PolicyKind) -> PolicyDocument:
@@ -222,17 +220,23 @@ def load_policy(
     return PolicyInput(ref, source_id, source_type, statement_positions(text))
 
 
+def _json_list(value: str, label: str, what: str, expected: str) -> tuple[list[Any], str]:
+    """The argument's JSON as a list (one object is a list of one), and where it came from."""
+    text, where = read_argument(value, label)
+    data = _json(text, where, what)
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        raise SimulateError(f"{where}: expected {expected}")
+    return data, where
+
+
 def load_scp_levels(value: str, label: str = "--scp-levels") -> tuple[tuple[PolicyInput, ...], ...]:
     """SCP levels, root first: a JSON list of levels, each a list of documents or one document.
 
     A single document (a JSON object) is one level holding that policy.
     """
-    text, where = read_argument(value, label)
-    data = _json(text, where, "SCP levels")
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise SimulateError(f"{where}: expected a list of levels (root first)")
+    data, where = _json_list(value, label, "SCP levels", "a list of levels (root first)")
     levels: list[tuple[PolicyInput, ...]] = []
     for i, level in enumerate(data, 1):
         docs = level if isinstance(level, list) else [level]
@@ -273,12 +277,7 @@ def parse_context_entries(value: str, label: str = "--context-entries") -> dict[
     Each entry: ``{"ContextKeyName": ..., "ContextKeyValues": [...], "ContextKeyType": ...}``;
     a missing type means ``string`` (one value) or ``stringList`` (several).
     """
-    text, where = read_argument(value, label)
-    data = _json(text, where, "context entries")
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise SimulateError(f"{where}: expected a list of ContextEntry objects")
+    data, where = _json_list(value, label, "context entries", "a list of ContextEntry objects")
     out: dict[str, object] = {}
     seen: set[str] = set()
     for i, entry in enumerate(data, 1):
