@@ -432,13 +432,6 @@ def is_known_operator(operator: str) -> bool:
 # --- compiled clauses -----------------------------------------------------------------------
 
 
-def _text(value: str | int | float | bool) -> str:
-    """A JSON policy value as text: booleans are ``true``/``false``, numbers as written."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 _Evaluator = Callable[[RequestContext], Tri]
 
 
@@ -543,7 +536,7 @@ def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
     key = clause.key.lower()
     if key in TIME_KEYS and clause.operator != _NULL:
         # (Null on aws:TokenIssueTime asks whether the credentials are temporary: not a time.)
-        return _over_time(key, tuple(_text(v) for v in clause.values), inner)
+        return _over_time(key, clause.texts, inner)
     return inner
 
 
@@ -552,7 +545,7 @@ def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
     if op is None:
         return _unknown_operator
     key = clause.key
-    values = tuple(_text(v) for v in clause.values)
+    values = clause.texts
     if op.base is None:
         return _compile_null(key, values)
     negated = op.base.negated

@@ -113,3 +113,20 @@ def test_date_policy_value_past_year_9999_in_utc_matches_nothing() -> None:
     clause = ConditionClause("DateLessThan", "aws:CurrentTime", ("9999-12-31T23:59:59-01:00",))
     ctx = RequestContext.of({"aws:CurrentTime": "2026-12-01T00:00:00Z"})
     assert evaluate_clause(clause, ctx, variables=False) is Tri.FALSE
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [((1, "1"), (True, "true")), ((True, "true"), (1, "1")), ((1, "1"), (1.0, "1.0"))],
+    ids=["1-then-true", "true-then-1", "1-then-1.0"],
+)
+def test_json_values_equal_in_python_are_distinct_in_a_policy(
+    first: tuple[int | float | bool, str], second: tuple[int | float | bool, str]
+) -> None:
+    """IAM User Guide, "Condition operators": ``StringEquals`` compares text, and a JSON
+    ``true`` is the text ``true``, ``1`` is ``1``. Python's ``1 == 1.0 == True`` must not let one
+    clause's compiled (cached) form answer for the other, whichever is evaluated first."""
+    for value, text in (first, second):
+        clause = ConditionClause("StringEquals", "svc:Key", (value,))
+        ctx = RequestContext.of({"svc:Key": text})
+        assert evaluate_clause(clause, ctx, variables=False) is Tri.TRUE
