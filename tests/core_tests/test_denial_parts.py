@@ -19,7 +19,18 @@ from core.denial_fix import fix_document, is_passrole, policy_name
 from core.denial_message import request_context
 from core.loader import load_data
 from core.model import Account
-from tests.core_tests.accounts import ACCT, allow, arn, deny, doc, inline, role, trust, user
+from tests.core_tests.accounts import (
+    ACCT,
+    account,
+    allow,
+    arn,
+    deny,
+    doc,
+    inline,
+    role,
+    trust,
+    user,
+)
 
 ALICE = arn("user", "alice")
 APP_ROLE = arn("role", "AppRole")
@@ -174,3 +185,27 @@ def test_service_is_inferred_from_the_one_service_the_role_trusts() -> None:
 def test_unknown_principal_is_a_located_error() -> None:
     with pytest.raises(DenialError, match="not in the snapshot"):
         explain_denial(_account(), parse_message(message(principal=arn("user", "bob"))))
+
+
+def _with_scp(scp: dict[str, Any]) -> Account:
+    passer = user("alice", inline("p", doc(allow("iam:PassRole"))))
+    ec2_role = role("AppRole", trust(service="ec2.amazonaws.com"))
+    return account(users=[passer], roles=[ec2_role], scps=[scp]).account
+
+
+def test_an_scp_deny_blocks_and_no_allow_on_the_principal_can_fix_it() -> None:
+    """SCPs: "an explicit deny in any of these policies overrides the allow"."""
+    scp = doc(allow("*"), deny("iam:PassRole"))
+    result = explain_denial(_with_scp(scp), parse_message(message()), consequences=False)
+    assert result.blocked_by == "scp"
+    assert result.fix.policy is None
+    assert result.fix.instead is not None and "SCP" in result.fix.instead
+
+
+def test_an_scp_level_that_does_not_allow_the_action_blocks_it() -> None:
+    """SCPs: an action must be allowed at every level of the organization."""
+    result = explain_denial(
+        _with_scp(doc(allow("s3:*"))), parse_message(message()), consequences=False
+    )
+    assert result.blocked_by == "scp"
+    assert result.decision.decided_by.startswith("scp:")
