@@ -15,10 +15,12 @@ from rich.text import Text
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.escalation_level import Escalation
 from core.inventory import arn_label
 from core.loader import load_account
 from core.report import to_json, to_json_v1, to_sarif
 from core.samples import sample_path
+from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
 
@@ -162,10 +164,6 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_LEVEL = {"admin": "▲ ADMIN", "privilege-gain": "△ GAIN", "none": "· none"}
-_STYLE = {"admin": "bold red", "privilege-gain": "yellow", "none": "dim"}
-_RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
-
 PROBLEM_RULE = {
     "id": "policy-problem",
     "name": "PolicyProblem",
@@ -215,7 +213,7 @@ def counts(analysis: Analysis) -> list[str]:
         ("PassRole edges", [f for f in shown if f.kind == "passrole"]),
         ("other escalation methods", [f for f in shown if f.kind != "passrole"]),
     ):
-        by = {k: sum(1 for f in group if f.escalation == k) for k in _RANK}
+        by = {e.value: sum(1 for f in group if f.escalation == e.value) for e in Escalation}
         cond = sum(1 for f in group if f.conditional)
         lines.append(
             f"{len(group)} {label}: {by['admin']} to admin, {by['privilege-gain']} privilege "
@@ -255,11 +253,12 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     for line in counts(analysis):
         console.print(Text("  " + line), soft_wrap=True)
     shown = [f for f in analysis.findings if include_admin or not f.source_is_admin]
-    shown.sort(key=lambda f: (_RANK[f.escalation], f.kind != "passrole", f.source))
+    shown.sort(key=lambda f: (-Escalation.of(f.escalation).rank, f.kind != "passrole", f.source))
     if blocks:
         for f in shown:
             block = Text("\n")
-            block.append(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            level = Escalation.of(f.escalation)
+            block.append(level.tag, style=STYLE[level])
             block.append(f"  {safe(f.kind)}")
             if f.conditional:
                 block.append("  ? conditional", style="cyan")
@@ -281,7 +280,8 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             cond = "; ".join(f.conditions)
             if f.constraints:
                 cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-            level = Text(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            esc = Escalation.of(f.escalation)
+            level = Text(esc.tag, style=STYLE[esc])
             if f.conditional:
                 level.append(" ? cond", style="cyan")
             target = [_name(f.target), *(f"on {safe(arn_label(r))}" for r in f.resources[:3])]

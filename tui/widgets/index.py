@@ -14,22 +14,18 @@ from typing import Any
 
 from core.analysis import Analysis
 from core.decision import StatementRef
+from core.escalation_level import Escalation
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
 from core.report import summary
 from core.services import SERVICES, PassRoleService
-
-ESCALATION_ORDER = {"admin": 0, "privilege-gain": 1, "none": 2}
-LABELS = {"admin": "ADMIN", "privilege-gain": "GAIN", "none": "none"}
-SYMBOLS = {"admin": "▲", "privilege-gain": "△", "none": "·"}
-
 
 _SERVICES_BY_ID = {s.id: s for s in SERVICES}
 
 
 def edge_label(f: Finding) -> str:
     """``ADMIN``, ``GAIN`` or ``none`` (words, so the table reads without colour)."""
-    return LABELS.get(f.escalation, f.escalation)
+    return Escalation.of(f.escalation).label
 
 
 def reach_mark(f: Finding) -> str:
@@ -97,7 +93,7 @@ class EdgeIndex:
             analysis.findings,
             key=lambda f: (
                 f.source_is_admin,
-                ESCALATION_ORDER.get(f.escalation, 3),
+                -Escalation.of(f.escalation).rank,
                 f.kind != "passrole",
                 f.conditional,
                 f.source,
