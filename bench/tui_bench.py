@@ -145,8 +145,8 @@ async def measure(
 async def measure_ui(  # type: ignore[no-untyped-def]
     path: Path, account, analysis, whatif_runs: int, ui: bool = True
 ) -> list[tuple[str, str]]:
+    from core.whatif_options import options_for
     from tui.app import IamExploreApp
-    from tui.screens.whatif import options_for
 
     rows: list[tuple[str, str]] = []
     rows.append(
@@ -181,7 +181,7 @@ async def measure_ui(  # type: ignore[no-untyped-def]
             for user in users[::step][:whatif_runs]:
                 options = [
                     o
-                    for o in options_for(app.whatif, app.session.current, user)
+                    for o in options_for(app.session.analysis, app.session.current, user)
                     if o.make is not None
                 ]
                 if not options:

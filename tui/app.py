@@ -514,7 +514,8 @@ class IamExploreApp(Guarded, App[int]):
 
     def open_whatif(self) -> None:
         """Open the what-if panel for the selection (edge, user, user + role, role)."""
-        from tui.screens.whatif import WhatIfScreen, options_for
+        from core.whatif_options import options_for
+        from tui.screens.whatif import WhatIfScreen
         from tui.widgets.details import StatementView
         from tui.widgets.panes import PaneTable
 
@@ -542,11 +543,11 @@ class IamExploreApp(Guarded, App[int]):
         if entity is None and finding is None:
             self.notify("select a user, a role or an edge first", severity="warning")
             return
-        options = options_for(self.whatif, account, entity, finding, role, ref)
+        options = options_for(self.session.analysis, account, entity, finding, role, ref)
         title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
         if finding is not None:
             title += f" · {finding.title}"
-        self.push_screen(WhatIfScreen(self.whatif, title, options), self.apply_change)
+        self.push_screen(WhatIfScreen(title, options), self.apply_change)
 
     def apply_change(self, change: Change | None) -> None:
         """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing).

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.analysis import Analysis
-from core.decision import StatementRef
 from core.escalation_level import Escalation
 from core.findings import Finding
-from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
+from core.model import Account
 from core.report import summary
 from core.services import SERVICES, PassRoleService
 
@@ -204,46 +203,3 @@ class EdgeIndex:
             if (*g.key, g.escalation, g.conditional) == sig:
                 return i
         return None
-
-
-def owned_policies(
-    account: Account, entity: User | Role | Group
-) -> list[tuple[str, str, InlinePolicy | ManagedPolicy]]:
-    """(owner ARN, policy name, policy) for the entity's inline and attached policies.
-
-    ``owner ARN`` is the entity for inline policies and the policy ARN for managed ones, as the
-    what-if constructors expect.
-    """
-    out: list[tuple[str, str, InlinePolicy | ManagedPolicy]] = []
-    for p in entity.inline_policies:
-        out.append((entity.arn, p.name, p))
-    for arn in entity.attached_policies:
-        mp = account.policy(arn)
-        if mp is not None:
-            out.append((mp.arn, mp.name, mp))
-    return out
-
-
-def statement_owner(account: Account, source: str, ref: StatementRef) -> tuple[str, str] | None:
-    """(owner ARN, policy name) of a cited identity statement, for ``disable_statement``.
-
-    Managed policies are owned by their ARN; inline ones by the user, group or role that
-    embeds a policy of that name with the same document.
-    """
-    if ref.policy.layer != "identity":
-        return None
-    if ref.policy.arn:
-        return ref.policy.arn, ref.policy.name
-    if ref.policy.owner:
-        return ref.policy.owner, ref.policy.name
-    entity = account.principal(source)
-    if entity is None:
-        return None
-    candidates: list[User | Role | Group] = [entity]
-    if isinstance(entity, User):
-        candidates += [g for name in entity.groups if (g := account.group(name)) is not None]
-    for owner in candidates:
-        for p in owner.inline_policies:
-            if p.name == ref.policy.name and p.document.text == ref.policy.document.text:
-                return owner.arn, p.name
-    return None
