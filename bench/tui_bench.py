@@ -190,13 +190,21 @@ async def measure_ui(  # type: ignore[no-untyped-def]
                 t = time.perf_counter()
                 app.apply_change(change)
                 await pilot.pause()
-                for key in ("2", "4"):  # pane switches while the re-analysis runs
+                for _ in range(4):  # pane switches while the re-analysis runs
                     if not app.main.query_one("#status-line").display:
                         break
+                    # Until the pane has focus (polled: Pilot's pause() waits for the whole
+                    # process to go idle, which a busy worker never lets happen).
+                    roles = app.main.table("roles")
+                    key, pane = (
+                        ("4", app.main.table("edges")) if app.focused is roles else ("2", roles)
+                    )
                     k = time.perf_counter()
-                    await pilot.press(key)
-                    await pilot.pause()
+                    task = asyncio.create_task(pilot.press(key))
+                    while app.focused is not pane:
+                        await asyncio.sleep(0.001)
                     switches.append(time.perf_counter() - k)
+                    await task
                 while app.main.query_one("#status-line").display:
                     await asyncio.sleep(0.002)
                 await pilot.pause()

@@ -19,14 +19,13 @@ import importlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.app import App
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.analysis import Analysis, analyse
@@ -35,9 +34,11 @@ from core.loader import load_account, load_data
 from core.model import Account
 from core.samples import sample_path
 from core.whatif import Change, Session
+from tui.command_table import find as find_command
 from tui.guard import Guarded
 from tui.keymap import bindings
 from tui.messages import AccountLoaded, LoadProgress, SnapshotChanged, WhatIfApplied
+from tui.palette import ExplorerCommands
 from tui.safe_text import safe, safe_message
 from tui.screens.main import MainScreen
 from tui.widgets.index import EdgeIndex
@@ -113,6 +114,8 @@ class IamExploreApp(Guarded, App[int]):
     TITLE = "iam-explore"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    """The palette: Textual's system commands and :data:`tui.command_table.COMMANDS`."""
 
     def __init__(
         self,
@@ -413,39 +416,21 @@ class IamExploreApp(Guarded, App[int]):
     # -- commands -------------------------------------------------------------------------
 
     def run_command(self, text: str) -> None:
-        """Run a ``:`` command (``paths``, ``export DIR``...)."""
+        """Run a ``:`` command (``paths``, ``export DIR``...) from :data:`COMMANDS`."""
         word, _, arg = text.strip().partition(" ")
-        word, arg = word.lower(), arg.strip()
-        main = self.main
-        if word in ("users", "roles", "services", "edges", "details"):
-            main.action_focus_pane(word)
-        elif word == "paths":
-            self.show_paths()
-        elif word == "problems":
-            from tui.screens.problems import ProblemsScreen
-
-            problems = self.index.account.problems if self.index else ()
-            self.push_screen(ProblemsScreen(problems))
-        elif word == "resources":
-            self.show_resources()
-        elif word in ("whatif", "what-if", "w"):
-            self.open_whatif()
-        elif word == "denial":
-            self.open_denial()
-        elif word == "export":
-            self.export(arg)
-        elif word == "save":
-            self.save_snapshot(arg or None)
-        elif word in ("reload", "r"):
-            self.request_reload()
-        elif word in ("undo", "redo"):
-            self.undo_redo(word)
-        elif word in ("help", "h"):
-            self.action_help()
-        elif word in ("q", "quit"):
-            self.confirm_discard("quit", lambda: self.exit(0))
-        elif word:
+        if not word:
+            return
+        command = find_command(word)
+        if command is None:
             self.notify(f"unknown command :{word} (? lists commands)", severity="error")
+            return
+        command.run(self, arg.strip())
+
+    def show_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        problems = self.index.account.problems if self.index else ()
+        self.push_screen(ProblemsScreen(problems))
 
     def show_paths(self) -> None:
         from tui.screens.paths import PathsScreen
@@ -723,46 +708,6 @@ class IamExploreApp(Guarded, App[int]):
 
     # -- command palette ------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for pane in ("users", "roles", "services", "edges", "details"):
-            yield SystemCommand(
-                f"view: {pane}",
-                f"Focus the {pane.capitalize()} pane",
-                lambda pane=pane: self.run_command(pane),  # type: ignore[misc]
-            )
-        yield SystemCommand(
-            "view: paths", "Escalation paths, shortest first", lambda: self.run_command("paths")
-        )
-        yield SystemCommand(
-            "view: problems", "Policy problems found while loading", self.action_show_problems
-        )
-        yield SystemCommand(
-            "view: resources",
-            "Existing resources by the role they run as",
-            lambda: self.run_command("resources"),
-        )
-        yield SystemCommand(
-            "edges: next escalation", "Jump to the next escalating edge", self._next_escalation
-        )
-        if self.session is not None:
-            yield SystemCommand(
-                "what-if: open panel", "Try a change on the selection", self.open_whatif
-            )
-            if self.session.history:
-                yield SystemCommand("what-if: undo", "Take back the last change", self._undo)
-            yield SystemCommand("what-if: redo", "Apply again a change taken back", self._redo)
-        yield SystemCommand(
-            "denial: explain", "Paste an authorization-failure message", self.open_denial
-        )
-        yield SystemCommand(
-            "account: reload", "Reload or re-fetch the account", self.request_reload
-        )
-        if self.live is not None:
-            yield SystemCommand(
-                "account: save snapshot", "Write the live account to a file", self.save_snapshot
-            )
-
     def action_command_palette(self) -> None:
         """``ctrl+p``: Textual's palette, with its PageUp crash worked around."""
         from tui.guard import SafeCommandPalette
@@ -771,13 +716,4 @@ class IamExploreApp(Guarded, App[int]):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_show_problems(self) -> None:
-        self.run_command("problems")
-
-    def _next_escalation(self) -> None:
-        self.main.action_next_escalation(1)
-
-    def _undo(self) -> None:
-        self.undo_redo("undo")
-
-    def _redo(self) -> None:
-        self.undo_redo("redo")
+        self.show_problems()
