@@ -37,7 +37,15 @@ from core.whatif import Change, Session
 from tui.command_table import find as find_command
 from tui.guard import Guarded
 from tui.keymap import bindings
-from tui.messages import AccountLoaded, LoadProgress, SnapshotChanged, WhatIfApplied
+from tui.messages import (
+    AccountLoaded,
+    ApplyChange,
+    CancelLoad,
+    LoadProgress,
+    RunCommand,
+    SnapshotChanged,
+    WhatIfApplied,
+)
 from tui.palette import ExplorerCommands
 from tui.safe_text import safe, safe_message
 from tui.screens.main import MainScreen
@@ -498,41 +506,23 @@ class IamExploreApp(Guarded, App[int]):
     # -- what-if --------------------------------------------------------------------------
 
     def open_whatif(self) -> None:
-        """Open the what-if panel for the selection (edge, user, user + role, role)."""
-        from core.whatif_options import options_for
-        from tui.screens.whatif import WhatIfScreen
-        from tui.widgets.details import StatementView
-        from tui.widgets.panes import PaneTable
+        """Open the what-if panel for the main screen's selection."""
+        if self.session is None or self.index is None:
+            self.notify("what-if is available once the account is loaded", severity="warning")
+            return
+        self.main.action_whatif()
 
-        if self.whatif is None or self.session is None or self.index is None:
-            self.notify("what-if is not available (core.whatif is missing)", severity="error")
-            return
-        main = self.main
-        account = self.session.current
-        focused = main.focused
-        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
-        finding = None
-        ref = focused.ref if isinstance(focused, StatementView) else None
-        entity: Any = None
-        user_arn, role_arn, _service = main.context(pane)
-        role = account.role(role_arn) if role_arn else None
-        if pane == "edges":
-            hit = main.finding_for(main.table("edges").current_key)
-            if hit is not None and hit[1] != "removed":
-                finding = hit[0]
-                entity = account.principal(finding.source)
-        if entity is None and user_arn:
-            entity = account.principal(user_arn)
-        if entity is None and pane == "roles" and role is not None:
-            entity, role = role, None
-        if entity is None and finding is None:
-            self.notify("select a user, a role or an edge first", severity="warning")
-            return
-        options = options_for(self.session.analysis, account, entity, finding, role, ref)
-        title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
-        if finding is not None:
-            title += f" · {finding.title}"
-        self.push_screen(WhatIfScreen(title, options), self.apply_change)
+    @on(ApplyChange)
+    def _apply_requested(self, message: ApplyChange) -> None:
+        self.apply_change(message.change)
+
+    @on(RunCommand)
+    def _command_requested(self, message: RunCommand) -> None:
+        self.run_command(message.text)
+
+    @on(CancelLoad)
+    def _cancel_requested(self, message: CancelLoad) -> None:
+        self.cancel_load()
 
     def apply_change(self, change: Change | None) -> None:
         """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing).
@@ -618,7 +608,7 @@ class IamExploreApp(Guarded, App[int]):
             return
         self.index = message.index
         self.diff_label = "what-if"
-        self.main.show_diff(diff, self.index)
+        self.main.show_diff(diff, self.index, [c.description for c in session.history])
         gc.freeze()
         self.last_diff_seconds = diff.seconds
         verb = {"apply": "what-if", "undo": "undone", "redo": "redone"}[message.verb]

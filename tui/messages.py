@@ -12,7 +12,7 @@ from textual.message import Message
 
 from core.analysis import Analysis
 from core.model import Account
-from core.whatif import Outcome, Session
+from core.whatif import Change, Outcome, Session
 from tui.widgets.index import EdgeIndex
 
 if TYPE_CHECKING:  # boto3 loads only for live accounts
@@ -84,3 +84,22 @@ class SnapshotChanged(Message):
     """The snapshot file changed on disk since it was loaded."""
 
     path: str
+
+
+@dataclass
+class RunCommand(Message):
+    """A screen asks the app to run a ``:`` command (``tui.command_table``)."""
+
+    text: str
+
+
+@dataclass
+class ApplyChange(Message):
+    """A screen chose a what-if change for the app to apply."""
+
+    change: Change
+
+
+@dataclass
+class CancelLoad(Message):
+    """The user cancelled the running load (escape)."""

@@ -8,8 +8,8 @@ why there is none. ``escape`` clears the filter, then the selection.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -22,8 +22,11 @@ from textual.widgets import ProgressBar, Static
 
 from core.edges import why_not
 from core.findings import Finding
+from core.model import Account, Role, User
+from core.whatif import Change, Diff
 from tui.guard import Guarded
 from tui.keymap import bindings
+from tui.messages import ApplyChange, CancelLoad, RunCommand
 from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
 from tui.screens.rows import EdgeRows, role_rows, service_rows, signature, user_rows
 from tui.widgets.command_bar import CommandBar
@@ -32,9 +35,6 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.index import EdgeIndex, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
-
-if TYPE_CHECKING:
-    from tui.app import IamExploreApp
 
 PANES = ("users", "roles", "services", "edges", "details")
 
@@ -52,6 +52,11 @@ class Location:
     role: str | None
     service: str | None
     statement: int | None = None
+
+
+def _principal(account: Account, arn: str) -> User | Role | None:
+    """The user or role ``arn`` (``None`` for a group or an unknown ARN)."""
+    return account.user(arn) or account.role(arn)
 
 
 class MainScreen(Guarded, Screen[None]):
@@ -77,13 +82,11 @@ class MainScreen(Guarded, Screen[None]):
         """(user, role, Edges row) after enter on a role: Details keep the user → role answer
         until the Edges cursor moves."""
         self._row_cache: dict[int, Row] = {}
+        self.changes: list[str] = []
+        """Descriptions of the what-if changes in effect (the banner; none after a load)."""
         self._added: dict[int, str] = {}
         """Finding position → ``added`` for the last what-if (the Δ column)."""
         """Edges rows by finding position (built lazily, reset with each analysis)."""
-
-    @property
-    def explorer(self) -> IamExploreApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -255,15 +258,13 @@ class MainScreen(Guarded, Screen[None]):
         self.query_one("#header", Static).update(t)
 
     def refresh_banner(self) -> None:
-        session = self.explorer.session
         banner = self.query_one("#whatif-banner", Static)
-        modified = bool(session is not None and session.modified)
-        banner.display = modified
-        if modified:
-            changes = "; ".join(c.description for c in session.history)
+        banner.display = bool(self.changes)
+        if self.changes:
+            changes = "; ".join(self.changes)
             banner.update(
                 join(
-                    f"WHAT-IF ({len(session.history)} change(s), not saved): ",
+                    f"WHAT-IF ({len(self.changes)} change(s), not saved): ",
                     safe_text(changes, limit=LONG_LIMIT),
                     "  ·  u undo · ctrl+r redo · :export DIR writes the changed policies",
                 )
@@ -322,9 +323,13 @@ class MainScreen(Guarded, Screen[None]):
 
     # -- what-if results ------------------------------------------------------------------
 
-    def show_diff(self, diff: Any, index: EdgeIndex) -> None:
-        """Refresh after a change; mark added and removed edges until the next change."""
+    def show_diff(self, diff: Diff | None, index: EdgeIndex, changes: Sequence[str] = ()) -> None:
+        """Refresh after a change; mark added and removed edges until the next change.
+
+        ``changes``: descriptions of the what-if changes in effect (the banner).
+        """
         self.clear_diff()
+        self.changes = list(changes)
         if diff is not None:
             for f in diff.added:
                 self.diff_status[signature(f)] = "added"
@@ -335,7 +340,7 @@ class MainScreen(Guarded, Screen[None]):
 
     def clear_diff(self) -> None:
         """Forget the marks of the last what-if (a new load)."""
-        self.diff_status, self._added, self.removed = {}, {}, []
+        self.diff_status, self._added, self.removed, self.changes = {}, {}, [], []
 
     # -- selection ------------------------------------------------------------------------
 
@@ -487,7 +492,7 @@ class MainScreen(Guarded, Screen[None]):
                 )
                 details.show_service(index, service, count)
 
-    def _show_user_role(self, user_arn: str, role: Any) -> None:
+    def _show_user_role(self, user_arn: str, role: Role) -> None:
         index = self.index
         assert index is not None
         positions = [
@@ -693,12 +698,12 @@ class MainScreen(Guarded, Screen[None]):
 
     @on(CommandBar.CommandEntered)
     def _command(self, event: CommandBar.CommandEntered) -> None:
-        self.call_after_refresh(self.explorer.run_command, event.text)
+        self.post_message(RunCommand(event.text))
 
     def action_back(self) -> None:
         """escape: cancel loading, clear the focused filter, leave details, clear selection."""
         if self.query_one("#loading").display:
-            self.explorer.cancel_load()
+            self.post_message(CancelLoad())
             return
         focused = self.focused
         if isinstance(focused, PaneTable) and focused.filter_text:
@@ -777,28 +782,62 @@ class MainScreen(Guarded, Screen[None]):
         self.maximized = target
 
     def action_show_paths(self) -> None:
-        self.explorer.run_command("paths")
+        self.post_message(RunCommand("paths"))
 
     def action_show_problems(self) -> None:
-        self.explorer.run_command("problems")
+        self.post_message(RunCommand("problems"))
 
     def action_show_resources(self) -> None:
-        self.explorer.run_command("resources")
+        self.post_message(RunCommand("resources"))
 
     def action_whatif(self) -> None:
-        self.explorer.open_whatif()
+        """Open the what-if panel for the selection (edge, user, user + role, role)."""
+        from core.whatif_options import options_for
+        from tui.screens.whatif import WhatIfScreen
+
+        if self.index is None:
+            return
+        account = self.index.account  # the what-if session's current account
+        focused = self.focused
+        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        finding = None
+        ref = focused.ref if isinstance(focused, StatementView) else None
+        entity: User | Role | None = None
+        user_arn, role_arn, _service = self.context(pane)
+        role = account.role(role_arn) if role_arn else None
+        if pane == "edges":
+            hit = self.finding_for(self.table("edges").current_key)
+            if hit is not None and hit[1] != "removed":
+                finding = hit[0]
+                entity = _principal(account, finding.source)
+        if entity is None and user_arn:
+            entity = _principal(account, user_arn)
+        if entity is None and pane == "roles" and role is not None:
+            entity, role = role, None
+        if entity is None and finding is None:
+            self.notify("select a user, a role or an edge first", severity="warning")
+            return
+        options = options_for(self.index.analysis, account, entity, finding, role, ref)
+        title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
+        if finding is not None:
+            title += f" · {finding.title}"
+        self.app.push_screen(WhatIfScreen(title, options), self._change_chosen)
+
+    def _change_chosen(self, change: Change | None) -> None:
+        if change is not None:
+            self.post_message(ApplyChange(change))
 
     def action_denial(self) -> None:
-        self.explorer.open_denial()
+        self.post_message(RunCommand("denial"))
 
     def action_undo(self) -> None:
-        self.explorer.undo_redo("undo")
+        self.post_message(RunCommand("undo"))
 
     def action_redo(self) -> None:
-        self.explorer.undo_redo("redo")
+        self.post_message(RunCommand("redo"))
 
     def action_reload(self) -> None:
-        self.explorer.request_reload()
+        self.post_message(RunCommand("reload"))
 
     def action_save_snapshot(self) -> None:
-        self.explorer.save_snapshot()
+        self.post_message(RunCommand("save"))
