@@ -15,14 +15,12 @@ and hold the interpreter lock for seconds, stalling keys even while only a worke
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on, work
 from textual.app import App
@@ -30,10 +28,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.findings import Finding
 from core.loader import load_account, load_data
 from core.model import Account
 from core.samples import sample_path
-from core.whatif import Change, Session
+from core.whatif import Change, Session, add_inline_policy
 from tui.command_table import find as find_command
 from tui.guard import Guarded
 from tui.keymap import bindings
@@ -51,6 +50,10 @@ from tui.safe_text import safe, safe_message
 from tui.screens.main import MainScreen
 from tui.widgets.index import EdgeIndex
 
+if TYPE_CHECKING:
+    from core.aws import FetchResult
+    from tui.screens.denial import DenialScreen
+
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress messages from a worker (coalescing)."""
 
@@ -60,15 +63,6 @@ WATCH_INTERVAL = 2.0
 
 class LoadCancelled(IamExploreError):
     """The user cancelled a load (escape)."""
-
-
-def _optional(module: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
 
 
 class _Progress:
@@ -148,11 +142,11 @@ class IamExploreApp(Guarded, App[int]):
         self.region = region
         self.endpoint_url = endpoint_url
         self.preloaded = (account, analysis) if account is not None else None
-        self.watch = watch
-        self.whatif = _optional("core.whatif")
+        self.follow_file = watch
+        """Offer to reload when the snapshot changes on disk."""
         self.session: Session | None = None
         self.index: EdgeIndex | None = None
-        self.live: Any = None
+        self.live: FetchResult | None = None
         self.loaded_at: float | None = None
         """``time.perf_counter()`` when the last load's data arrived (benchmarks)."""
         self.load_seconds = 0.0
@@ -181,7 +175,7 @@ class IamExploreApp(Guarded, App[int]):
         self.install_screen(MainScreen(), "main")
         await self.push_screen("main")
         self.reload()
-        if self.watch and not self.live_mode:
+        if self.follow_file and not self.live_mode:
             self.set_interval(WATCH_INTERVAL, self.check_snapshot)
 
     def reload(self) -> None:
@@ -206,9 +200,8 @@ class IamExploreApp(Guarded, App[int]):
         elif self.preloaded is not None and self.preloaded[1] is None:
             account = self.preloaded[0]
         elif self.live_mode:
-            aws = _optional("core.aws")
-            if aws is None:
-                raise IamExploreError("live accounts need core.aws, which is not available")
+            from core import aws  # boto3 loads only for live accounts
+
             progress.prefix = "fetching "
             live = aws.fetch_account(
                 profile=self.profile,
@@ -455,7 +448,7 @@ class IamExploreApp(Guarded, App[int]):
         screen = ResourcesScreen(self.index.account, self.index.analysis.findings)
         self.push_screen(screen, self._path_chosen)
 
-    def _path_chosen(self, finding: Any) -> None:
+    def _path_chosen(self, finding: Finding | None) -> None:
         if finding is not None:
             self.main.jump_to_finding(finding)
 
@@ -639,33 +632,28 @@ class IamExploreApp(Guarded, App[int]):
         self.notify(f"wrote {len(written)} file(s) to {directory}: {names}", title="Exported")
 
     def open_denial(self) -> None:
-        denial = _optional("tui.screens.denial")
-        if denial is None or not hasattr(denial, "DenialScreen"):
-            self.notify("explaining a denial is not available yet", severity="warning")
+        from tui.screens.denial import DenialScreen, example_for
+
+        if self.session is None:
+            self.notify("explaining a denial needs the account loaded", severity="warning")
             return
-        example = None if self.live_mode else denial.example_for(self.snapshot)
-        screen = denial.DenialScreen(self.session, example=example)
+        example = None if self.live_mode else example_for(self.snapshot)
+        screen = DenialScreen(self.session, example=example)
         self.push_screen(screen, self._denial_done)
 
-    def _denial_done(self, result: Any) -> None:
-        """The denial screen returns the suggested fix: try it as a what-if.
-
-        Accepts its ``FixChosen`` (``principal_arn``, ``policy_name``, ``document_text``: an
-        inline policy to add) or a ready ``core.whatif.Change``.
-        """
-        if result is None or self.whatif is None:
+    def _denial_done(self, result: DenialScreen.FixChosen | None) -> None:
+        """The denial screen returns the suggested fix (an inline policy to add on the
+        principal): try it as a what-if."""
+        if result is None:
             return
-        if hasattr(result, "document_text") and hasattr(result, "principal_arn"):
-            try:
-                change = self.whatif.add_inline_policy(
-                    result.principal_arn, result.policy_name, result.document_text
-                )
-            except IamExploreError as exc:
-                self.notify(str(exc), title="Cannot apply the fix", severity="error")
-                return
-            self.apply_change(change)
-        elif hasattr(result, "description") and hasattr(result, "apply"):
-            self.apply_change(result)
+        try:
+            change = add_inline_policy(
+                result.principal_arn, result.policy_name, result.document_text
+            )
+        except IamExploreError as exc:
+            self.notify(str(exc), title="Cannot apply the fix", severity="error")
+            return
+        self.apply_change(change)
 
     # -- live accounts --------------------------------------------------------------------
 
@@ -686,8 +674,9 @@ class IamExploreApp(Guarded, App[int]):
     def _write_snapshot(self, path: str | None) -> None:
         if not path:
             return
-        aws = _optional("core.aws")
-        if aws is None:
+        from core import aws
+
+        if self.live is None:
             return
         try:
             written = aws.write_snapshot(self.live, Path(path).expanduser())
@@ -702,7 +691,7 @@ class IamExploreApp(Guarded, App[int]):
         """``ctrl+p``: Textual's palette, with its PageUp crash worked around."""
         from tui.guard import SafeCommandPalette
 
-        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+        if self.use_command_palette and not SafeCommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_show_problems(self) -> None:

@@ -89,9 +89,11 @@ KEYMAP: tuple[KeySpec, ...] = (
         "drill",
         display="enter",
     ),
-    KeySpec("left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", 0, "["),
     KeySpec(
-        "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", 0, "]"
+        "left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", False, "["
+    ),
+    KeySpec(
+        "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", False, "]"
     ),
     KeySpec(
         "n", "next_escalation(1)", "Next escalation", "Moving", "next-esc", True, footer="Next esc"
@@ -110,9 +112,9 @@ KEYMAP: tuple[KeySpec, ...] = (
 """Every key of the app, in help order."""
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
     """``BINDINGS`` for the app (``scope="app"``) or the main screen, from :data:`KEYMAP`."""
-    out: list[Binding] = []
+    out: list[Binding | tuple[str, str] | tuple[str, str, str]] = []
     for spec in KEYMAP:
         if spec.action is None or spec.scope != scope:
             continue
@@ -155,8 +157,8 @@ def keymap_markdown() -> str:
         words = f"`:{command.id}{arg}`"
         if command.aliases:
             words += " (" + ", ".join(f"`:{a}`" for a in command.aliases) + ")"
-        spec = by_id.get(command.key)
-        key = " / ".join(f"`{k.strip()}`" for k in spec.shown_keys.split(" / ")) if spec else ""
+        bound = by_id.get(command.key)
+        key = " / ".join(f"`{k.strip()}`" for k in bound.shown_keys.split(" / ")) if bound else ""
         lines.append(f"| {words} | {key} | {command.description} |")
     lines.append("")
     return "\n".join(lines)

@@ -257,8 +257,8 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     if blocks:
         for f in shown:
             block = Text("\n")
-            level = Escalation.of(f.escalation)
-            block.append(level.tag, style=STYLE[level])
+            esc = Escalation.of(f.escalation)
+            block.append(esc.tag, style=STYLE[esc])
             block.append(f"  {safe(f.kind)}")
             if f.conditional:
                 block.append("  ? conditional", style="cyan")
@@ -281,12 +281,12 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             if f.constraints:
                 cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
             esc = Escalation.of(f.escalation)
-            level = Text(esc.tag, style=STYLE[esc])
+            cell = Text(esc.tag, style=STYLE[esc])
             if f.conditional:
-                level.append(" ? cond", style="cyan")
+                cell.append(" ? cond", style="cyan")
             target = [_name(f.target), *(f"on {safe(arn_label(r))}" for r in f.resources[:3])]
             table.add_row(
-                level,
+                cell,
                 safe_text(f.kind),
                 Text(_name(f.source)),
                 Text("\n".join(target)),
@@ -300,19 +300,19 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             steps = [f"{safe(h.finding.kind)}:{_name(h.target)}" for h in p.hops]
             if p.terminal is not None:
                 steps.append(safe(p.terminal.kind))
-            line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
+            path_line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
             if p.conditional:
-                line.append("  ? conditional: ", style="cyan")
-                line.append(safe("; ".join(p.conditions), 3 * LIMIT))
-            line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
-            console.print(line, soft_wrap=True)
+                path_line.append("  ? conditional: ", style="cyan")
+                path_line.append(safe("; ".join(p.conditions), 3 * LIMIT))
+            path_line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
+            console.print(path_line, soft_wrap=True)
         if len(analysis.paths) > 50:
             console.print(Text(f"  … {len(analysis.paths) - 50} more (--format json has all)"))
     if acct.problems:
         console.print(Text(f"\nPolicy problems ({len(acct.problems)})", style="bold"))
         for problem in acct.problems:
-            line = Text(f"  {problem.severity.upper()} ", style="yellow")
-            line.append(safe(problem.located(), 3 * LIMIT))
-            console.print(line, soft_wrap=True)
+            problem_line = Text(f"  {problem.severity.upper()} ", style="yellow")
+            problem_line.append(safe(problem.located(), 3 * LIMIT))
+            console.print(problem_line, soft_wrap=True)
     if out is not None:
         out.close()

@@ -595,7 +595,8 @@ class MainScreen(Guarded, Screen[None]):
         if event.table.pane in ("users", "roles", "services"):
             self.select(event.table.pane, event.key)
             self.table("edges").focus()
-            role = self.index.account.role(self.selected_role) if self.selected_role else None
+            index = self.index
+            role = index.account.role(self.selected_role) if index and self.selected_role else None
             if self.selected_user and role is not None:
                 # the PassRole edge, or why there is none, until the Edges cursor moves
                 key = self.table("edges").current_key

@@ -111,9 +111,9 @@ class EdgeIndex:
             if f.service_id:
                 by_service[f.service_id].append(i)
         trusts: dict[str, list[str]] = defaultdict(list)
-        for service_id, roles in analysis.trusted.items():
-            for role, _trust in roles:
-                trusts[role.arn].append(service_id)
+        for service_id, trusting in analysis.trusted.items():
+            for trusting_role, _trust in trusting:
+                trusts[trusting_role.arn].append(service_id)
         shown = [i for i, f in enumerate(findings) if not f.source_is_admin]
         escalating = {}
         for source, positions in by_source.items():
