@@ -191,7 +191,7 @@ def method_edges_for(
             targets = _all_targets(account, view, method)
             every, patterns = allowed
             if not every:
-                targets = _target_index(account, method.target, targets).matching(patterns)
+                targets = _matching_targets(account, method.target, targets, patterns)
         for arn, name, kind, values in targets:
             better: tuple[Reason, ...] = ()
             if method.id == SET_DEFAULT_VERSION:
@@ -410,7 +410,7 @@ def _trusting_caller(view: PrincipalView, role: Role) -> PolicyRef:
 
 
 _Target = tuple[str, str, str, dict[str, str]]
-_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target]]] = {}
+_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target], dict[object, list[_Target]]]] = {}
 _TARGET_LISTS: dict[tuple[int, str], tuple[Account, list[_Target]]] = {}
 
 
@@ -427,17 +427,26 @@ def _all_targets(account: Account, view: PrincipalView, method: EscalationMethod
     return targets
 
 
-def _target_index(account: Account, kind: str, targets: list[_Target]) -> ArnIndex[_Target]:
-    """Every target of a kind by ARN (built once per account and kind)."""
+def _matching_targets(
+    account: Account, kind: str, targets: list[_Target], patterns: tuple[str, ...]
+) -> list[_Target]:
+    """The targets of a kind that one of ``patterns`` matches, through an ARN index built once
+    per account and kind; the answer is kept per pattern list (principals of many signatures
+    hold the same policies, so the same patterns: a pattern with a wildcard early in the ARN,
+    ``arn:aws:iam::*:user/x``, would otherwise test every target again for each)."""
     key = (id(account), kind)
     hit = _TARGETS.get(key)
-    if hit is not None and hit[0] is account:
-        return hit[1]
-    index = ArnIndex((t[0], t) for t in targets)
-    if len(_TARGETS) > 1000:
-        _TARGETS.clear()
-    _TARGETS[key] = (account, index)
-    return index
+    if hit is None or hit[0] is not account:
+        if len(_TARGETS) > 1000:
+            _TARGETS.clear()
+        hit = _TARGETS[key] = (account, ArnIndex((t[0], t) for t in targets), {})
+    memo = hit[2]
+    found = memo.get(patterns)
+    if found is None:
+        if len(memo) > 50_000:
+            memo.clear()
+        found = memo[patterns] = hit[1].matching(patterns)
+    return found
 
 
 def _target_edge(
