@@ -442,9 +442,10 @@ def _decision_class(
     return tuple(parts)
 
 
-_Chosen = tuple["_Launch", frozenset[str], Resolved]
-"""The launch an edge uses, the regions where passing and launching both work, and the
-PassRole decision resolved (region left to the caller)."""
+_Chosen = tuple["_Launch", frozenset[str], Resolved, tuple[str, ...], tuple[Reason, ...]]
+"""The launch an edge uses, the regions where passing and launching both work, the PassRole
+decision resolved (region left to the caller), those regions in table order, and the launch
+reasons."""
 
 
 def _role_keys_read(view: PrincipalView, service: PassRoleService, launches: list[_Launch]) -> bool:
@@ -476,7 +477,12 @@ def _choose(d: Decision, template_for: TemplateFor, launches: Sequence[_Launch])
     pr = _without_region(resolve(d, template_for("*")))
     if not pr.possible:
         return None
-    return chosen, regions, pr
+    ordered: tuple[str, ...] = tuple(r for r in REGIONS if r in regions)
+    steps = tuple(
+        Reason("launch", f"may {action}", ad.allowed_by)
+        for action, ad in zip(chosen.action_set.actions, chosen.decisions, strict=True)
+    )
+    return chosen, regions, pr, ordered, steps
 
 
 def _edge(
@@ -509,7 +515,7 @@ def _edge(
             memo[id(d)] = (d, hit)
     if hit is None:
         return None
-    launch, regions, pr = hit
+    launch, regions, pr, ordered, launch_reasons = hit
     reasons = [
         Reason(
             "passrole",
@@ -523,8 +529,7 @@ def _edge(
             trust.statements,
         ),
     ]
-    for action, ad in zip(launch.action_set.actions, launch.decisions, strict=True):
-        reasons.append(Reason("launch", f"may {action}", ad.allowed_by))
+    reasons.extend(launch_reasons)
     conditions = [*pr.conditions, *launch.resolved.conditions, *trust.conditions]
     constraints = [*pr.constraints, *launch.resolved.constraints, *trust.constraints]
     if service.requires_instance_profile:
@@ -542,7 +547,6 @@ def _edge(
         tuple(dict.fromkeys(conditions)),
         tuple(dict.fromkeys(constraints)),
     )
-    ordered = tuple(r for r in REGIONS if r in regions)
     return EdgeCandidate(role, service, ordered, final, tuple(reasons), trust)
 
 
