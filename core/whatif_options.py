@@ -16,7 +16,7 @@ from functools import partial
 
 from core.analysis import Analysis
 from core.decision import StatementRef
-from core.denial import fix_document
+from core.denial_fix import fix_document
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
 from core.services import SERVICES
@@ -81,7 +81,7 @@ def unique(options: list[WhatIfOption]) -> list[WhatIfOption]:
 
 def passrole_template(role: Role | None, service: str | None) -> str:
     """A policy that lets the principal pass ``role`` to ``service`` (the classic fix): the
-    least-privilege fix of a denied ``iam:PassRole`` (``core.denial.fix_document``)."""
+    least-privilege fix of a denied ``iam:PassRole`` (``core.denial_fix.fix_document``)."""
     resource = role.arn if role else "arn:aws:iam::123456789012:role/ROLE"
     return fix_document("iam:PassRole", resource, service)
 
