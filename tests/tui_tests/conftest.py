@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -35,18 +36,24 @@ AppPilot = Pilot[int]
 
 
 @cache
-def loaded(name: str) -> tuple[Account, Analysis]:
-    """The bundled sample ``name``, loaded and analysed (a pure function of the name: the
-    sample files do not change during a run). Tests take it through the ``samples`` fixture."""
-    account = load_account(sample_path(name))
+def analysed(path: Path) -> tuple[Account, Analysis]:
+    """The snapshot at ``path``, loaded and analysed once per session (a pure function of the
+    path: the bundled samples and test data do not change during a run)."""
+    account = load_account(path)
     return account, analyse(account)
+
+
+def loaded(name: str) -> tuple[Account, Analysis]:
+    """The bundled sample ``name``, loaded and analysed. Tests take it through the ``samples``
+    fixture."""
+    return analysed(sample_path(name))
 
 
 @pytest.fixture(scope="session")
 def samples() -> Iterator[Samples]:
     """The analysed samples, shared by every test of the session (each analysed once)."""
     yield loaded
-    loaded.cache_clear()
+    analysed.cache_clear()
 
 
 @pytest.fixture

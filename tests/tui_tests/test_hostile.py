@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,10 @@ from hypothesis import strategies as st
 from textual.command import CommandList
 from textual.widgets import DataTable
 
-from core.analysis import Analysis, analyse
-from core.loader import load_account, load_data
-from core.model import Account
+from core.analysis import analyse
+from core.loader import load_data
 from core.samples import sample_path
-from tests.tui_tests.conftest import MakeApp, front, loaded, settle
+from tests.tui_tests.conftest import MakeApp, analysed, front, settle
 from tui.app import IamExploreApp
 from tui.commands.explore import exit_code
 from tui.guard import SafeCommandPalette
@@ -45,15 +43,9 @@ RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b")
 """Characters that must never reach the screen unescaped."""
 
 
-@cache
-def _hostile() -> tuple[Account, Analysis]:
-    """The hostile snapshot, loaded and analysed once (frozen values; each test has its app)."""
-    account = load_account(HOSTILE)
-    return account, analyse(account)
-
-
 def hostile_app() -> IamExploreApp:
-    account, analysis = _hostile()
+    """An app on the hostile snapshot, analysed once per session like the samples."""
+    account, analysis = analysed(HOSTILE)
     return IamExploreApp(HOSTILE, account=account, analysis=analysis, watch=False)
 
 
@@ -386,11 +378,8 @@ MASH_KEYS = [
 """Everything but quitting (q, ctrl+q, ctrl+c), reloading and saving."""
 
 
-async def test_random_key_mashing_leaves_the_app_responsive() -> None:
-    account, analysis = loaded("midsize-company")
-    app = IamExploreApp(
-        sample_path("midsize-company"), account=account, analysis=analysis, watch=False
-    )
+async def test_random_key_mashing_leaves_the_app_responsive(make_app: MakeApp) -> None:
+    app = make_app("midsize-company")
     rng = random.Random(12)
     keys = [rng.choice(MASH_KEYS) for _ in range(160)]
     async with app.run_test(size=SIZE) as pilot:
