@@ -183,8 +183,13 @@ async def test_typed_markup_in_filter_and_command_bar_is_literal(make_app: MakeA
             await pilot.press("4", "escape")
 
 
-async def test_hostile_snapshot_path_is_literal(tmp_path: Path) -> None:
-    folder = tmp_path / "reports[/old]"
+async def test_hostile_snapshot_path_is_literal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative path, so the header shows it whole whatever the length of tmp_path (longer
+    # under pytest-xdist: .../popen-gw0/...); the header shortens long paths.
+    monkeypatch.chdir(tmp_path)
+    folder = Path("reports[/old]")
     folder.mkdir(parents=True)
     snapshot = folder / "acct[prod]\x1b[2J.json"
     snapshot.write_bytes(sample_path("classic-story").read_bytes())
@@ -192,7 +197,7 @@ async def test_hostile_snapshot_path_is_literal(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         header = screen_text(app)
-        assert "acct[prod]\\x1b[2J.json" in header
+        assert "reports[/old]/acct[prod]\\x1b[2J.json" in header  # markup and ESC literal
         assert_clean(app, header)
 
 
