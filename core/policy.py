@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from core.errors import PolicyError, Problem
+from core.errors import PolicyError, Problem, loads_located
 from core.model import ConditionClause, PolicyDocument, PrincipalSpec, Statement
+from core.operators import is_known_operator
 
 PolicyKind = Literal["identity", "resource", "trust", "boundary", "scp", "session"]
 """Where a policy is used: it decides which elements are required or forbidden."""
@@ -58,14 +59,12 @@ def decode_document(raw: Any) -> Any:
         or (text and text[0] != "{" and "%" in text)
     ):
         text = unquote(text)
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise PolicyError("policy document nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        raise PolicyError(
-            f"policy document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return loads_located(
+        text,
+        PolicyError,
+        "policy document is not valid JSON",
+        "policy document nested too deeply",
+    )
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -103,8 +102,6 @@ def _principal(value: Any) -> PrincipalSpec | None:
 
 
 def _conditions(value: Any, problem: Any) -> tuple[ConditionClause, ...] | None:
-    from core.conditions import is_known_operator
-
     if not isinstance(value, Mapping):
         problem("Condition must be an object of operators")
         return None

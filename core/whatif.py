@@ -242,14 +242,38 @@ def add_inline_policy(entity_arn: str, name: str, document_text: str) -> Change:
     )
 
 
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A computed what-if step, not yet part of the session (:meth:`Session.commit` makes it so).
+
+    ``base`` is the session state it was computed from: committing it after another step was
+    committed is refused, so a stale result can only be dropped.
+    """
+
+    verb: str
+    """``apply``, ``undo`` or ``redo``."""
+    change: Change | None
+    account: Account
+    analysis: Analysis
+    diff: Diff
+    base: tuple[Account, Analysis]
+
+
 class Session:
-    """A what-if session over one loaded account, with undo and redo."""
+    """A what-if session over one loaded account, with undo and redo.
+
+    :meth:`apply`, :meth:`undo` and :meth:`redo` compute and commit in one call. A UI computes
+    in a worker with :meth:`preview` (which leaves the session as it is, so it can be abandoned
+    or superseded) and commits the result on its own thread with :meth:`commit`.
+    """
 
     def __init__(self, account: Account, analysis: Analysis | None = None) -> None:
         self.base = account
         self.current = account
         self.analysis = analysis if analysis is not None else analyse(account)
-        self._base_analysis = self.analysis
         self.history: list[Change] = []
         self._undone: list[Change] = []
         self._states: list[tuple[Account, Analysis]] = []
@@ -259,42 +283,67 @@ class Session:
         """The view differs from the loaded account."""
         return self.current is not self.base
 
-    def _run(self, account: Account) -> Diff:
+    def preview(
+        self, verb: str, change: Change | None = None, progress: Progress | None = None
+    ) -> Outcome | None:
+        """Compute ``apply`` (of ``change``), ``undo`` or ``redo`` without changing the session.
+
+        ``None`` when there is nothing to undo or redo. ``progress`` is passed to the analysis
+        (raising from it abandons the preview). On ``IamExploreError`` nothing changes.
+        """
         start = time.perf_counter()
-        old = self.analysis
-        new = analyse(account, cache=old.cache)
-        self.current, self.analysis = account, new
-        return diff_findings(old.findings, new.findings, time.perf_counter() - start)
+        base = (self.current, self.analysis)
+        if verb == "undo":
+            if not self._states:
+                return None
+            account, analysis = self._states[-1]
+            change = self.history[-1]
+        else:
+            if verb == "redo":
+                if not self._undone:
+                    return None
+                change = self._undone[-1]
+            elif verb != "apply" or change is None:
+                raise ValueError(f"unknown what-if step {verb!r}")
+            account = change.apply(self.current)
+            analysis = analyse(account, progress=progress, cache=self.analysis.cache)
+        diff = diff_findings(self.analysis.findings, analysis.findings)
+        diff = replace(diff, seconds=time.perf_counter() - start)
+        return Outcome(verb, change, account, analysis, diff, base)
+
+    def commit(self, outcome: Outcome) -> Diff:
+        """Make a :meth:`preview` the session's state (``IamExploreError`` when it is stale)."""
+        if outcome.base[0] is not self.current or outcome.base[1] is not self.analysis:
+            raise IamExploreError("internal: a what-if result computed on an older state")
+        if outcome.verb == "undo":
+            self._undone.append(self.history.pop())
+            self._states.pop()
+        else:
+            assert outcome.change is not None
+            self._states.append(outcome.base)
+            self.history.append(outcome.change)
+            if outcome.verb == "redo":
+                self._undone.pop()
+            else:
+                self._undone.clear()
+        self.current, self.analysis = outcome.account, outcome.analysis
+        return outcome.diff
 
     def apply(self, change: Change) -> Diff:
         """Apply a change and re-analyse; on ``IamExploreError`` nothing changes."""
-        account = change.apply(self.current)
-        self._states.append((self.current, self.analysis))
-        self.history.append(change)
-        self._undone.clear()
-        return self._run(account)
+        outcome = self.preview("apply", change)
+        assert outcome is not None
+        return self.commit(outcome)
 
     def undo(self) -> Diff | None:
         """Take back the last change (``None`` when there is none)."""
-        if not self.history:
-            return None
-        start = time.perf_counter()
-        change = self.history.pop()
-        self._undone.append(change)
-        account, analysis = self._states.pop()
-        old = self.analysis
-        self.current, self.analysis = account, analysis
-        return diff_findings(old.findings, analysis.findings, time.perf_counter() - start)
+        outcome = self.preview("undo")
+        return None if outcome is None else self.commit(outcome)
 
     def redo(self) -> Diff | None:
         """Apply again the last change taken back."""
-        if not self._undone:
-            return None
-        change = self._undone.pop()
-        account = change.apply(self.current)
-        self._states.append((self.current, self.analysis))
-        self.history.append(change)
-        return self._run(account)
+        outcome = self.preview("redo")
+        return None if outcome is None else self.commit(outcome)
 
     def changed_documents(self) -> dict[str, PolicyDocument]:
         """``label → document`` for every policy that differs from the loaded account."""

@@ -1,37 +1,58 @@
 """The iam-explore explorer: a keyboard-driven Textual app over ``core``.
 
-All blocking work (reading or fetching the account, analysing, what-if re-analysis) runs in
-thread workers; results come back as messages (:mod:`tui.messages`) and every failure goes
-through one ``Worker.StateChanged`` handler, so errors show as a panel and a notification, never
-a crash.
+All blocking work (reading or fetching the account, analysing, indexing the findings, what-if
+re-analysis, large filters) runs in thread workers; results come back as messages
+(:mod:`tui.messages`) and every failure goes through one ``Worker.StateChanged`` handler, so
+errors show as a panel and a notification, never a crash. A what-if is computed in a worker
+(``Session.preview``) and committed on the UI thread; a newer one cancels the older, whose
+result is dropped.
+
+Once an analysis is shown its objects are moved out of the cyclic garbage collector's reach
+(``gc.freeze``): with millions of findings, every full collection would otherwise walk them all
+and hold the interpreter lock for seconds, stalling keys even while only a worker allocates.
 """
 
 from __future__ import annotations
 
-import importlib
+import gc
 import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.app import App
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.findings import Finding
 from core.loader import load_account, load_data
 from core.model import Account
 from core.samples import sample_path
+from core.whatif import Change, Session, add_inline_policy
+from tui.command_table import find as find_command
 from tui.guard import Guarded
 from tui.keymap import bindings
-from tui.messages import AccountLoaded, LoadProgress, SnapshotChanged, WhatIfApplied
+from tui.messages import (
+    AccountLoaded,
+    ApplyChange,
+    CancelLoad,
+    LoadProgress,
+    RunCommand,
+    SnapshotChanged,
+    WhatIfApplied,
+)
+from tui.palette import ExplorerCommands
 from tui.safe_text import safe, safe_message
 from tui.screens.main import MainScreen
 from tui.widgets.index import EdgeIndex
+
+if TYPE_CHECKING:
+    from core.aws import FetchResult
+    from tui.screens.denial import DenialScreen
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress messages from a worker (coalescing)."""
@@ -44,21 +65,13 @@ class LoadCancelled(IamExploreError):
     """The user cancelled a load (escape)."""
 
 
-def _optional(module: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-
-
 class _Progress:
     """A core progress callback that coalesces messages and honours cancellation."""
 
-    def __init__(self, app: IamExploreApp, worker: Worker[Any]) -> None:
+    def __init__(self, app: IamExploreApp, worker: Worker[Any], work: str = "load") -> None:
         self.app = app
         self.worker = worker
+        self.work = work
         self.last = 0.0
         self.prefix = ""
 
@@ -72,7 +85,7 @@ class _Progress:
         if now - self.last >= PROGRESS_INTERVAL or (total and done >= total):
             self.last = now
             label = f"{self.prefix}{stage}" if self.prefix else stage
-            self.app.post_message(LoadProgress(label, done, total))
+            self.app.post_message(LoadProgress(label, done, total, self.work))
 
 
 def snapshot_mtime(path: Path) -> int | None:
@@ -103,6 +116,8 @@ class IamExploreApp(Guarded, App[int]):
     TITLE = "iam-explore"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    """The palette: Textual's system commands and :data:`tui.command_table.COMMANDS`."""
 
     def __init__(
         self,
@@ -127,17 +142,22 @@ class IamExploreApp(Guarded, App[int]):
         self.region = region
         self.endpoint_url = endpoint_url
         self.preloaded = (account, analysis) if account is not None else None
-        self.watch = watch
-        self.whatif = _optional("core.whatif")
-        self.session: Any = None
+        self.follow_file = watch
+        """Offer to reload when the snapshot changes on disk."""
+        self.session: Session | None = None
         self.index: EdgeIndex | None = None
-        self.live: Any = None
+        self.live: FetchResult | None = None
         self.loaded_at: float | None = None
         """``time.perf_counter()`` when the last load's data arrived (benchmarks)."""
         self.load_seconds = 0.0
         self._mtime: int | None = None
         self._mtime_offered: int | None = None
-        self._whatif_busy = False
+        self._whatif_generation = 0
+        """Bumped by every what-if request: a worker's result for an older one is dropped."""
+        self._whatif_running = ""
+        """Description of the what-if step being computed ("" when none)."""
+        self._whatif_lock = threading.Lock()
+        """One what-if computation at a time (a cancelled one finishes its step first)."""
         self._hint_hidden = False
         self.last_diff_seconds: float | None = None
         """Re-analysis time of the last what-if change (benchmarks)."""
@@ -154,24 +174,17 @@ class IamExploreApp(Guarded, App[int]):
     async def on_mount(self) -> None:
         self.install_screen(MainScreen(), "main")
         await self.push_screen("main")
-        if self.preloaded is not None and self.preloaded[1] is not None:
-            account, analysis = self.preloaded
-            session = self._session(account, analysis)
-            self.post_message(AccountLoaded(account, analysis, session))
-        else:
-            self.reload()
-        if self.watch and not self.live_mode:
+        self.reload()
+        if self.follow_file and not self.live_mode:
             self.set_interval(WATCH_INTERVAL, self.check_snapshot)
-
-    def _session(self, account: Account, analysis: Analysis) -> Any:
-        if self.whatif is None:
-            return None
-        return self.whatif.Session(account, analysis)
 
     def reload(self) -> None:
         """Load (or re-fetch) the account in a thread worker."""
         what = "Fetching the live account…" if self.live_mode else f"Loading {self.snapshot}…"
+        if self.preloaded is not None and self.preloaded[1] is not None and self.index is None:
+            what = "Indexing the findings…"
         self.main.set_loading(True, what)
+        gc.unfreeze()  # the shown analysis is about to be replaced: let it be collected
         self.load_account()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="load")
@@ -181,12 +194,14 @@ class IamExploreApp(Guarded, App[int]):
         progress = _Progress(self, worker)
         start = time.perf_counter()
         live = None
-        if self.preloaded is not None and self.preloaded[1] is None:
+        analysis: Analysis | None = None
+        if self.preloaded is not None and self.index is None:
+            account, analysis = self.preloaded  # benchmarks and tests: loaded already
+        elif self.preloaded is not None and self.preloaded[1] is None:
             account = self.preloaded[0]
         elif self.live_mode:
-            aws = _optional("core.aws")
-            if aws is None:
-                raise IamExploreError("live accounts need core.aws, which is not available")
+            from core import aws  # boto3 loads only for live accounts
+
             progress.prefix = "fetching "
             live = aws.fetch_account(
                 profile=self.profile,
@@ -201,12 +216,15 @@ class IamExploreApp(Guarded, App[int]):
         else:
             progress.prefix = "loading "
             account = load_account(self.snapshot, progress=progress)
-        progress.prefix = "analysing "
-        progress("principals", 0, len(account.principals))
-        analysis = analyse(account, progress=progress)
+        if analysis is None:
+            progress.prefix = "analysing "
+            progress("principals", 0, len(account.principals))
+            analysis = analyse(account, progress=progress)
         if worker.is_cancelled:
             raise LoadCancelled("cancelled")
-        session = self._session(account, analysis)
+        session = Session(account, analysis)
+        progress.prefix = ""
+        progress("indexing the findings", 0, 0)
         index = EdgeIndex.build(analysis)
         compared = None
         if self.baseline is not None:
@@ -216,10 +234,7 @@ class IamExploreApp(Guarded, App[int]):
             old = analyse(load_account(self.baseline, progress=progress), progress=progress)
             compared = diff_analyses(old, analysis)
         seconds = time.perf_counter() - start
-        message = AccountLoaded(account, analysis, session, live, seconds)
-        message.index = index  # type: ignore[attr-defined]
-        message.compared = compared  # type: ignore[attr-defined]
-        self.post_message(message)
+        self.post_message(AccountLoaded(account, analysis, session, live, seconds, index, compared))
 
     def cancel_load(self) -> None:
         for worker in self.workers:
@@ -232,19 +247,24 @@ class IamExploreApp(Guarded, App[int]):
 
     @on(LoadProgress)
     def _load_progress(self, message: LoadProgress) -> None:
+        if message.work == "whatif":
+            if self._whatif_running:
+                done = f" {message.done}/{message.total}" if message.total else ""
+                self.main.set_status(f"what-if: {self._whatif_running} · {message.stage}{done}…")
+            return
         self.main.progress(message.stage, message.done, message.total)
 
     @on(AccountLoaded)
     def _loaded(self, message: AccountLoaded) -> None:
-        index = getattr(message, "index", None) or EdgeIndex.build(message.analysis)
+        index = message.index or EdgeIndex.build(message.analysis)
         self.index = index
         self.session = message.session
         self.live = message.live
         self.load_seconds = message.seconds
         self.loaded_at = time.perf_counter()
         main = self.main
-        main.diff_status, main.removed = {}, []
-        compared = getattr(message, "compared", None)
+        main.clear_diff()
+        compared = message.compared
         if compared is None:
             main.show_analysis(index)
         else:
@@ -268,6 +288,7 @@ class IamExploreApp(Guarded, App[int]):
         if not self.live_mode:
             self._mtime = snapshot_mtime(self.snapshot)
             self._mtime_offered = None
+        gc.freeze()
 
     async def on_event(self, event: events.Event) -> None:
         """The first key hides the launch hint (then keys go on as usual)."""
@@ -356,12 +377,6 @@ class IamExploreApp(Guarded, App[int]):
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "whatif" and event.state in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            self._whatif_busy = False
         if event.state != WorkerState.ERROR:
             return
         error = worker.error
@@ -374,6 +389,7 @@ class IamExploreApp(Guarded, App[int]):
             self.main.show_error(title, text)
             self.notify(text, title=title, severity="error", timeout=10)
         elif worker.group == "whatif":
+            self._whatif_done()
             self.notify(text, title="What-if failed", severity="error", timeout=8)
         else:
             self.notify(text, title="Error", severity="error", timeout=8)
@@ -401,39 +417,21 @@ class IamExploreApp(Guarded, App[int]):
     # -- commands -------------------------------------------------------------------------
 
     def run_command(self, text: str) -> None:
-        """Run a ``:`` command (``paths``, ``export DIR``...)."""
+        """Run a ``:`` command (``paths``, ``export DIR``...) from :data:`COMMANDS`."""
         word, _, arg = text.strip().partition(" ")
-        word, arg = word.lower(), arg.strip()
-        main = self.main
-        if word in ("users", "roles", "services", "edges", "details"):
-            main.action_focus_pane(word)
-        elif word == "paths":
-            self.show_paths()
-        elif word == "problems":
-            from tui.screens.problems import ProblemsScreen
-
-            problems = self.index.account.problems if self.index else ()
-            self.push_screen(ProblemsScreen(problems))
-        elif word == "resources":
-            self.show_resources()
-        elif word in ("whatif", "what-if", "w"):
-            self.open_whatif()
-        elif word == "denial":
-            self.open_denial()
-        elif word == "export":
-            self.export(arg)
-        elif word == "save":
-            self.save_snapshot(arg or None)
-        elif word in ("reload", "r"):
-            self.request_reload()
-        elif word in ("undo", "redo"):
-            self.undo_redo(word)
-        elif word in ("help", "h"):
-            self.action_help()
-        elif word in ("q", "quit"):
-            self.confirm_discard("quit", lambda: self.exit(0))
-        elif word:
+        if not word:
+            return
+        command = find_command(word)
+        if command is None:
             self.notify(f"unknown command :{word} (? lists commands)", severity="error")
+            return
+        command.run(self, arg.strip())
+
+    def show_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        problems = self.index.account.problems if self.index else ()
+        self.push_screen(ProblemsScreen(problems))
 
     def show_paths(self) -> None:
         from tui.screens.paths import PathsScreen
@@ -450,7 +448,7 @@ class IamExploreApp(Guarded, App[int]):
         screen = ResourcesScreen(self.index.account, self.index.analysis.findings)
         self.push_screen(screen, self._path_chosen)
 
-    def _path_chosen(self, finding: Any) -> None:
+    def _path_chosen(self, finding: Finding | None) -> None:
         if finding is not None:
             self.main.jump_to_finding(finding)
 
@@ -475,7 +473,7 @@ class IamExploreApp(Guarded, App[int]):
         """``R`` and ``:reload``: reload, asking first if what-if changes would be lost."""
         self.confirm_discard("reload", self.reload)
 
-    def confirm_discard(self, verb: str, then: Any) -> None:
+    def confirm_discard(self, verb: str, then: Callable[[], object]) -> None:
         """Run ``then`` now, or after a yes when the what-if session has unsaved changes."""
         session = self.session
         if session is None or not session.modified:
@@ -501,91 +499,110 @@ class IamExploreApp(Guarded, App[int]):
     # -- what-if --------------------------------------------------------------------------
 
     def open_whatif(self) -> None:
-        """Open the what-if panel for the selection (edge, user, user + role, role)."""
-        from tui.screens.whatif import WhatIfScreen, options_for
-        from tui.widgets.details import StatementView
-        from tui.widgets.panes import PaneTable
+        """Open the what-if panel for the main screen's selection."""
+        if self.session is None or self.index is None:
+            self.notify("what-if is available once the account is loaded", severity="warning")
+            return
+        self.main.action_whatif()
 
-        if self.whatif is None or self.session is None or self.index is None:
-            self.notify("what-if is not available (core.whatif is missing)", severity="error")
-            return
-        if self._whatif_busy:
-            self.notify("a what-if change is still running", severity="warning")
-            return
-        main = self.main
-        account = self.session.current
-        focused = main.focused
-        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
-        finding = None
-        ref = focused.ref if isinstance(focused, StatementView) else None
-        entity: Any = None
-        user_arn, role_arn, _service = main.context(pane)
-        role = account.role(role_arn) if role_arn else None
-        if pane == "edges":
-            hit = main.finding_for(main.table("edges").current_key)
-            if hit is not None and hit[1] != "removed":
-                finding = hit[0]
-                entity = account.principal(finding.source)
-        if entity is None and user_arn:
-            entity = account.principal(user_arn)
-        if entity is None and pane == "roles" and role is not None:
-            entity, role = role, None
-        if entity is None and finding is None:
-            self.notify("select a user, a role or an edge first", severity="warning")
-            return
-        options = options_for(self.whatif, account, entity, finding, role, ref)
-        title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
-        if finding is not None:
-            title += f" · {finding.title}"
-        self.push_screen(WhatIfScreen(self.whatif, title, options), self.apply_change)
+    @on(ApplyChange)
+    def _apply_requested(self, message: ApplyChange) -> None:
+        self.apply_change(message.change)
 
-    def apply_change(self, change: Any) -> None:
-        """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing)."""
+    @on(RunCommand)
+    def _command_requested(self, message: RunCommand) -> None:
+        self.run_command(message.text)
+
+    @on(CancelLoad)
+    def _cancel_requested(self, message: CancelLoad) -> None:
+        self.cancel_load()
+
+    def apply_change(self, change: Change | None) -> None:
+        """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing).
+
+        A what-if still running is superseded: cancelled, and its result dropped.
+        """
         if change is None or self.session is None:
             return
-        self._whatif_busy = True
-        self.notify(f"applying: {change.description}…", timeout=2)
-        self._run_whatif("apply", change)
+        if self._whatif_running:
+            self.notify(f"superseded: {self._whatif_running}", timeout=3)
+        self._start_whatif("apply", change, change.description)
 
     def undo_redo(self, verb: str) -> None:
+        """``u`` / ``ctrl+r``. ``u`` while a what-if runs cancels it (nothing else is undone)."""
         if self.session is None:
             self.notify("what-if is not available", severity="error")
             return
-        if self._whatif_busy:
+        if self._whatif_running:
+            if verb == "undo":
+                running = self._whatif_running
+                self._cancel_whatif()
+                self.notify(f"cancelled: {running}", timeout=3)
+            else:
+                self.notify(f"a what-if is still running: {self._whatif_running}", timeout=3)
             return
         if verb == "undo" and not self.session.history:
             self.notify("nothing to undo", timeout=2)
             return
-        self._whatif_busy = True
-        self._run_whatif(verb, None)
+        history = self.session.history
+        description = history[-1].description if verb == "undo" and history else verb
+        self._start_whatif(verb, None, f"{verb} {description}" if verb == "undo" else verb)
+
+    def _start_whatif(self, verb: str, change: Change | None, description: str) -> None:
+        self._whatif_generation += 1
+        self._whatif_running = description
+        self.main.set_status(f"what-if: {description} · re-analysing… (u cancels)")
+        self._run_whatif(verb, change, self._whatif_generation)
+
+    def _cancel_whatif(self) -> None:
+        self._whatif_generation += 1
+        self.workers.cancel_group(self, "whatif")
+        self._whatif_done()
+
+    def _whatif_done(self) -> None:
+        self._whatif_running = ""
+        self.main.set_status("")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="whatif", description="what-if")
-    def _run_whatif(self, verb: str, change: Any) -> None:
+    def _run_whatif(self, verb: str, change: Change | None, generation: int) -> None:
+        """Compute the step (the session is left as it is) and index it; the UI commits it."""
         session = self.session
-        if verb == "apply":
-            description = change.description
-            diff = session.apply(change)
-        elif verb == "undo":
-            description = session.history[-1].description if session.history else ""
-            diff = session.undo()
+        assert session is not None
+        worker = get_current_worker()
+        progress = _Progress(self, worker, work="whatif")
+        with self._whatif_lock:  # a cancelled predecessor finishes its current step first
+            if worker.is_cancelled:
+                return
+            outcome = session.preview(verb, change, progress=progress)
+        if worker.is_cancelled or generation != self._whatif_generation:
+            return
+        if outcome is None:
+            description = ""
+        elif outcome.change is not None:
+            description = outcome.change.description
         else:
-            diff = session.redo()
-            description = session.history[-1].description if diff is not None else ""
-        index = EdgeIndex.build(session.analysis)
-        message = WhatIfApplied(diff, verb, description)
-        message.index = index  # type: ignore[attr-defined]
-        self.post_message(message)
+            description = ""
+        index = EdgeIndex.build(outcome.analysis) if outcome is not None else None
+        self.post_message(WhatIfApplied(outcome, verb, description, index, generation))
 
     @on(WhatIfApplied)
     def _whatif_applied(self, message: WhatIfApplied) -> None:
-        self._whatif_busy = False
-        if message.diff is None:
+        if message.generation != self._whatif_generation:
+            return  # superseded or cancelled meanwhile
+        self._whatif_done()
+        outcome, session = message.outcome, self.session
+        if outcome is None or message.index is None or session is None:
             self.notify(f"nothing to {message.verb}", timeout=2)
             return
-        self.index = message.index  # type: ignore[attr-defined]
+        try:
+            diff = session.commit(outcome)
+        except IamExploreError as exc:
+            self.notify(str(exc), title="What-if dropped", severity="warning")
+            return
+        self.index = message.index
         self.diff_label = "what-if"
-        self.main.show_diff(message.diff, self.index)
-        diff = message.diff
+        self.main.show_diff(diff, self.index, [c.description for c in session.history])
+        gc.freeze()
         self.last_diff_seconds = diff.seconds
         verb = {"apply": "what-if", "undo": "undone", "redo": "redone"}[message.verb]
         added = sum(1 for f in diff.added if not f.source_is_admin)
@@ -615,33 +632,28 @@ class IamExploreApp(Guarded, App[int]):
         self.notify(f"wrote {len(written)} file(s) to {directory}: {names}", title="Exported")
 
     def open_denial(self) -> None:
-        denial = _optional("tui.screens.denial")
-        if denial is None or not hasattr(denial, "DenialScreen"):
-            self.notify("explaining a denial is not available yet", severity="warning")
+        from tui.screens.denial import DenialScreen, example_for
+
+        if self.session is None:
+            self.notify("explaining a denial needs the account loaded", severity="warning")
             return
-        example = None if self.live_mode else denial.example_for(self.snapshot)
-        screen = denial.DenialScreen(self.session, example=example)
+        example = None if self.live_mode else example_for(self.snapshot)
+        screen = DenialScreen(self.session, example=example)
         self.push_screen(screen, self._denial_done)
 
-    def _denial_done(self, result: Any) -> None:
-        """The denial screen returns the suggested fix: try it as a what-if.
-
-        Accepts its ``FixChosen`` (``principal_arn``, ``policy_name``, ``document_text``: an
-        inline policy to add) or a ready ``core.whatif.Change``.
-        """
-        if result is None or self.whatif is None:
+    def _denial_done(self, result: DenialScreen.FixChosen | None) -> None:
+        """The denial screen returns the suggested fix (an inline policy to add on the
+        principal): try it as a what-if."""
+        if result is None:
             return
-        if hasattr(result, "document_text") and hasattr(result, "principal_arn"):
-            try:
-                change = self.whatif.add_inline_policy(
-                    result.principal_arn, result.policy_name, result.document_text
-                )
-            except IamExploreError as exc:
-                self.notify(str(exc), title="Cannot apply the fix", severity="error")
-                return
-            self.apply_change(change)
-        elif hasattr(result, "description") and hasattr(result, "apply"):
-            self.apply_change(result)
+        try:
+            change = add_inline_policy(
+                result.principal_arn, result.policy_name, result.document_text
+            )
+        except IamExploreError as exc:
+            self.notify(str(exc), title="Cannot apply the fix", severity="error")
+            return
+        self.apply_change(change)
 
     # -- live accounts --------------------------------------------------------------------
 
@@ -662,8 +674,9 @@ class IamExploreApp(Guarded, App[int]):
     def _write_snapshot(self, path: str | None) -> None:
         if not path:
             return
-        aws = _optional("core.aws")
-        if aws is None:
+        from core import aws
+
+        if self.live is None:
             return
         try:
             written = aws.write_snapshot(self.live, Path(path).expanduser())
@@ -674,61 +687,12 @@ class IamExploreApp(Guarded, App[int]):
 
     # -- command palette ------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for pane in ("users", "roles", "services", "edges", "details"):
-            yield SystemCommand(
-                f"view: {pane}",
-                f"Focus the {pane.capitalize()} pane",
-                lambda pane=pane: self.run_command(pane),  # type: ignore[misc]
-            )
-        yield SystemCommand(
-            "view: paths", "Escalation paths, shortest first", lambda: self.run_command("paths")
-        )
-        yield SystemCommand(
-            "view: problems", "Policy problems found while loading", self.action_show_problems
-        )
-        yield SystemCommand(
-            "view: resources",
-            "Existing resources by the role they run as",
-            lambda: self.run_command("resources"),
-        )
-        yield SystemCommand(
-            "edges: next escalation", "Jump to the next escalating edge", self._next_escalation
-        )
-        if self.session is not None:
-            yield SystemCommand(
-                "what-if: open panel", "Try a change on the selection", self.open_whatif
-            )
-            if self.session.history:
-                yield SystemCommand("what-if: undo", "Take back the last change", self._undo)
-            yield SystemCommand("what-if: redo", "Apply again a change taken back", self._redo)
-        yield SystemCommand(
-            "denial: explain", "Paste an authorization-failure message", self.open_denial
-        )
-        yield SystemCommand(
-            "account: reload", "Reload or re-fetch the account", self.request_reload
-        )
-        if self.live is not None:
-            yield SystemCommand(
-                "account: save snapshot", "Write the live account to a file", self.save_snapshot
-            )
-
     def action_command_palette(self) -> None:
         """``ctrl+p``: Textual's palette, with its PageUp crash worked around."""
         from tui.guard import SafeCommandPalette
 
-        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+        if self.use_command_palette and not SafeCommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_show_problems(self) -> None:
-        self.run_command("problems")
-
-    def _next_escalation(self) -> None:
-        self.main.action_next_escalation(1)
-
-    def _undo(self) -> None:
-        self.undo_redo("undo")
-
-    def _redo(self) -> None:
-        self.undo_redo("redo")
+        self.show_problems()

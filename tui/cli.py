@@ -8,15 +8,15 @@ parser and sets ``func`` to a callable taking the parsed arguments and returning
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from core.errors import IamExploreError
+from tui.commands import diff, explain_denial, export, fetch, scan, simulate, summary
 
-COMMANDS = ("scan", "simulate", "fetch", "explain_denial", "summary", "diff", "export")
-"""Modules under ``tui.commands``; a missing one is skipped so the CLI always starts."""
+COMMANDS = (scan, simulate, fetch, explain_denial, summary, diff, export)
+"""The subcommands' modules (``tui/commands/``), in ``--help`` order."""
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +37,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every available subcommand."""
+    """The top-level parser with every subcommand."""
+    return _build()[0]
+
+
+def _build() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The top-level parser and the names of its subcommands."""
     parser = _Parser(
         prog="iam-explore",
         description="Explore AWS IAM privilege escalation through iam:PassRole.",
@@ -54,15 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(iam-explore OLD --compare NEW)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"tui.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tui.commands.{name}":
-                raise
-            continue
+    for module in COMMANDS:
         module.register(sub)
-    return parser
+    return parser, set(sub.choices)
 
 
 _VALUE_OPTIONS = frozenset({"--profile", "--region", "--endpoint-url", "--compare"})
@@ -135,8 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(args_list: list[str]) -> int:
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    parser, commands = _build()
     first = _first_positional(args_list)
     if first in commands or any(a in ("-h", "--help", "--version") for a in args_list):
         args = parser.parse_args(args_list)

@@ -1,7 +1,8 @@
 """The one keymap table of the explorer.
 
 The table feeds three things, so they never disagree: the app's ``BINDINGS`` (:func:`bindings`),
-the ``?`` help screen, and the README's key list (:func:`keymap_markdown`). Keys follow k9s and
+the ``?`` help screen, and the README's key list (:func:`keymap_markdown`, with the ``:``
+commands of :data:`tui.command_table.COMMANDS`). Keys follow k9s and
 lazygit habits (STYLE.md, "Keys users expect").
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+
+from tui.command_table import COMMANDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +89,11 @@ KEYMAP: tuple[KeySpec, ...] = (
         "drill",
         display="enter",
     ),
-    KeySpec("left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", 0, "["),
     KeySpec(
-        "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", 0, "]"
+        "left_square_bracket", "history(-1)", "Back in history", "Moving", "hist-back", False, "["
+    ),
+    KeySpec(
+        "right_square_bracket", "history(1)", "Forward in history", "Moving", "hist-fwd", False, "]"
     ),
     KeySpec(
         "n", "next_escalation(1)", "Next escalation", "Moving", "next-esc", True, footer="Next esc"
@@ -106,27 +111,10 @@ KEYMAP: tuple[KeySpec, ...] = (
 )
 """Every key of the app, in help order."""
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    (":users", "focus the Users pane"),
-    (":roles", "focus the Roles pane"),
-    (":services", "focus the Services pane"),
-    (":edges", "focus the Edges pane"),
-    (":paths", "show escalation paths, shortest first"),
-    (":problems", "show policy problems found while loading"),
-    (":resources", "show existing resources by the role they run as"),
-    (":whatif", "open the what-if panel for the selection"),
-    (":denial", "explain an authorization-failure message"),
-    (":export DIR", "write the what-if's changed policies as JSON files into DIR"),
-    (":save PATH", "save a live account as a snapshot file"),
-    (":reload", "reload the snapshot (or re-fetch the live account)"),
-    (":quit", "quit"),
-)
-"""The ``:`` command bar's commands (help screen and README)."""
 
-
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
     """``BINDINGS`` for the app (``scope="app"``) or the main screen, from :data:`KEYMAP`."""
-    out: list[Binding] = []
+    out: list[Binding | tuple[str, str] | tuple[str, str, str]] = []
     for spec in KEYMAP:
         if spec.action is None or spec.scope != scope:
             continue
@@ -162,7 +150,15 @@ def keymap_markdown() -> str:
             keys = " / ".join(f"`{k.strip()}`" for k in spec.shown_keys.split(" / "))
             lines.append(f"| {keys} | {spec.description} |")
         lines.append("")
-    lines += ["### Commands (`:`)", "", "| command | does |", "|---|---|"]
-    lines += [f"| `{cmd}` | {text} |" for cmd, text in COMMANDS]
+    lines += ["### Commands (`:`)", "", "| command | key | does |", "|---|---|---|"]
+    by_id = {spec.id: spec for spec in KEYMAP}
+    for command in COMMANDS:
+        arg = f" {command.arg}" if command.arg else ""
+        words = f"`:{command.id}{arg}`"
+        if command.aliases:
+            words += " (" + ", ".join(f"`:{a}`" for a in command.aliases) + ")"
+        bound = by_id.get(command.key)
+        key = " / ".join(f"`{k.strip()}`" for k in bound.shown_keys.split(" / ")) if bound else ""
+        lines.append(f"| {words} | {key} | {command.description} |")
     lines.append("")
     return "\n".join(lines)

@@ -6,27 +6,35 @@ Widget-specific messages live nested in their widget classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from core.analysis import Analysis
 from core.model import Account
+from core.whatif import Change, Outcome, Session
+from tui.widgets.index import EdgeIndex
+
+if TYPE_CHECKING:  # boto3 loads only for live accounts
+    from core.aws import FetchResult
+    from core.diff import AnalysisDiff
 
 
 @dataclass
 class LoadProgress(Message):
-    """A coalesced progress step from the load worker.
+    """A coalesced progress step from a worker.
 
     Attributes:
         stage: ``reading``, ``fetching``, ``loading`` or ``analysing`` (plus the core's stage).
         done: units done so far.
         total: units in all (0 when unknown).
+        work: ``load`` (the loading panel shows it) or ``whatif`` (the status line does).
     """
 
     stage: str
     done: int
     total: int
+    work: str = "load"
 
 
 @dataclass
@@ -36,31 +44,39 @@ class AccountLoaded(Message):
     Attributes:
         account: the loaded account.
         analysis: its analysis.
-        session: a what-if session over the account (``None`` when what-ifs are unavailable).
+        session: a what-if session over the account.
         live: the live fetch result when the account came from AWS (for ``s`` save).
         seconds: how long loading and analysing took.
+        index: the Edges index of the analysis (built in the worker).
+        compared: ``--compare``: the marks of the differences since the baseline.
     """
 
     account: Account
     analysis: Analysis
-    session: Any = None
-    live: Any = None
+    session: Session | None = None
+    live: FetchResult | None = None
     seconds: float = 0.0
+    index: EdgeIndex | None = None
+    compared: AnalysisDiff | None = None
 
 
 @dataclass
 class WhatIfApplied(Message):
-    """A what-if change, undo or redo finished.
+    """A what-if change, undo or redo was computed (not yet committed to the session).
 
     Attributes:
-        diff: the ``core.whatif.Diff`` (``None`` when there was nothing to undo/redo).
+        outcome: the computed step (``None`` when there was nothing to undo/redo).
         verb: ``apply``, ``undo`` or ``redo``.
         description: the change's description.
+        index: the Edges index of the new analysis (built in the worker).
+        generation: the request it answers; an older one than the app's latest is dropped.
     """
 
-    diff: Any
+    outcome: Outcome | None
     verb: str
-    description: str = ""
+    description: str
+    index: EdgeIndex | None
+    generation: int
 
 
 @dataclass
@@ -68,3 +84,22 @@ class SnapshotChanged(Message):
     """The snapshot file changed on disk since it was loaded."""
 
     path: str
+
+
+@dataclass
+class RunCommand(Message):
+    """A screen asks the app to run a ``:`` command (``tui.command_table``)."""
+
+    text: str
+
+
+@dataclass
+class ApplyChange(Message):
+    """A screen chose a what-if change for the app to apply."""
+
+    change: Change
+
+
+@dataclass
+class CancelLoad(Message):
+    """The user cancelled the running load (escape)."""

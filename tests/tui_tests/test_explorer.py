@@ -6,6 +6,7 @@ from core.samples import sample_path
 from tests.tui_tests.conftest import SIZE, passrole_rows, settle
 from tui.app import IamExploreApp
 from tui.keymap import KEYMAP, keymap_markdown
+from tui.palette import offered
 from tui.screens.help import HelpScreen
 from tui.screens.paths import PathsScreen
 from tui.screens.policy import PolicyScreen
@@ -324,7 +325,7 @@ async def test_command_palette_commands_and_denial_hook(make_app) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        titles = {c.title for c in app.get_system_commands(app.main)}
+        titles = {c.title for c in offered(app)}
         assert {"view: paths", "view: users", "what-if: open panel", "account: reload"} <= titles
         assert all(": " in t for t in titles if t.split(":")[0] in ("view", "what-if", "edges"))
         await pilot.press("d")

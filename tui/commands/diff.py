@@ -15,10 +15,12 @@ from typing import Any
 from core.analysis import analyse
 from core.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
 from core.errors import IamExploreError
+from core.escalation_level import Escalation
 from core.loader import load_account
 from core.paths import Path
 from core.sarif import diff_log
 from tui.commands.scan import parse_at
+from tui.escalation_style import STYLE
 from tui.safe_text import escape_controls as clean  # bidi and zero-width too, not only C0/C1
 from tui.safe_text import safe
 
@@ -91,11 +93,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if d.failing(args.fail_on) else 0
 
 
-_LEVEL = {
-    "admin": ("ADMIN", "bold red"),
-    "privilege-gain": ("GAIN", "yellow"),
-    "none": ("none", ""),
-}
+_LEVEL_STYLE = {**STYLE, Escalation.NONE: ""}
 _STATUS = {
     "added": ("NEW", "bold green"),
     "removed": ("GONE", "dim"),
@@ -112,11 +110,12 @@ def _finding_lines(c: FindingChange) -> list[Any]:
 
     f = c.finding
     status, sstyle = _STATUS[c.status]
-    level, lstyle = _LEVEL[f.escalation]
+    esc = Escalation.of(f.escalation)
+    level, lstyle = esc.label, _LEVEL_STYLE[esc]
     line = Text("  ")
     line.append(f"{status:<8}", style=sstyle)
     if c.status == "changed" and c.before is not None:
-        old_level = _LEVEL[c.before.escalation][0]
+        old_level = Escalation.of(c.before.escalation).label
         old_cond = " (cond)" if c.before.conditional else ""
         line.append(f"{old_level}{old_cond} → ", style="dim")
     line.append(level, style=lstyle)

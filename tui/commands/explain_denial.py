@@ -18,6 +18,7 @@ from typing import Any
 from core.denial import DenialError, DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
+from tui.escalation_style import style_of
 
 EXIT_OK = 0
 
@@ -185,8 +186,6 @@ BLOCKED_WORDS = {
     "scp": "a service control policy",
 }
 
-ESCALATION_STYLE = {"admin": "bold red", "privilege-gain": "yellow", "none": "dim"}
-
 
 def attach_command(result: DenialExplanation) -> str | None:
     """The AWS CLI command that attaches the fix as an inline policy (file fix.json)."""
@@ -267,7 +266,7 @@ def renderables(result: DenialExplanation) -> Iterator[Any]:
         yield Text("New findings:")
         for f in result.consequences:
             line = Text("  ")
-            line.append(f"[{f.escalation}]", style=ESCALATION_STYLE.get(f.escalation, ""))
+            line.append(f"[{f.escalation}]", style=style_of(f.escalation))
             line.append(f" {safe(f.title)}")
             yield line
     else:

@@ -57,4 +57,4 @@ def exit_code(app: Any, result: object) -> int:
         return int(app.return_code)
     if getattr(app, "ended_on_error", False):
         return 2
-    return int(result or 0)  # type: ignore[call-overload]
+    return result if isinstance(result, int) else 0

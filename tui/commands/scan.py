@@ -15,10 +15,12 @@ from rich.text import Text
 
 from core.analysis import Analysis, analyse
 from core.errors import IamExploreError
+from core.escalation_level import Escalation
 from core.inventory import arn_label
 from core.loader import load_account
 from core.report import to_json, to_json_v1, to_sarif
 from core.samples import sample_path
+from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
 
@@ -162,10 +164,6 @@ def run(args: argparse.Namespace) -> int:
     return 1 if _failing(analysis, args.fail_on) else 0
 
 
-_LEVEL = {"admin": "▲ ADMIN", "privilege-gain": "△ GAIN", "none": "· none"}
-_STYLE = {"admin": "bold red", "privilege-gain": "yellow", "none": "dim"}
-_RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
-
 PROBLEM_RULE = {
     "id": "policy-problem",
     "name": "PolicyProblem",
@@ -215,7 +213,7 @@ def counts(analysis: Analysis) -> list[str]:
         ("PassRole edges", [f for f in shown if f.kind == "passrole"]),
         ("other escalation methods", [f for f in shown if f.kind != "passrole"]),
     ):
-        by = {k: sum(1 for f in group if f.escalation == k) for k in _RANK}
+        by = {e.value: sum(1 for f in group if f.escalation == e.value) for e in Escalation}
         cond = sum(1 for f in group if f.conditional)
         lines.append(
             f"{len(group)} {label}: {by['admin']} to admin, {by['privilege-gain']} privilege "
@@ -255,11 +253,12 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
     for line in counts(analysis):
         console.print(Text("  " + line), soft_wrap=True)
     shown = [f for f in analysis.findings if include_admin or not f.source_is_admin]
-    shown.sort(key=lambda f: (_RANK[f.escalation], f.kind != "passrole", f.source))
+    shown.sort(key=lambda f: (-Escalation.of(f.escalation).rank, f.kind != "passrole", f.source))
     if blocks:
         for f in shown:
             block = Text("\n")
-            block.append(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            esc = Escalation.of(f.escalation)
+            block.append(esc.tag, style=STYLE[esc])
             block.append(f"  {safe(f.kind)}")
             if f.conditional:
                 block.append("  ? conditional", style="cyan")
@@ -281,12 +280,13 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             cond = "; ".join(f.conditions)
             if f.constraints:
                 cond = (cond + "; " if cond else "") + "constraints: " + "; ".join(f.constraints)
-            level = Text(_LEVEL[f.escalation], style=_STYLE[f.escalation])
+            esc = Escalation.of(f.escalation)
+            cell = Text(esc.tag, style=STYLE[esc])
             if f.conditional:
-                level.append(" ? cond", style="cyan")
+                cell.append(" ? cond", style="cyan")
             target = [_name(f.target), *(f"on {safe(arn_label(r))}" for r in f.resources[:3])]
             table.add_row(
-                level,
+                cell,
                 safe_text(f.kind),
                 Text(_name(f.source)),
                 Text("\n".join(target)),
@@ -300,19 +300,19 @@ def _table(analysis: Analysis, *, include_admin: bool, path: str | None) -> None
             steps = [f"{safe(h.finding.kind)}:{_name(h.target)}" for h in p.hops]
             if p.terminal is not None:
                 steps.append(safe(p.terminal.kind))
-            line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
+            path_line = Text(f"  {_name(p.source)} → {' → '.join(steps)}")
             if p.conditional:
-                line.append("  ? conditional: ", style="cyan")
-                line.append(safe("; ".join(p.conditions), 3 * LIMIT))
-            line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
-            console.print(line, soft_wrap=True)
+                path_line.append("  ? conditional: ", style="cyan")
+                path_line.append(safe("; ".join(p.conditions), 3 * LIMIT))
+            path_line.append(f"\n      admin because: {safe(p.admin, 3 * LIMIT)}")
+            console.print(path_line, soft_wrap=True)
         if len(analysis.paths) > 50:
             console.print(Text(f"  … {len(analysis.paths) - 50} more (--format json has all)"))
     if acct.problems:
         console.print(Text(f"\nPolicy problems ({len(acct.problems)})", style="bold"))
         for problem in acct.problems:
-            line = Text(f"  {problem.severity.upper()} ", style="yellow")
-            line.append(safe(problem.located(), 3 * LIMIT))
-            console.print(line, soft_wrap=True)
+            problem_line = Text(f"  {problem.severity.upper()} ", style="yellow")
+            problem_line.append(safe(problem.located(), 3 * LIMIT))
+            console.print(problem_line, soft_wrap=True)
     if out is not None:
         out.close()

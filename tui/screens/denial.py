@@ -28,6 +28,7 @@ from core.analysis import Analysis
 from core.denial import DenialExplanation, explain_denial, parse_message
 from core.errors import IamExploreError
 from core.model import Account
+from core.whatif import Session
 from tui.commands.explain_denial import renderables
 from tui.guard import SafeModal
 from tui.safe_text import safe_message
@@ -80,7 +81,7 @@ class MessageArea(TextArea):
         return super().check_consume_key(key, character)
 
 
-class DenialScreen(SafeModal[Any]):
+class DenialScreen(SafeModal["DenialScreen.FixChosen | None"]):
     """Explain a pasted authorization failure message against the current account.
 
     Args:
@@ -124,7 +125,9 @@ class DenialScreen(SafeModal[Any]):
         policy_name: str
         document_text: str
 
-    def __init__(self, source: Any, text: str = "", example: str | None = None) -> None:
+    def __init__(
+        self, source: Session | Account, text: str = "", example: str | None = None
+    ) -> None:
         super().__init__()
         self.source = source
         self.initial_text = text
@@ -140,15 +143,11 @@ class DenialScreen(SafeModal[Any]):
     @property
     def account(self) -> Account:
         """The account to explain against (a session's current, what-if-changed account)."""
-        if isinstance(self.source, Account):
-            return self.source
-        current = getattr(self.source, "current", None)
-        return current if isinstance(current, Account) else self.source.account  # type: ignore[no-any-return]
+        return self.source if isinstance(self.source, Account) else self.source.current
 
     @property
     def analysis(self) -> Analysis | None:
-        found = getattr(self.source, "analysis", None)
-        return found if isinstance(found, Analysis) else None
+        return self.source.analysis if isinstance(self.source, Session) else None
 
     # -- layout -------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ why there is none. ``escape`` clears the filter, then the selection.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -22,20 +22,19 @@ from textual.widgets import ProgressBar, Static
 
 from core.edges import why_not
 from core.findings import Finding
-from core.report import summary
-from core.services import SERVICES
+from core.model import Account, Role, User
+from core.whatif import Change, Diff
 from tui.guard import Guarded
 from tui.keymap import bindings
+from tui.messages import ApplyChange, CancelLoad, RunCommand
 from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
+from tui.screens.rows import EdgeRows, role_rows, service_rows, signature, user_rows
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
 from tui.widgets.footer import KeyFooter
-from tui.widgets.index import EdgeIndex, edge_label, reach_mark, service_by_id, short
+from tui.widgets.index import EdgeIndex, service_by_id, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
-
-if TYPE_CHECKING:
-    from tui.app import IamExploreApp
 
 PANES = ("users", "roles", "services", "edges", "details")
 
@@ -53,6 +52,11 @@ class Location:
     role: str | None
     service: str | None
     statement: int | None = None
+
+
+def _principal(account: Account, arn: str) -> User | Role | None:
+    """The user or role ``arn`` (``None`` for a group or an unknown ARN)."""
+    return account.user(arn) or account.role(arn)
 
 
 class MainScreen(Guarded, Screen[None]):
@@ -78,17 +82,18 @@ class MainScreen(Guarded, Screen[None]):
         """(user, role, Edges row) after enter on a role: Details keep the user → role answer
         until the Edges cursor moves."""
         self._row_cache: dict[int, Row] = {}
+        self.changes: list[str] = []
+        """Descriptions of the what-if changes in effect (the banner; none after a load)."""
+        self._added: dict[int, str] = {}
+        """Finding position → ``added`` for the last what-if (the Δ column)."""
         """Edges rows by finding position (built lazily, reset with each analysis)."""
-
-    @property
-    def explorer(self) -> IamExploreApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static("iam-explore", id="header")
         yield Static("", id="whatif-banner")
+        yield Static("", id="status-line", markup=False)
         with Horizontal(id="top"):
             with Vertical(id="users-pane", classes="pane"):
                 yield PaneTable(
@@ -146,6 +151,7 @@ class MainScreen(Guarded, Screen[None]):
         self.query_one(CommandBar).display = False
         self.query_one("#error-panel").display = False
         self.query_one("#whatif-banner").display = False
+        self.query_one("#status-line").display = False
         self.set_loading(True, "Starting…")
         self.query_one(DetailsPane).show_message("Loading the account…")
 
@@ -174,6 +180,12 @@ class MainScreen(Guarded, Screen[None]):
             self.query_one("#loading-label", Static).update(safe_text(label))
         if loading:
             self.query_one("#error-panel").display = False
+
+    def set_status(self, text: str) -> None:
+        """The status line: what runs in a worker now (hidden when ``text`` is empty)."""
+        line = self.query_one("#status-line", Static)
+        line.display = bool(text)
+        line.update(safe_text(text))
 
     def progress(self, stage: str, done: int, total: int) -> None:
         label = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
@@ -209,9 +221,11 @@ class MainScreen(Guarded, Screen[None]):
         pal = self.palette
         for pane in ("users", "roles", "services", "edges"):
             self.table(pane).mark_style = str(pal.mark)
-        self.table("users").set_rows(self._user_rows(pal))
-        self.table("roles").set_rows(self._role_rows(pal))
-        self.table("services").set_rows(self._service_rows())
+        self.table("users").set_rows(user_rows(index, pal))
+        self.table("roles").set_rows(role_rows(index, pal))
+        self.table("services").set_rows(
+            service_rows(index, include_admin_sources=self.show_admin_sources)
+        )
         self.refresh_header()
         self.refresh_banner()
         self.refresh_edges()
@@ -221,76 +235,18 @@ class MainScreen(Guarded, Screen[None]):
             self.table("edges").focus()
         self._show_current()
 
-    def _user_rows(self, pal: Palette) -> list[Row]:
-        assert self.index is not None
-        rows = []
-        admins = self.index.analysis.admins
-        for u in sorted(self.index.account.users, key=lambda u: u.name.lower()):
-            admin, gain = self.index.escalating_count(u.arn)
-            esc = Text()
-            if u.arn in admins:
-                esc.append("is admin", style=pal.muted)
-            elif admin:
-                esc.append(f"▲{admin} ADMIN", style=pal.admin)
-            elif gain:
-                esc.append(f"△{gain} GAIN", style=pal.gain)
-            groups = ", ".join(u.groups)
-            rows.append(
-                Row(
-                    u.arn,
-                    (safe_text(u.name), safe_text(groups), esc),
-                    f"{u.name} {groups} {u.arn} {esc.plain}".lower(),
-                )
-            )
-        return rows
-
-    def _role_rows(self, pal: Palette) -> list[Row]:
-        assert self.index is not None
-        rows = []
-        admins = self.index.analysis.admins
-        for r in sorted(self.index.account.roles, key=lambda r: r.name.lower()):
-            trusts = ", ".join(self.index.trusts.get(r.arn, []))
-            esc = Text("ADMIN", style=pal.admin) if r.arn in admins else Text("")
-            rows.append(
-                Row(
-                    r.arn,
-                    (safe_text(r.name), safe_text(trusts), esc),
-                    f"{r.name} {trusts} {r.arn} {esc.plain}".lower(),
-                )
-            )
-        return rows
-
-    def _service_rows(self) -> list[Row]:
-        assert self.index is not None
-        index = self.index
-        counts = {
-            s.id: len(index.select(service=s.id, include_admin_sources=self.show_admin_sources))
-            for s in SERVICES
-        }
-        trusted = {s.id: len(index.analysis.trusted.get(s.id, [])) for s in SERVICES}
-        ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], -trusted[s.id], s.name.lower()))
-        return [
-            Row(
-                s.id,
-                (str(counts[s.id]), str(trusted[s.id]), Text(s.name)),
-                f"{s.name} {s.id} {' '.join(s.principals)}".lower(),
-            )
-            for s in ordered
-        ]
-
     def refresh_header(self) -> None:
         if self.index is None:
             return
-        s = summary(self.index.analysis)
+        s = self.index.summary
         acct = self.index.account
         pal = self.palette
         t = Text()
         t.append("iam-explore", style="bold")
         t.append(f" · account {safe(acct.account_id)} · {safe(acct.source)}\n")
         t.append(f"users {s['users']} · roles {s['roles']} · ")
-        shown = [f for f in self.index.findings if not f.source_is_admin]
-        passrole = sum(1 for f in shown if f.kind == "passrole")
-        t.append(f"edges {len(shown)} (PassRole {passrole}, other {len(shown) - passrole}) · ")
+        shown, passrole = len(self.index.shown), self.index.shown_passrole
+        t.append(f"edges {shown} (PassRole {passrole}, other {shown - passrole}) · ")
         t.append(f"▲ ADMIN {s['admin']}", style=pal.admin if s["admin"] else "")
         t.append(" · ")
         t.append(f"△ GAIN {s['privilege_gain']}", style=pal.gain if s["privilege_gain"] else "")
@@ -302,15 +258,13 @@ class MainScreen(Guarded, Screen[None]):
         self.query_one("#header", Static).update(t)
 
     def refresh_banner(self) -> None:
-        session = self.explorer.session
         banner = self.query_one("#whatif-banner", Static)
-        modified = bool(session is not None and session.modified)
-        banner.display = modified
-        if modified:
-            changes = "; ".join(c.description for c in session.history)
+        banner.display = bool(self.changes)
+        if self.changes:
+            changes = "; ".join(self.changes)
             banner.update(
                 join(
-                    f"WHAT-IF ({len(session.history)} change(s), not saved): ",
+                    f"WHAT-IF ({len(self.changes)} change(s), not saved): ",
                     safe_text(changes, limit=LONG_LIMIT),
                     "  ·  u undo · ctrl+r redo · :export DIR writes the changed policies",
                 )
@@ -328,17 +282,9 @@ class MainScreen(Guarded, Screen[None]):
             service=self.selected_service,
             include_admin_sources=self.show_admin_sources,
         )
-        cache = self._row_cache
-        rows = []
-        for i in positions:
-            row = cache.get(i)
-            if row is None:
-                row = cache[i] = self._edge_row(f"f{i}", index.findings[i], pal)
-            rows.append(row)
-        for j, f in enumerate(self.removed):
-            if self._matches_selection(f):
-                rows.insert(0, self._edge_row(f"r{j}", f, pal, "removed"))
-        self.table("edges").set_rows(rows)
+        removed = [j for j, f in enumerate(self.removed) if self._matches_selection(f)]
+        model = EdgeRows(index, positions, self.removed, pal, self._added, self._row_cache, removed)
+        self.table("edges").set_model(model)
         self._edges_title()
 
     def _edges_title(self) -> None:
@@ -354,6 +300,8 @@ class MainScreen(Guarded, Screen[None]):
             parts.append("escape clears")
         if table.filter_text:
             parts.append(f"filter {safe(repr(table.filter_text), 60)}")
+            if table.filter_pending:
+                parts.append("filtering…")
         # A Text title: a filter or a name with brackets is never parsed as markup.
         self.query_one("#edges-pane").border_title = Text(" · ".join(parts))
 
@@ -364,36 +312,6 @@ class MainScreen(Guarded, Screen[None]):
             return False
         return not (self.selected_service and f.service_id != self.selected_service)
 
-    @staticmethod
-    def _sig(f: Finding) -> tuple[object, ...]:
-        return (*f.key, f.escalation, f.conditional)
-
-    def _edge_row(self, key: str, f: Finding, pal: Palette, status: str = "") -> Row:
-        if not status and self.diff_status:
-            status = self.diff_status.get(self._sig(f), "")
-        service = service_by_id(f.service_id) if f.service_id else None
-        via = service.name if service is not None else (f.service or f.kind)
-        diff = {"added": "+NEW", "removed": "-GONE"}.get(status, "")
-
-        def cells() -> tuple[object, ...]:
-            mark = Text(diff, style=pal.added if status == "added" else pal.removed)
-            return (
-                pal.escalation(f, reach=False),
-                pal.conditional(f),
-                pal.reach(f),
-                safe_text(short(f.source)),
-                safe_text(short(f.role or f.target)),
-                safe_text(via),
-                mark,
-            )
-
-        text = (
-            f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target} {diff}"
-        )
-        if f.conditional:
-            text += " cond"
-        return Row(key, cells, text.lower())
-
     def finding_for(self, key: str | None) -> tuple[Finding, str] | None:
         """The finding behind an Edges row key, with its what-if status."""
         if key is None or self.index is None:
@@ -401,19 +319,28 @@ class MainScreen(Guarded, Screen[None]):
         if key.startswith("r"):
             return self.removed[int(key[1:])], "removed"
         f = self.index.findings[int(key[1:])]
-        return f, self.diff_status.get(self._sig(f), "")
+        return f, self.diff_status.get(signature(f), "")
 
     # -- what-if results ------------------------------------------------------------------
 
-    def show_diff(self, diff: Any, index: EdgeIndex) -> None:
-        """Refresh after a change; mark added and removed edges until the next change."""
-        self.diff_status = {}
-        self.removed = []
+    def show_diff(self, diff: Diff | None, index: EdgeIndex, changes: Sequence[str] = ()) -> None:
+        """Refresh after a change; mark added and removed edges until the next change.
+
+        ``changes``: descriptions of the what-if changes in effect (the banner).
+        """
+        self.clear_diff()
+        self.changes = list(changes)
         if diff is not None:
             for f in diff.added:
-                self.diff_status[self._sig(f)] = "added"
+                self.diff_status[signature(f)] = "added"
+                if (pos := index.position_of(f)) is not None:
+                    self._added[pos] = "added"
             self.removed = list(diff.removed)
         self.show_analysis(index, keep_selection=True)
+
+    def clear_diff(self) -> None:
+        """Forget the marks of the last what-if (a new load)."""
+        self.diff_status, self._added, self.removed, self.changes = {}, {}, [], []
 
     # -- selection ------------------------------------------------------------------------
 
@@ -471,7 +398,9 @@ class MainScreen(Guarded, Screen[None]):
         self._update_marks()
         self._show_current(pane)
 
-    def clear_selection(self) -> None:
+    def unselect(self) -> None:
+        """Clear the selection (not Textual's ``Screen.clear_selection`` of selected text,
+        which the Input of the filter bar calls on every keystroke)."""
         self.selected_user = self.selected_role = self.selected_service = None
         self.refresh_edges()
         self._update_marks()
@@ -563,7 +492,7 @@ class MainScreen(Guarded, Screen[None]):
                 )
                 details.show_service(index, service, count)
 
-    def _show_user_role(self, user_arn: str, role: Any) -> None:
+    def _show_user_role(self, user_arn: str, role: Role) -> None:
         index = self.index
         assert index is not None
         positions = [
@@ -573,7 +502,7 @@ class MainScreen(Guarded, Screen[None]):
         ]
         if positions:
             f = index.findings[positions[0]]
-            self.details.show_edge(f, self.diff_status.get(self._sig(f), ""))
+            self.details.show_edge(f, self.diff_status.get(signature(f), ""))
             return
         principal = index.account.principal(user_arn)
         view = index.analysis.views.get(user_arn)
@@ -666,7 +595,8 @@ class MainScreen(Guarded, Screen[None]):
         if event.table.pane in ("users", "roles", "services"):
             self.select(event.table.pane, event.key)
             self.table("edges").focus()
-            role = self.index.account.role(self.selected_role) if self.selected_role else None
+            index = self.index
+            role = index.account.role(self.selected_role) if index and self.selected_role else None
             if self.selected_user and role is not None:
                 # the PassRole edge, or why there is none, until the Edges cursor moves
                 key = self.table("edges").current_key
@@ -690,11 +620,7 @@ class MainScreen(Guarded, Screen[None]):
         if self.index is None:
             return
         self.remember()
-        sig = self._sig(f)
-        pos = next(
-            (i for i, g in enumerate(self.index.findings) if self._sig(g) == sig),
-            None,
-        )
+        pos = self.index.position_of(f)
         if pos is None:
             return
         if f.source_is_admin and not self.show_admin_sources:
@@ -757,6 +683,11 @@ class MainScreen(Guarded, Screen[None]):
         if event.target == "edges":
             self._edges_title()
 
+    @on(PaneTable.Filtered)
+    def _filtered(self, event: PaneTable.Filtered) -> None:
+        if event.table.pane == "edges":
+            self._edges_title()
+
     @on(CommandBar.Closed)
     def _bar_closed(self, event: CommandBar.Closed) -> None:
         before = self._before_bar
@@ -768,12 +699,12 @@ class MainScreen(Guarded, Screen[None]):
 
     @on(CommandBar.CommandEntered)
     def _command(self, event: CommandBar.CommandEntered) -> None:
-        self.call_after_refresh(self.explorer.run_command, event.text)
+        self.post_message(RunCommand(event.text))
 
     def action_back(self) -> None:
         """escape: cancel loading, clear the focused filter, leave details, clear selection."""
         if self.query_one("#loading").display:
-            self.explorer.cancel_load()
+            self.post_message(CancelLoad())
             return
         focused = self.focused
         if isinstance(focused, PaneTable) and focused.filter_text:
@@ -785,7 +716,7 @@ class MainScreen(Guarded, Screen[None]):
             self.table("edges").focus()
             return
         if self.selected_user or self.selected_role or self.selected_service:
-            self.clear_selection()
+            self.unselect()
             self.table("edges").focus()
 
     def action_history(self, step: int) -> None:
@@ -798,15 +729,14 @@ class MainScreen(Guarded, Screen[None]):
 
     def action_next_escalation(self, step: int) -> None:
         edges = self.table("edges")
-        keys = edges.visible_keys
-        if not keys:
+        n = edges.row_count
+        if not n:
             self.notify(self._no_escalation_reason(0), timeout=4)
             return
-        n = len(keys)
         start = edges.cursor_row if self.focused is edges else (-1 if step > 0 else 0)
         for k in range(1, n + 1):
             i = (start + step * k) % n
-            hit = self.finding_for(keys[i])
+            hit = self.finding_for(edges.key_at(i))
             if hit is not None and hit[0].escalation != "none" and hit[1] != "removed":
                 self.remember()
                 edges.focus()
@@ -828,7 +758,7 @@ class MainScreen(Guarded, Screen[None]):
         if (
             self.index is not None
             and not narrowed
-            and not any(f.escalation != "none" for f in self.index.findings)
+            and not any(a or g for a, g in self.index.escalating.values())
         ):
             return (
                 "no escalation in this account: 1, enter on a user, then 2 on a role shows why not"
@@ -853,28 +783,62 @@ class MainScreen(Guarded, Screen[None]):
         self.maximized = target
 
     def action_show_paths(self) -> None:
-        self.explorer.run_command("paths")
+        self.post_message(RunCommand("paths"))
 
     def action_show_problems(self) -> None:
-        self.explorer.run_command("problems")
+        self.post_message(RunCommand("problems"))
 
     def action_show_resources(self) -> None:
-        self.explorer.run_command("resources")
+        self.post_message(RunCommand("resources"))
 
     def action_whatif(self) -> None:
-        self.explorer.open_whatif()
+        """Open the what-if panel for the selection (edge, user, user + role, role)."""
+        from core.whatif_options import options_for
+        from tui.screens.whatif import WhatIfScreen
+
+        if self.index is None:
+            return
+        account = self.index.account  # the what-if session's current account
+        focused = self.focused
+        pane = focused.pane if isinstance(focused, PaneTable) else "edges"
+        finding = None
+        ref = focused.ref if isinstance(focused, StatementView) else None
+        entity: User | Role | None = None
+        user_arn, role_arn, _service = self.context(pane)
+        role = account.role(role_arn) if role_arn else None
+        if pane == "edges":
+            hit = self.finding_for(self.table("edges").current_key)
+            if hit is not None and hit[1] != "removed":
+                finding = hit[0]
+                entity = _principal(account, finding.source)
+        if entity is None and user_arn:
+            entity = _principal(account, user_arn)
+        if entity is None and pane == "roles" and role is not None:
+            entity, role = role, None
+        if entity is None and finding is None:
+            self.notify("select a user, a role or an edge first", severity="warning")
+            return
+        options = options_for(self.index.analysis, account, entity, finding, role, ref)
+        title = "What-if for " + (f"{entity.kind} {entity.name}" if entity else "the edge")
+        if finding is not None:
+            title += f" · {finding.title}"
+        self.app.push_screen(WhatIfScreen(title, options), self._change_chosen)
+
+    def _change_chosen(self, change: Change | None) -> None:
+        if change is not None:
+            self.post_message(ApplyChange(change))
 
     def action_denial(self) -> None:
-        self.explorer.open_denial()
+        self.post_message(RunCommand("denial"))
 
     def action_undo(self) -> None:
-        self.explorer.undo_redo("undo")
+        self.post_message(RunCommand("undo"))
 
     def action_redo(self) -> None:
-        self.explorer.undo_redo("redo")
+        self.post_message(RunCommand("redo"))
 
     def action_reload(self) -> None:
-        self.explorer.request_reload()
+        self.post_message(RunCommand("reload"))
 
     def action_save_snapshot(self) -> None:
-        self.explorer.save_snapshot()
+        self.post_message(RunCommand("save"))

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from core.escalation_level import Escalation
 from core.findings import Finding
 from core.inventory import Resource
 from core.model import Account
@@ -21,8 +22,6 @@ from tui.guard import SafeModal
 from tui.safe_text import safe_message, safe_text
 from tui.widgets.footer import HELP, KeyFooter
 from tui.widgets.index import short
-
-_RANK = {"admin": 0, "privilege-gain": 1, "none": 2}
 
 
 def resource_rows(
@@ -39,7 +38,7 @@ def resource_rows(
         key=lambda role: (not any(reaching.get(r.arn) for r in groups[role]), short(role)),
     )
     return [
-        (role, r, sorted(reaching.get(r.arn, []), key=lambda f: _RANK.get(f.escalation, 3)))
+        (role, r, sorted(reaching.get(r.arn, []), key=lambda f: -Escalation.of(f.escalation).rank))
         for role in order
         for r in sorted(groups[role], key=lambda r: (r.kind, r.region, r.name))
     ]

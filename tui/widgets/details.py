@@ -294,7 +294,8 @@ class DetailsPane(Guarded, VerticalScroll):
             for k, f in enumerate(fs):
                 if k:
                     t.append(", ")
-                t.append(service_by_id(f.service_id).name if f.service_id else f.service or "")
+                service = service_by_id(f.service_id)
+                t.append(service.name if service is not None else f.service or "")
                 t.append(" ")
                 t.append_text(p.escalation(f))
                 if f.conditional:

@@ -1,28 +1,30 @@
 """In-memory lookups over one analysis, built once per analysis (no Textual).
 
 The panes filter and cross-highlight through these dictionaries, so moving the cursor never
-scans all findings.
+scans all findings. :meth:`EdgeIndex.build` runs in the load and what-if workers: everything
+that grows with the number of findings (sorting, lowercase search texts, counts for the header,
+the Users and Services panes) is computed there, never on the UI thread.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.analysis import Analysis
-from core.decision import StatementRef
+from core.escalation_level import Escalation
 from core.findings import Finding
-from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
+from core.model import Account
+from core.report import summary
 from core.services import SERVICES, PassRoleService
 
-ESCALATION_ORDER = {"admin": 0, "privilege-gain": 1, "none": 2}
-LABELS = {"admin": "ADMIN", "privilege-gain": "GAIN", "none": "none"}
-SYMBOLS = {"admin": "▲", "privilege-gain": "△", "none": "·"}
+_SERVICES_BY_ID = {s.id: s for s in SERVICES}
 
 
 def edge_label(f: Finding) -> str:
     """``ADMIN``, ``GAIN`` or ``none`` (words, so the table reads without colour)."""
-    return LABELS.get(f.escalation, f.escalation)
+    return Escalation.of(f.escalation).label
 
 
 def reach_mark(f: Finding) -> str:
@@ -33,12 +35,19 @@ def reach_mark(f: Finding) -> str:
     return f"→ADMIN {hops}" + ("?" if conditional else "")
 
 
+def search_text(f: Finding) -> str:
+    """What the Edges filter matches (lowercase): label, reach, title, kind, via, ARNs."""
+    service = _SERVICES_BY_ID.get(f.service_id or "")
+    via = service.name if service is not None else (f.service or f.kind)
+    text = f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target}"
+    if f.conditional:
+        text += " cond"
+    return text.lower()
+
+
 def short(arn: str) -> str:
     """The name part of an ARN (``user/path/alice`` → ``alice``)."""
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
-
-
-_SERVICES_BY_ID = {s.id: s for s in SERVICES}
 
 
 def service_by_id(service_id: str | None) -> PassRoleService | None:
@@ -56,6 +65,12 @@ class EdgeIndex:
         by_role: role ARN → positions (the passed role, or the target when it is a role).
         by_service: service id → positions (PassRole edges only).
         trusts: role ARN → ids of the services it trusts.
+        texts: lowercase search text of each finding (by position).
+        shown: positions of findings whose source is not already admin.
+        escalating: source ARN → (admin, privilege-gain) counts of its edges.
+        service_counts: service id → (edges from non-admin sources, all edges).
+        summary: ``core.report.summary`` of the analysis (header counts).
+        shown_passrole: PassRole edges among ``shown``.
     """
 
     analysis: Analysis
@@ -64,6 +79,12 @@ class EdgeIndex:
     by_role: dict[str, list[int]] = field(default_factory=dict)
     by_service: dict[str, list[int]] = field(default_factory=dict)
     trusts: dict[str, list[str]] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    shown: list[int] = field(default_factory=list)
+    escalating: dict[str, tuple[int, int]] = field(default_factory=dict)
+    service_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    shown_passrole: int = 0
 
     @classmethod
     def build(cls, analysis: Analysis) -> EdgeIndex:
@@ -71,7 +92,7 @@ class EdgeIndex:
             analysis.findings,
             key=lambda f: (
                 f.source_is_admin,
-                ESCALATION_ORDER.get(f.escalation, 3),
+                -Escalation.of(f.escalation).rank,
                 f.kind != "passrole",
                 f.conditional,
                 f.source,
@@ -90,10 +111,32 @@ class EdgeIndex:
             if f.service_id:
                 by_service[f.service_id].append(i)
         trusts: dict[str, list[str]] = defaultdict(list)
-        for service_id, roles in analysis.trusted.items():
-            for role, _trust in roles:
-                trusts[role.arn].append(service_id)
-        return cls(analysis, findings, dict(by_source), dict(by_role), dict(by_service), trusts)
+        for service_id, trusting in analysis.trusted.items():
+            for trusting_role, _trust in trusting:
+                trusts[trusting_role.arn].append(service_id)
+        shown = [i for i, f in enumerate(findings) if not f.source_is_admin]
+        escalating = {}
+        for source, positions in by_source.items():
+            labels = [findings[i].escalation for i in positions]
+            escalating[source] = (labels.count("admin"), labels.count("privilege-gain"))
+        service_counts = {
+            sid: (sum(1 for i in positions if not findings[i].source_is_admin), len(positions))
+            for sid, positions in by_service.items()
+        }
+        return cls(
+            analysis,
+            findings,
+            dict(by_source),
+            dict(by_role),
+            dict(by_service),
+            trusts,
+            [search_text(f) for f in findings],
+            shown,
+            escalating,
+            service_counts,
+            summary(analysis),
+            sum(1 for i in shown if findings[i].kind == "passrole"),
+        )
 
     @property
     def account(self) -> Account:
@@ -116,6 +159,8 @@ class EdgeIndex:
         if service:
             pools.append(self.by_service.get(service, []))
         if not pools:
+            if not include_admin_sources:
+                return self.shown
             chosen: list[int] = list(range(len(self.findings)))
         else:
             pools.sort(key=len)
@@ -143,52 +188,18 @@ class EdgeIndex:
 
     def escalating_count(self, source: str) -> tuple[int, int]:
         """(admin, gain) counts of edges from ``source``."""
-        admin = gain = 0
-        for i in self.by_source.get(source, []):
-            esc = self.findings[i].escalation
-            admin += esc == "admin"
-            gain += esc == "privilege-gain"
-        return admin, gain
+        return self.escalating.get(source, (0, 0))
 
+    def service_count(self, service: str, *, include_admin_sources: bool = False) -> int:
+        """Edges to ``service`` (PassRole), from non-admin sources unless asked."""
+        shown, every = self.service_counts.get(service, (0, 0))
+        return every if include_admin_sources else shown
 
-def owned_policies(
-    account: Account, entity: User | Role | Group
-) -> list[tuple[str, str, InlinePolicy | ManagedPolicy]]:
-    """(owner ARN, policy name, policy) for the entity's inline and attached policies.
-
-    ``owner ARN`` is the entity for inline policies and the policy ARN for managed ones, as the
-    what-if constructors expect.
-    """
-    out: list[tuple[str, str, InlinePolicy | ManagedPolicy]] = []
-    for p in entity.inline_policies:
-        out.append((entity.arn, p.name, p))
-    for arn in entity.attached_policies:
-        mp = account.policy(arn)
-        if mp is not None:
-            out.append((mp.arn, mp.name, mp))
-    return out
-
-
-def statement_owner(account: Account, source: str, ref: StatementRef) -> tuple[str, str] | None:
-    """(owner ARN, policy name) of a cited identity statement, for ``disable_statement``.
-
-    Managed policies are owned by their ARN; inline ones by the user, group or role that
-    embeds a policy of that name with the same document.
-    """
-    if ref.policy.layer != "identity":
+    def position_of(self, f: Finding) -> int | None:
+        """Position of the finding with ``f``'s key, escalation and condition (or ``None``)."""
+        sig = (*f.key, f.escalation, f.conditional)
+        for i in self.by_source.get(f.source, []):
+            g = self.findings[i]
+            if (*g.key, g.escalation, g.conditional) == sig:
+                return i
         return None
-    if ref.policy.arn:
-        return ref.policy.arn, ref.policy.name
-    if ref.policy.owner:
-        return ref.policy.owner, ref.policy.name
-    entity = account.principal(source)
-    if entity is None:
-        return None
-    candidates: list[User | Role | Group] = [entity]
-    if isinstance(entity, User):
-        candidates += [g for name in entity.groups if (g := account.group(name)) is not None]
-    for owner in candidates:
-        for p in owner.inline_policies:
-            if p.name == ref.policy.name and p.document.text == ref.policy.document.text:
-                return owner.arn, p.name
-    return None

@@ -1,8 +1,11 @@
 """Pane tables: virtualised row lists, filtered in memory and markable.
 
-A :class:`PaneTable` keeps every row in memory and renders only the rows on screen (the Line
-API), so 5,000 users or 20,000 edges cost nothing until they scroll into view, and a filter
-keystroke is one list comprehension.
+A :class:`PaneTable` shows the rows of a :class:`RowModel` and builds only the rows on screen
+(the Line API), so 5,000 users or a million edges cost nothing until they scroll into view. A
+model answers by *id* (an int): its key, its row (built on demand) and which ids match a filter
+(from lowercase search texts computed beforehand). A filter over more than
+:data:`SYNC_FILTER_LIMIT` rows runs in a thread worker after a short debounce; a newer keystroke
+supersedes it and a stale result is dropped, so typing never waits for the filter.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +25,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from tui.guard import Guarded
 from tui.safe_text import safe_text
@@ -49,6 +55,73 @@ def matches(text: str, query: str) -> bool:
         needle = query[1:].lower()
         return not needle or needle not in text
     return query.lower() in text
+
+
+def matching(ids: Iterable[int], texts: Sequence[str], query: str) -> list[int]:
+    """The ``ids`` whose lowercase text (``texts[id]``) matches ``query`` (:func:`matches`)."""
+    if query.startswith("!"):
+        needle = query[1:].lower()
+        if not needle:
+            return list(ids)
+        return [i for i in ids if needle not in texts[i]]
+    needle = query.lower()
+    return [i for i in ids if needle in texts[i]]
+
+
+class RowModel(Protocol):
+    """What a :class:`PaneTable` shows: rows by id (``0 <= id``, or any int the model knows)."""
+
+    def ids(self) -> list[int]:
+        """Every row's id, in display order."""
+        ...
+
+    def key(self, i: int) -> str: ...
+
+    def row(self, i: int) -> Row: ...
+
+    def find(self, key: str) -> int | None:
+        """The id of the row with ``key`` (``None`` when there is none)."""
+        ...
+
+    def filter(self, ids: Sequence[int], query: str) -> list[int]:
+        """The ``ids`` whose row matches ``query`` (:func:`matches`); runs in a worker thread."""
+        ...
+
+
+class ListModel:
+    """A model over a list of ready :class:`Row` objects (ids are list positions)."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self._texts = [r.text for r in rows]
+        self._keys: dict[str, int] | None = None
+
+    def ids(self) -> list[int]:
+        return list(range(len(self.rows)))
+
+    def key(self, i: int) -> str:
+        return self.rows[i].key
+
+    def row(self, i: int) -> Row:
+        return self.rows[i]
+
+    def find(self, key: str) -> int | None:
+        if self._keys is None:
+            self._keys = {r.key: i for i, r in enumerate(self.rows)}
+        return self._keys.get(key)
+
+    def filter(self, ids: Sequence[int], query: str) -> list[int]:
+        return matching(ids, self._texts, query)
+
+
+SYNC_FILTER_LIMIT = 20_000
+"""Above this many rows, a filter runs in a thread worker (debounced) instead of inline."""
+
+FILTER_DEBOUNCE = 0.03
+"""Seconds a large filter waits for the next keystroke before it starts."""
+
+FILTER_CHUNK = 50_000
+"""Rows filtered between two checks whether a newer keystroke cancelled the worker."""
 
 
 SAMPLE = 300
@@ -153,6 +226,18 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         def control(self) -> PaneTable:
             return self.table
 
+    class Filtered(Message):
+        """A filter was applied (``pending``: a worker is still filtering)."""
+
+        def __init__(self, table: PaneTable, *, pending: bool) -> None:
+            self.table = table
+            self.pending = pending
+            super().__init__()
+
+        @property
+        def control(self) -> PaneTable:
+            return self.table
+
     class Drill(Message):
         """Enter was pressed on a row."""
 
@@ -181,9 +266,18 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         """Width each column's content wants (header and a sample of rows)."""
         self._widths = [w for _, _, w in self._columns]
         """Widths in use: the natural widths, shrunk widest first to fit the pane."""
-        self._rows: list[Row] = []
-        self._visible: list[Row] = []
-        self._positions: dict[str, int] = {}
+        self._model: RowModel = ListModel([])
+        self._ids: list[int] = []
+        """Every row's id (the model's order)."""
+        self._visible: list[int] = []
+        """Ids of the rows that match the filter."""
+        self._applied = ""
+        """The filter ``_visible`` matches (a pending worker filter is not applied yet)."""
+        self._generation = 0
+        """Bumped by every new filter or model: results of older filter workers are dropped."""
+        self._debounce: Timer | None = None
+        self.filter_pending = False
+        """A worker is filtering (the shown rows are those of the previous filter)."""
         self._marks: set[str] = set()
         self._mark_symbol = mark_symbol
         self.mark_style = ""
@@ -194,13 +288,22 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
     # -- rows -----------------------------------------------------------------------------
 
     @property
+    def model(self) -> RowModel:
+        return self._model
+
+    @property
     def all_rows(self) -> list[Row]:
-        return self._rows
+        """Every row, built (tests and small panes; a large model builds them all)."""
+        return [self._model.row(i) for i in self._ids]
 
     @property
     def visible_keys(self) -> list[str]:
         """Keys of the rows shown, in order."""
-        return [r.key for r in self._visible]
+        return [self._model.key(i) for i in self._visible]
+
+    def key_at(self, n: int) -> str:
+        """Key of the ``n``-th row shown."""
+        return self._model.key(self._visible[n])
 
     @property
     def row_count(self) -> int:
@@ -210,25 +313,48 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
     def current_key(self) -> str | None:
         """Key of the row under the cursor."""
         if 0 <= self.cursor_row < len(self._visible):
-            return self._visible[self.cursor_row].key
+            return self._model.key(self._visible[self.cursor_row])
         return None
 
     def get_row_index(self, key: str) -> int:
-        return self._positions[key]
+        """Position of ``key`` among the rows shown (``ValueError`` when hidden)."""
+        found = self._model.find(key)
+        if found is None:
+            raise KeyError(key)
+        return self._visible.index(found)
+
+    def _position(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        found = self._model.find(key)
+        if found is None:
+            return None
+        try:
+            return self._visible.index(found)
+        except ValueError:
+            return None
 
     def set_rows(self, rows: list[Row], *, keep_cursor: bool = True) -> None:
-        self._rows = rows
+        self.set_model(ListModel(rows), keep_cursor=keep_cursor)
+
+    def set_model(self, model: RowModel, *, keep_cursor: bool = True) -> None:
+        """Show ``model``'s rows (the filter applies; the cursor stays on its key)."""
+        previous = self.current_key if keep_cursor else None
+        self._model = model
+        self._ids = model.ids()
+        self._visible = self._ids
+        self._applied = ""
         self._measure()
-        self._refill(keep_cursor=keep_cursor)
+        self._refill(keep_key=previous)
 
     # -- column widths --------------------------------------------------------------------
 
     def _measure(self) -> None:
         """Natural column widths from the header and the first :data:`SAMPLE` rows."""
         lengths = [[len(label)] for _, label, _ in self._columns]
-        for row in self._rows[:SAMPLE]:
-            for i, value in enumerate(row.resolved()[: len(lengths)]):
-                lengths[i].append(_text(value).cell_len)
+        for i in self._ids[:SAMPLE]:
+            for n, value in enumerate(self._model.row(i).resolved()[: len(lengths)]):
+                lengths[n].append(_text(value).cell_len)
         self._lengths = [sorted(col) for col in lengths]
         self._natural = [col[-1] for col in self._lengths]
         self._laid_out_for = -1
@@ -254,19 +380,82 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self.virtual_size = Size(self._width, len(self._visible) + 1)
         self.refresh()
 
-    def watch_filter_text(self) -> None:
-        self._refill(keep_cursor=True)
+    # -- filtering ------------------------------------------------------------------------
 
-    def _refill(self, *, keep_cursor: bool) -> None:
-        previous = self.current_key if keep_cursor else None
+    def watch_filter_text(self) -> None:
+        self._refill(keep_key=self.current_key)
+
+    def _base_for(self, query: str) -> list[int]:
+        """Rows a new filter must look at: the shown ones when it narrows the applied one."""
+        applied = self._applied
+        if applied and not applied.startswith("!") and query.lower().startswith(applied.lower()):
+            return self._visible
+        return self._ids
+
+    def _refill(self, *, keep_key: str | None) -> None:
+        self._generation += 1
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
         query = self.filter_text
-        self._visible = [r for r in self._rows if matches(r.text, query)] if query else self._rows
-        self._positions = {r.key: i for i, r in enumerate(self._visible)}
-        self.virtual_size = Size(self._width, len(self._visible) + 1)
-        row = self._positions.get(previous, 0) if previous is not None else 0
-        self.set_reactive(PaneTable.cursor_row, min(row, max(0, len(self._visible) - 1)))
+        if not query:
+            self._show(self._ids, "", keep_key)
+            return
+        base = self._base_for(query)
+        if len(base) <= SYNC_FILTER_LIMIT:
+            self._show(self._model.filter(base, query), query, keep_key)
+            return
+        self.filter_pending = True
+        generation = self._generation
+        self._debounce = self.set_timer(
+            FILTER_DEBOUNCE, lambda: self._start_filter(generation, base, query, keep_key)
+        )
+        self.post_message(self.Filtered(self, pending=True))
+
+    def _start_filter(
+        self, generation: int, base: list[int], query: str, keep_key: str | None
+    ) -> None:
+        if generation != self._generation:
+            return
+        model = self._model
+
+        def work() -> None:
+            worker = get_current_worker()
+            found: list[int] = []
+            for start in range(0, len(base), FILTER_CHUNK):
+                if worker.is_cancelled:
+                    return
+                found += model.filter(base[start : start + FILTER_CHUNK], query)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._filtered, generation, found, query, keep_key)
+
+        self.run_worker(
+            work,
+            thread=True,
+            exclusive=True,
+            group=f"filter-{self.pane}",
+            description=f"filter {self.pane}",
+            exit_on_error=False,
+        )
+
+    def _filtered(
+        self, generation: int, found: list[int], query: str, keep_key: str | None
+    ) -> None:
+        """A worker's filter result: shown unless a newer filter or model superseded it."""
+        if generation != self._generation:
+            return
+        self._show(found, query, self.current_key or keep_key)
+
+    def _show(self, visible: list[int], query: str, keep_key: str | None) -> None:
+        self._visible = visible
+        self._applied = query
+        self.filter_pending = False
+        self.virtual_size = Size(self._width, len(visible) + 1)
+        row = self._position(keep_key) or 0
+        self.set_reactive(PaneTable.cursor_row, min(row, max(0, len(visible) - 1)))
         self._scroll_to_cursor()
         self.refresh()
+        self.post_message(self.Filtered(self, pending=False))
         self.post_message(self.RowHighlighted(self, self.current_key))
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
@@ -275,11 +464,15 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
 
     def move_to_key(self, key: str) -> bool:
         """Put the cursor on ``key`` (clearing the filter if it hides it)."""
-        if key not in self._positions:
-            if not any(r.key == key for r in self._rows):
+        row = self._position(key)
+        if row is None:
+            if self._model.find(key) is None:
                 return False
-            self.filter_text = ""
-        self.move_cursor(row=self._positions[key])
+            self.filter_text = ""  # an empty filter shows every row at once
+            row = self._position(key)
+            if row is None:
+                return False
+        self.move_cursor(row=row)
         return True
 
     def watch_cursor_row(self, old: int, new: int) -> None:
@@ -332,7 +525,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         if index >= len(self._visible):
             return Strip.blank(width, base)
-        row = self._visible[index]
+        row = self._model.row(self._visible[index])
         cursor = index == self.cursor_row
         style = base
         if cursor:

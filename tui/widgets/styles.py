@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from core.escalation_level import Escalation
 from core.findings import Finding
-from tui.widgets.index import SYMBOLS, edge_label, reach_mark
+from tui.widgets.index import reach_mark
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ class Palette:
     def escalation(self, f: Finding, *, reach: bool = True) -> Text:
         """``▲ ADMIN`` / ``△ GAIN`` / ``· none`` in the escalation's style, then (``reach``) the
         ``→ADMIN n`` marker of a hop whose target has a path to admin."""
-        style = {"admin": self.admin, "privilege-gain": self.gain}.get(f.escalation, self.none)
-        text = Text(f"{SYMBOLS.get(f.escalation, '·')} {edge_label(f)}", style=style)
+        level = Escalation.of(f.escalation)
+        style = {Escalation.ADMIN: self.admin, Escalation.GAIN: self.gain}.get(level, self.none)
+        text = Text(level.tag, style=style)
         mark = reach_mark(f) if reach else ""
         if mark:
             text.append(f" {mark}", style=self.admin)
