@@ -1,6 +1,8 @@
 """Snapshots of the explorer's looks on the fixed classic story (160x48, no clock, no blink).
 
 Update them after a deliberate change with ``pytest tests/snapshot_tests --snapshot-update``.
+Add ``-n 0`` to have unused snapshots reported: syrupy does not look for them under
+pytest-xdist (the suite's default ``-n 2``).
 """
 
 from __future__ import annotations
