@@ -15,6 +15,7 @@ from core.decision import PolicyRef, StatementRef
 from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_roles
 from core.edges import to_finding as passrole_finding
 from core.findings import Finding, Reason
+from core.gc_pause import fewer_collections
 from core.method_edges import (
     SET_DEFAULT_VERSION,
     SHARED_METHODS,
@@ -89,6 +90,8 @@ def _relabel(
         return reasons
     old = f"{old_view.kind} {old_view.name}"
     new = f"{view.kind} {view.name}"
+    if not any(old in s.policy.via for r in reasons for s in r.statements):
+        return reasons  # no statement is attached through the representative's name
     return tuple(
         Reason(r.step, r.text, tuple(_relabel_ref(s, old, new) for s in r.statements))
         for r in reasons
@@ -175,6 +178,16 @@ class Cache:
     view_key: tuple[object, ...] = ()
     now: float | None = None
     """The analysis time (epoch seconds) the cached results were computed for."""
+    admin_trusted: (
+        tuple[
+            dict[str, PrincipalView],
+            dict[str, list[tuple[Role, TrustResult]]],
+            _Powers,
+            dict[str, list[tuple[Role, TrustResult]]],
+        ]
+        | None
+    ) = None
+    """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
     """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
@@ -229,7 +242,18 @@ def analyse(
 
     ``at`` is the analysis time that ``aws:CurrentTime``, ``aws:EpochTime`` and
     ``aws:TokenIssueTime`` are evaluated against (default: the cache's, else now).
+    The garbage collector runs less often meanwhile (:mod:`core.gc_pause`).
     """
+    with fewer_collections():
+        return _analyse(account, progress, cache, at)
+
+
+def _analyse(
+    account: Account,
+    progress: Progress | None,
+    cache: Cache | None,
+    at: datetime | None,
+) -> Analysis:
     if cache is None:
         cache = Cache()
     if at is not None:
@@ -316,7 +340,7 @@ def _principal_findings(
                 view,
                 trusted,
                 SHARED_METHODS,
-                keep_existing=lambda arn: arn in views and powers.admin_of(views[arn]) is not None,
+                existing_roles=_admin_trusted(views, trusted, powers, cache),
             )
             # Trusts that do not depend on who the caller is: once per signature.
             + assume_role_edges(account, view, shared=True),
@@ -326,6 +350,7 @@ def _principal_findings(
     # Trust policies that name principals (or read their keys) are decided per principal.
     own = assume_role_edges(account, view, shared=False)
     medges = [*shared, *own]
+    own_ids = {id(e) for e in own}
     is_admin = powers.admin_of(view) is not None
     out: list[Finding] = []
     deps: dict[str, object] = {}
@@ -335,8 +360,10 @@ def _principal_findings(
         target = views[cand.role.arn]
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        f = _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin), target)
-        out.append(f if rep is view else replace(f, reasons=_relabel(f.reasons, rep, view)))
+        reasons = None if rep is view else _relabel(cand.reasons, rep, view)
+        out.append(
+            _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin, reasons), target)
+        )
     groups = view.entity.groups if isinstance(view.entity, User) else ()
     for edge in medges:
         outcome = edge.method.outcome
@@ -355,8 +382,10 @@ def _principal_findings(
             reason = powers.admin_of(owner) if owner is not None else None
             if reason is None:
                 continue
-            f = method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin)
-            out.append(replace(f, reasons=_relabel(f.reasons, rep, view)))
+            reasons = _relabel(edge.reasons, rep, view)
+            out.append(
+                method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin, reasons)
+            )
             continue
         esc, gained_ = (
             ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
@@ -367,11 +396,32 @@ def _principal_findings(
             and (edge.target == view.arn)
         ):
             continue  # nothing of its own to lift: no Deny, no boundary, no better version
-        f = method_finding(view, edge, esc, gained_, is_admin)
+        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view)
+        f = method_finding(view, edge, esc, gained_, is_admin, reasons)
         if outcome in ("become-user", "become-role") and edge.target in views:
             f = _on_boundary(f, views[edge.target])
-        out.append(f if edge in own else replace(f, reasons=_relabel(f.reasons, rep, view)))
+        out.append(f)
     return out, tuple(deps.items())
+
+
+def _admin_trusted(
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    cache: Cache,
+) -> dict[str, list[tuple[Role, TrustResult]]]:
+    """``trusted`` restricted to admin-equivalent roles: the roles worth an edge for taking over
+    an existing resource (see ``method_edges_for``), computed once per analysis."""
+    hit = cache.admin_trusted
+    if hit is not None and hit[0] is views and hit[1] is trusted and hit[2] is powers:
+        return hit[3]
+
+    def admin(arn: str) -> bool:
+        return arn in views and powers.admin_of(views[arn]) is not None
+
+    out = {sid: [rt for rt in roles if admin(rt[0].arn)] for sid, roles in trusted.items()}
+    cache.admin_trusted = (views, trusted, powers, out)
+    return out
 
 
 def _on_boundary(f: Finding, target: PrincipalView) -> Finding:

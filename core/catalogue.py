@@ -279,11 +279,11 @@ class Catalogue:
         Every level in :data:`ACCESS_LEVELS` is present (possibly 0), in that order; a level
         the data has but that list lacks is added after them.
         """
-        # Keyed by identity: each action is one object in the index, and hashing a whole
-        # dataclass for ~22,000 actions (pattern "*") is several times slower.
-        granted: dict[int, str] = {}
+        # Keyed by name: unique per action, and a str caches its hash (hashing a whole
+        # dataclass for ~22,000 actions, pattern "*", is several times slower).
+        granted: dict[str, str] = {}
         for pattern in patterns:
-            granted.update((id(info), info.access_level) for info in self.expand(pattern))
+            granted.update((info.full_name, info.access_level) for info in self.expand(pattern))
         counts = dict.fromkeys(ACCESS_LEVELS, 0)
         for level in granted.values():
             counts[level] = counts.get(level, 0) + 1

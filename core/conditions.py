@@ -78,6 +78,7 @@ from core.tri import Tri, tri_all, tri_any
 from core.variables import has_variables, literal, resolve, variable_keys
 
 __all__ = [
+    "VALUE_READERS",
     "context_keys",
     "describe_clause",
     "evaluate_clause",
@@ -194,9 +195,9 @@ def _instant(text: str) -> datetime | None:
             d = date.fromisoformat(text)
             return datetime(d.year, d.month, d.day, tzinfo=UTC)
         dt = datetime.fromisoformat(text)
-    except (ValueError, OverflowError, OSError):
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except (ValueError, OverflowError, OSError):  # out of range after moving to UTC, too
         return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def _ordered(
@@ -231,11 +232,17 @@ _CMP: Final[dict[str, Callable[[Any, Any], bool]]] = {  # operator.lt etc. are g
 # Bool and Binary ---------------------------------------------------------------------------
 
 
+def _bool(text: str) -> bool | None:
+    """``true``/``false`` in any case (``Bool``); ``None`` otherwise."""
+    low = text.strip().lower()
+    return None if low not in ("true", "false") else low == "true"
+
+
 def _bool_one(policy_value: str) -> Predicate | None:
-    want = policy_value.strip().lower()
-    if want not in ("true", "false"):
+    want = _bool(policy_value)
+    if want is None:
         return None
-    return lambda v: v.strip().lower() == want
+    return lambda v: _bool(v) is want
 
 
 def _bool_parts(parts: tuple[Part, ...]) -> Predicate:
@@ -271,10 +278,18 @@ def _address(text: str) -> _Addr | None:
         return None
 
 
-def _ip_one(policy_value: str) -> Predicate | None:
+@lru_cache(maxsize=1024)
+def _network(text: str) -> _Net | None:
+    """An IPv4 or IPv6 CIDR (a bare address is /32 or /128); ``None`` when it is not one."""
     try:
-        net: _Net = ipaddress.ip_network(policy_value.strip(), strict=False)
+        return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
+        return None
+
+
+def _ip_one(policy_value: str) -> Predicate | None:
+    net = _network(policy_value)
+    if net is None:
         return None
 
     def pred(v: str) -> bool:
@@ -282,6 +297,17 @@ def _ip_one(policy_value: str) -> Predicate | None:
         return addr is not None and addr.version == net.version and addr in net
 
     return pred
+
+
+VALUE_READERS: Final[dict[str, Callable[[str], object | None]]] = {
+    "numeric": _number,
+    "date": _instant,
+    "boolean": _bool,
+    "ip": _network,
+    "binary": _b64,
+}
+"""How the operators read a value of each typed family, by AWS ``ContextKeyType`` (without
+``List``): the value, or ``None`` when the text is not one (then it matches nothing)."""
 
 
 # ARN ---------------------------------------------------------------------------------------
@@ -406,13 +432,6 @@ def is_known_operator(operator: str) -> bool:
 # --- compiled clauses -----------------------------------------------------------------------
 
 
-def _text(value: str | int | float | bool) -> str:
-    """A JSON policy value as text: booleans are ``true``/``false``, numbers as written."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 _Evaluator = Callable[[RequestContext], Tri]
 
 
@@ -517,7 +536,7 @@ def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
     key = clause.key.lower()
     if key in TIME_KEYS and clause.operator != _NULL:
         # (Null on aws:TokenIssueTime asks whether the credentials are temporary: not a time.)
-        return _over_time(key, tuple(_text(v) for v in clause.values), inner)
+        return _over_time(key, clause.texts, inner)
     return inner
 
 
@@ -526,7 +545,7 @@ def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
     if op is None:
         return _unknown_operator
     key = clause.key
-    values = tuple(_text(v) for v in clause.values)
+    values = clause.texts
     if op.base is None:
         return _compile_null(key, values)
     negated = op.base.negated

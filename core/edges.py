@@ -340,6 +340,11 @@ def passrole_edges_for(
             if extra is None:
                 continue  # no second role the service needs that the caller may pass
         verdicts: dict[tuple[object, ...], Decision] = {}
+        # Per decision (shared by a class of roles): the regions and the chosen launch, unless
+        # a launch statement reads a key the role sets (then the launch is decided per role).
+        memo: dict[int, tuple[Decision, _Chosen | None]] | None = (
+            None if _role_keys_read(view, service, launches) else {}
+        )
         for role, trust in candidates:
             key = _decision_class(statements, role)
             d = verdicts.get(key) if key is not None else None
@@ -348,7 +353,7 @@ def passrole_edges_for(
                 if key is not None:
                     verdicts[key] = d
             if d.possible:
-                cand = _edge(account, view, role, service, trust, launches, d)
+                cand = _edge(account, view, role, service, trust, launches, d, memo)
                 if cand is not None:
                     if extra is not None:
                         cand.reasons = (*cand.reasons, extra)
@@ -437,6 +442,49 @@ def _decision_class(
     return tuple(parts)
 
 
+_Chosen = tuple["_Launch", frozenset[str], Resolved, tuple[str, ...], tuple[Reason, ...]]
+"""The launch an edge uses, the regions where passing and launching both work, the PassRole
+decision resolved (region left to the caller), those regions in table order, and the launch
+reasons."""
+
+
+def _role_keys_read(view: PrincipalView, service: PassRoleService, launches: list[_Launch]) -> bool:
+    """Whether a statement for one of the launches' actions reads a key that passing a role
+    sets (``ec2:InstanceProfile``, ``cloudformation:RoleArn``): see :func:`_with_role_keys`."""
+    keyed = {a.lower(): k for k in service.role_keys for a in k.actions}
+    return any(
+        a.lower() in keyed and _reads_key(view, a, keyed[a.lower()].key)
+        for launch in launches
+        for a in launch.action_set.actions
+    )
+
+
+def _choose(d: Decision, template_for: TemplateFor, launches: Sequence[_Launch]) -> _Chosen | None:
+    """The first launch that works in a region where ``d`` (PassRole) does, every region
+    where one does, and ``d`` resolved; ``None`` when there is none."""
+    pass_regions = possible_regions(d, template_for)
+    if not pass_regions:
+        return None
+    chosen: _Launch | None = None
+    regions: frozenset[str] = frozenset()
+    for launch in launches:
+        both = launch.regions & pass_regions
+        regions = regions | both
+        if both and chosen is None:
+            chosen = launch
+    if chosen is None:
+        return None
+    pr = _without_region(resolve(d, template_for("*")))
+    if not pr.possible:
+        return None
+    ordered: tuple[str, ...] = tuple(r for r in REGIONS if r in regions)
+    steps = tuple(
+        Reason("launch", f"may {action}", ad.allowed_by)
+        for action, ad in zip(chosen.action_set.actions, chosen.decisions, strict=True)
+    )
+    return chosen, regions, pr, ordered, steps
+
+
 def _edge(
     account: Account,
     view: PrincipalView,
@@ -445,32 +493,29 @@ def _edge(
     trust: TrustResult,
     launches: list[_Launch],
     decision: Decision | None = None,
+    memo: dict[int, tuple[Decision, _Chosen | None]] | None = None,
 ) -> EdgeCandidate | None:
     """The edge, or ``None``; ``decision``: the PassRole decision on a role the statements
-    treat alike (see :func:`_decision_class`), whose outcome and reasons are this role's."""
+    treat alike (see :func:`_decision_class`), whose outcome and reasons are this role's.
+    ``memo``: the launch choice per decision, when no launch statement reads a role key (the
+    choice is then the same for every role with that decision)."""
     if decision is None:
         d, template_for = passrole_decision(account, view, role, service)
     else:
         d, template_for = decision, _passrole_ctx(service, account)[2]
-    pass_regions = possible_regions(d, template_for)
-    if not pass_regions:
+    held = memo.get(id(d)) if memo is not None else None
+    if held is not None and held[0] is d:
+        hit = held[1]
+    else:
+        keyed = [
+            x for x in (_with_role_keys(view, service, role, x, account) for x in launches) if x
+        ]
+        hit = _choose(d, template_for, keyed)
+        if memo is not None:
+            memo[id(d)] = (d, hit)
+    if hit is None:
         return None
-    chosen: tuple[_Launch, frozenset[str]] | None = None
-    regions: frozenset[str] = frozenset()
-    launches = [
-        x for x in (_with_role_keys(view, service, role, x, account) for x in launches) if x
-    ]
-    for launch in launches:
-        both = launch.regions & pass_regions
-        regions = regions | both
-        if both and chosen is None:
-            chosen = (launch, both)
-    if chosen is None:
-        return None
-    launch = chosen[0]
-    pr = _without_region(resolve(d, template_for("*")))
-    if not pr.possible:
-        return None
+    launch, regions, pr, ordered, launch_reasons = hit
     reasons = [
         Reason(
             "passrole",
@@ -484,8 +529,7 @@ def _edge(
             trust.statements,
         ),
     ]
-    for action, ad in zip(launch.action_set.actions, launch.decisions, strict=True):
-        reasons.append(Reason("launch", f"may {action}", ad.allowed_by))
+    reasons.extend(launch_reasons)
     conditions = [*pr.conditions, *launch.resolved.conditions, *trust.conditions]
     constraints = [*pr.constraints, *launch.resolved.constraints, *trust.constraints]
     if service.requires_instance_profile:
@@ -503,7 +547,6 @@ def _edge(
         tuple(dict.fromkeys(conditions)),
         tuple(dict.fromkeys(constraints)),
     )
-    ordered = tuple(r for r in REGIONS if r in regions)
     return EdgeCandidate(role, service, ordered, final, tuple(reasons), trust)
 
 
@@ -618,9 +661,10 @@ def to_finding(
     escalation: str,
     gained: Sequence[str],
     source_is_admin: bool,
-    extra_reasons: Sequence[Reason] = (),
+    reasons: tuple[Reason, ...] | None = None,
 ) -> Finding:
-    """The scan finding for an edge."""
+    """The scan finding for an edge (``reasons``: the candidate's, relabelled for another
+    principal of its signature)."""
     return Finding(
         kind="passrole",
         source=view.arn,
@@ -633,7 +677,7 @@ def to_finding(
         conditional=cand.resolved.conditional,
         conditions=cand.resolved.conditions,
         constraints=cand.resolved.constraints,
-        reasons=(*cand.reasons, *extra_reasons),
+        reasons=cand.reasons if reasons is None else reasons,
         gained=gained,
         references=cand.service.references,
         source_is_admin=source_is_admin,

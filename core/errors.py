@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 class IamExploreError(ValueError):
@@ -26,6 +29,22 @@ class LoadError(IamExploreError):
 
 class PolicyError(IamExploreError):
     """A policy document that cannot be parsed at all (used where one policy is the input)."""
+
+
+def loads_located(
+    text: str,
+    error: Callable[[str], IamExploreError],
+    not_json: str,
+    too_deep: str,
+) -> Any:
+    """``json.loads(text)``; invalid JSON raises ``error("<not_json>: <why> at line L column
+    C")``, JSON nested beyond Python's recursion limit raises ``error(too_deep)``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{not_json}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise error(too_deep) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ on the account and the rest still loads.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import select
 import stat
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from core.errors import LoadError, Problem
+from core.errors import LoadError, Problem, loads_located
 from core.inventory import parse_inventory
 from core.managed import BUNDLED_COPY, bundle_date, bundled_policy, is_aws_managed
 from core.model import (
@@ -186,14 +185,9 @@ def _parse_json(raw: bytes, file: str) -> Any:
         raise LoadError("not a UTF-8 text file", file=file) from None
     if not text.strip():
         raise LoadError("empty: no JSON in it", file=file)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file
-        ) from None
-    except RecursionError:
-        raise LoadError("JSON nested too deeply", file=file) from None
+    return loads_located(
+        text, lambda m: LoadError(m, file=file), "invalid JSON", "JSON nested too deeply"
+    )
 
 
 def _read_json(path: Path) -> Any:

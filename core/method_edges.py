@@ -12,7 +12,7 @@ unless the snapshot has an inventory (``core.resource_edges`` then names the res
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from string import Template
 
@@ -115,11 +115,14 @@ def method_edges_for(
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     methods: Iterable[EscalationMethod] = METHODS,
     keep_existing: Callable[[str], bool] = lambda arn: True,
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None = None,
 ) -> list[MethodEdge]:
     """Every method edge from ``view``.
 
     ``keep_existing`` says which roles are worth an edge for taking over an existing resource
-    that could run as them (the analysis keeps only admin-equivalent ones).
+    that could run as them (the analysis keeps only admin-equivalent ones);
+    ``existing_roles``, when given, is ``trusted`` already filtered by it (computed once for
+    every signature instead of once per signature and method).
     """
     out: list[MethodEdge] = []
     for method in methods:
@@ -137,7 +140,11 @@ def method_edges_for(
         if not all(d.possible for d in pre):
             continue
         if existing is not None:
-            roles = [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+            roles = (
+                [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+                if existing_roles is None
+                else existing_roles.get(existing, [])
+            )
             mine = own_account(account, view.arn)
             reach = resource_reach(
                 account,
@@ -184,7 +191,7 @@ def method_edges_for(
             targets = _all_targets(account, view, method)
             every, patterns = allowed
             if not every:
-                targets = _target_index(account, method.target, targets).matching(patterns)
+                targets = _matching_targets(account, method.target, targets, patterns)
         for arn, name, kind, values in targets:
             better: tuple[Reason, ...] = ()
             if method.id == SET_DEFAULT_VERSION:
@@ -403,7 +410,7 @@ def _trusting_caller(view: PrincipalView, role: Role) -> PolicyRef:
 
 
 _Target = tuple[str, str, str, dict[str, str]]
-_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target]]] = {}
+_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target], dict[object, list[_Target]]]] = {}
 _TARGET_LISTS: dict[tuple[int, str], tuple[Account, list[_Target]]] = {}
 
 
@@ -420,17 +427,26 @@ def _all_targets(account: Account, view: PrincipalView, method: EscalationMethod
     return targets
 
 
-def _target_index(account: Account, kind: str, targets: list[_Target]) -> ArnIndex[_Target]:
-    """Every target of a kind by ARN (built once per account and kind)."""
+def _matching_targets(
+    account: Account, kind: str, targets: list[_Target], patterns: tuple[str, ...]
+) -> list[_Target]:
+    """The targets of a kind that one of ``patterns`` matches, through an ARN index built once
+    per account and kind; the answer is kept per pattern list (principals of many signatures
+    hold the same policies, so the same patterns: a pattern with a wildcard early in the ARN,
+    ``arn:aws:iam::*:user/x``, would otherwise test every target again for each)."""
     key = (id(account), kind)
     hit = _TARGETS.get(key)
-    if hit is not None and hit[0] is account:
-        return hit[1]
-    index = ArnIndex((t[0], t) for t in targets)
-    if len(_TARGETS) > 1000:
-        _TARGETS.clear()
-    _TARGETS[key] = (account, index)
-    return index
+    if hit is None or hit[0] is not account:
+        if len(_TARGETS) > 1000:
+            _TARGETS.clear()
+        hit = _TARGETS[key] = (account, ArnIndex((t[0], t) for t in targets), {})
+    memo = hit[2]
+    found = memo.get(patterns)
+    if found is None:
+        if len(memo) > 50_000:
+            memo.clear()
+        found = memo[patterns] = hit[1].matching(patterns)
+    return found
 
 
 def _target_edge(
@@ -513,10 +529,15 @@ def _existing_edges(
     kind = method.resource_arn.split(":")[2]
     rtype = re.split("[/:]", method.resource_arn.split(":", 5)[-1])[0]  # instance, function...
     out = []
+    mine = own_account(account, view.arn)
+    actions = tuple(
+        Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
+        for a, d in zip(method.actions, decisions, strict=False)
+    )
     for role, trust in roles:
         if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
             continue
-        if own_account(account, role.arn) != own_account(account, view.arn):
+        if own_account(account, role.arn) != mine:
             continue  # another account's instances, functions, stacks: not the caller's to use
         cond = f"an existing {kind} {rtype} that uses role {role.name}"
         r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
@@ -526,13 +547,7 @@ def _existing_edges(
             if kind == "ec2" and role.instance_profiles
             else f"role {role.name} trusts the {kind} service, so a {kind} {rtype} can use it"
         )
-        reasons = (
-            *(
-                Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
-                for a, d in zip(method.actions, decisions, strict=False)
-            ),
-            Reason("trust", why, trust.statements),
-        )
+        reasons = (*actions, Reason("trust", why, trust.statements))
         out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons, existing=True))
     return out
 
@@ -570,8 +585,10 @@ def to_finding(
     escalation: str,
     gained: Sequence[str],
     source_is_admin: bool,
+    reasons: tuple[Reason, ...] | None = None,
 ) -> Finding:
-    """The scan finding for a method edge."""
+    """The scan finding for a method edge (``reasons``: the edge's, relabelled for another
+    principal of its signature)."""
     m = edge.method
     title = f"{view.name}: {m.title.lower()} ({edge.target_kind} {edge.target_name})"
     if edge.resources:
@@ -589,7 +606,7 @@ def to_finding(
         conditional=edge.resolved.conditional,
         conditions=edge.resolved.conditions,
         constraints=edge.resolved.constraints,
-        reasons=edge.reasons,
+        reasons=edge.reasons if reasons is None else reasons,
         gained=gained,
         references=m.references,
         source_is_admin=source_is_admin,

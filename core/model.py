@@ -26,6 +26,13 @@ def pretty_json(text: str) -> str:
         return text
 
 
+def value_text(value: str | int | float | bool) -> str:
+    """A JSON policy value as text: booleans are ``true``/``false``, numbers as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class ConditionClause:
     """One key under one operator: ``{"StringEquals": {"iam:PassedToService": [...]}}``.
@@ -37,6 +44,12 @@ class ConditionClause:
     operator: str
     key: str
     values: tuple[str | int | float | bool, ...]
+    texts: tuple[str, ...] = field(init=False, repr=False)
+    """``values`` as the operators read them (:func:`value_text`). Part of equality, so clauses
+    with ``1``, ``1.0`` and ``true`` (equal in Python, not in a policy) are never one cache key."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "texts", tuple(value_text(v) for v in self.values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +266,7 @@ class Account:
     source: str = ""
     problems: tuple[Problem, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
-    """Extension fields such as ``fetched_at`` and ``fetched_by``."""
+    """The other scalar fields of the ``IamExplore`` object (``FetchedAt``, ``FetchedBy``)."""
     inventory: Inventory | None = None
     """Existing resources (``IamExplore.Resources``); ``None`` when the snapshot has none."""
     _index: dict[str, dict[str, object]] = field(init=False, compare=False, hash=False, repr=False)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from core.errors import PolicyError, Problem
+from core.errors import PolicyError, Problem, loads_located
 from core.model import ConditionClause, PolicyDocument, PrincipalSpec, Statement
 
 PolicyKind = Literal["identity", "resource", "trust", "boundary", "scp", "session"]
@@ -58,14 +58,12 @@ def decode_document(raw: Any) -> Any:
         or (text and text[0] != "{" and "%" in text)
     ):
         text = unquote(text)
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise PolicyError("policy document nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        raise PolicyError(
-            f"policy document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return loads_located(
+        text,
+        PolicyError,
+        "policy document is not valid JSON",
+        "policy document nested too deeply",
+    )
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:

@@ -54,8 +54,13 @@ def _clause_surely_holds(c: ConditionClause, ctx: RequestContext) -> bool:
     return False
 
 
+_REGION_CTX: dict[str, RequestContext] = {}
+
+
 def _possible_in(d: Decision, region: str, template: str | None) -> bool:
-    ctx = RequestContext.of({"aws:RequestedRegion": region})
+    ctx = _REGION_CTX.get(region)
+    if ctx is None:
+        ctx = _REGION_CTX[region] = RequestContext.of({"aws:RequestedRegion": region})
     for req in d.requirements:
         if req.kind == "allow-if":
             if not any(
@@ -70,16 +75,29 @@ def _possible_in(d: Decision, region: str, template: str | None) -> bool:
     return True
 
 
-_MEMO: dict[tuple[int, str | None], tuple[Decision, frozenset[str]]] = {}
+_MEMO: dict[tuple[object, ...], tuple[Decision, frozenset[str]]] = {}
+
+
+def _shape(d: Decision) -> tuple[object, ...]:
+    """What :func:`possible_regions` reads of a conditional decision: each requirement's kind
+    and its alternatives' condition clauses (by identity: clauses belong to parsed documents,
+    which many principals share), not which statements or principal they came from."""
+    return tuple(
+        (req.kind, tuple(tuple(id(c) for c in alt.clauses) for alt in req.alternatives))
+        for req in d.requirements
+    )
 
 
 def possible_regions(d: Decision, template_for: TemplateFor = _no_template) -> frozenset[str]:
-    """The regions in which ``d`` (made with the region unknown) can be allowed."""
+    """The regions in which ``d`` (made with the region unknown) can be allowed.
+
+    Decisions with the same requirement shape (:func:`_shape`) and ``iam:AssociatedResourceARN``
+    template share one answer (the first one kept alive, so the clause ids stay unique)."""
     if not d.conditional:
         return ALL_REGIONS if d.allowed else frozenset()
-    key = (id(d), template_for("*"))
+    key = (_shape(d), template_for("*"), template_for(REGIONS[0]))
     hit = _MEMO.get(key)
-    if hit is not None and hit[0] is d:
+    if hit is not None:
         return hit[1]
     if not _regional(d):
         out = ALL_REGIONS if resolve(d, template_for("*")).possible else frozenset()

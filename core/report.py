@@ -15,6 +15,7 @@ from typing import Any
 from core.analysis import Analysis
 from core.decision import StatementRef
 from core.findings import Finding, Reason
+from core.gc_pause import fewer_collections
 from core.methods import METHODS
 from core.sarif import rule_id
 from core.services import SERVICES
@@ -207,6 +208,13 @@ def to_json(
     ``edge_groups``; with ``group_min`` N > 0, the non-admin edges of groups of at least N roles
     are reported only through their group.
     """
+    with fewer_collections():
+        return _to_json(analysis, include_admin_sources, all_edges, group_min)
+
+
+def _to_json(
+    analysis: Analysis, include_admin_sources: bool, all_edges: bool, group_min: int
+) -> dict[str, Any]:
     table = _Table()
     findings = [f for f in analysis.findings if include_admin_sources or not f.source_is_admin]
     groups, grouped = _edge_groups(findings, table, group_min or 2)
@@ -280,4 +288,5 @@ def to_sarif(analysis: Analysis) -> dict[str, Any]:
     """SARIF 2.1.0 with one rule per PassRole service and per escalation method (core.sarif)."""
     from core.sarif import scan_log
 
-    return scan_log(analysis)
+    with fewer_collections():
+        return scan_log(analysis)

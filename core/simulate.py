@@ -11,21 +11,17 @@ analysis. iam-explore's own explanation goes under an ``IamExplore`` key of each
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from core.conditions import describe_clause
+from core.conditions import VALUE_READERS, describe_clause
 from core.context import RequestContext
 from core.decision import Decision, Layer, PolicyRef, StatementRef
-from core.errors import IamExploreError
+from core.errors import IamExploreError, loads_located
 from core.evaluator import PolicySet, PrincipalKind, Request, evaluate, principal_account
 from core.model import Account, PolicyDocument, Role, Statement, User
 from core.policy import PolicyKind, parse_policy
@@ -55,8 +51,6 @@ CONTEXT_KEY_TYPES: Final = (
 _ASSUME_ACTIONS: Final = frozenset(
     {"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"}
 )
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 class SimulateError(IamExploreError):
@@ -186,14 +180,12 @@ def read_argument(value: str, label: str) -> tuple[str, str]:
 
 
 def _json(text: str, where: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SimulateError(
-            f"{where}: {what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise SimulateError(f"{where}: {what} is nested too deeply") from None
+    return loads_located(
+        text,
+        SimulateError,
+        f"{where}: {what} is not valid JSON",
+        f"{where}: {what} is nested too deeply",
+    )
 
 
 def parse_document(raw: Any, where: str, kind: PolicyKind) -> PolicyDocument:
@@ -228,17 +220,23 @@ def load_policy(
     return PolicyInput(ref, source_id, source_type, statement_positions(text))
 
 
+def _json_list(value: str, label: str, what: str, expected: str) -> tuple[list[Any], str]:
+    """The argument's JSON as a list (one object is a list of one), and where it came from."""
+    text, where = read_argument(value, label)
+    data = _json(text, where, what)
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        raise SimulateError(f"{where}: expected {expected}")
+    return data, where
+
+
 def load_scp_levels(value: str, label: str = "--scp-levels") -> tuple[tuple[PolicyInput, ...], ...]:
     """SCP levels, root first: a JSON list of levels, each a list of documents or one document.
 
     A single document (a JSON object) is one level holding that policy.
     """
-    text, where = read_argument(value, label)
-    data = _json(text, where, "SCP levels")
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise SimulateError(f"{where}: expected a list of levels (root first)")
+    data, where = _json_list(value, label, "SCP levels", "a list of levels (root first)")
     levels: list[tuple[PolicyInput, ...]] = []
     for i, level in enumerate(data, 1):
         docs = level if isinstance(level, list) else [level]
@@ -258,37 +256,19 @@ def load_scp_levels(value: str, label: str = "--scp-levels") -> tuple[tuple[Poli
 
 
 def _check_value(kind: str, value: str) -> str | None:
-    """The value normalised for its context key type, or ``None`` when it is not one."""
+    """The value normalised for its context key type, or ``None`` when it is not one.
+
+    A typed value is read as the condition operators read it (:data:`VALUE_READERS`), so a
+    value accepted here is one the matching operator family can compare.
+    """
     base = kind.removesuffix("List")
     if base == "string":
         return value
-    if base == "numeric":
-        return value.strip() if _NUMBER.fullmatch(value.strip()) else None
+    if VALUE_READERS[base](value) is None:
+        return None
     if base == "boolean":
-        low = value.strip().lower()
-        return low if low in ("true", "false") else None
-    if base == "ip":
-        try:
-            ipaddress.ip_network(value.strip(), strict=False)
-        except ValueError:
-            return None
-        return value.strip()
-    if base == "date":
-        text = value.strip()
-        if _EPOCH.fullmatch(text):
-            return text
-        try:
-            datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return text
-    if base == "binary":
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            return None
-        return value
-    return None  # pragma: no cover - kinds are checked before
+        return value.strip().lower()
+    return value if base == "binary" else value.strip()
 
 
 def parse_context_entries(value: str, label: str = "--context-entries") -> dict[str, object]:
@@ -297,12 +277,7 @@ def parse_context_entries(value: str, label: str = "--context-entries") -> dict[
     Each entry: ``{"ContextKeyName": ..., "ContextKeyValues": [...], "ContextKeyType": ...}``;
     a missing type means ``string`` (one value) or ``stringList`` (several).
     """
-    text, where = read_argument(value, label)
-    data = _json(text, where, "context entries")
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise SimulateError(f"{where}: expected a list of ContextEntry objects")
+    data, where = _json_list(value, label, "context entries", "a list of ContextEntry objects")
     out: dict[str, object] = {}
     seen: set[str] = set()
     for i, entry in enumerate(data, 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.analysis import Analysis
 from tests.core_tests.accounts import (
     ADMIN_DOC,
     account,
@@ -28,7 +29,7 @@ U = arn("user", "u")
 # principal directly in the role's trust policy."
 
 
-def _chain(**user_kw: object) -> object:
+def _chain(**user_kw: object) -> Analysis:
     return account(
         users=[user("u", **user_kw)],  # type: ignore[arg-type]
         roles=[
@@ -170,7 +171,7 @@ def test_conditional_self_modification_path_keeps_the_condition() -> None:
     assert p is not None and p.length == 0
     assert p.conditional and p.terminal == f
     assert p.conditions == f.conditions
-    assert any("MultiFactorAuthPresent" in c for c in p.to_json()["conditions"])  # type: ignore[union-attr]
+    assert any("MultiFactorAuthPresent" in c for c in p.to_json()["conditions"])
 
 
 # --- 8. Shortest paths prefer certainty ------------------------------------------------------
@@ -246,7 +247,7 @@ def test_a_role_that_can_get_a_users_credentials_adds_that_user_two_hops() -> No
         (r, arn("user", "v"), "create-access-key"),
         (arn("user", "v"), arn("group", "admins"), "add-user-to-group"),
     ]
-    assert path_of(a, U) is not None and path_of(a, U).length == 3  # type: ignore[union-attr]
+    assert path_of(a, U) is not None and path_of(a, U).length == 3
 
 
 def test_a_user_already_in_the_group_has_no_join_finding() -> None:
@@ -377,14 +378,14 @@ def test_better_version_of_a_policy_held_by_a_role_it_can_assume_is_a_path() -> 
 # them, so a deny on them is not something the caller can avoid.
 
 
-def _ec2_account(*extra: dict[str, object]) -> object:
+def _ec2_account(*extra: dict[str, object]) -> Analysis:
     return account(
         users=[
             user(
                 "u",
                 inline(
                     "p",
-                    doc(allow(["iam:PassRole", "ec2:RunInstances"]), *extra),  # type: ignore[arg-type]
+                    doc(allow(["iam:PassRole", "ec2:RunInstances"]), *extra),
                 ),
             )
         ],
@@ -446,7 +447,7 @@ def test_cloudformation_role_arn_deny_matches_the_passed_role_only() -> None:
 # code on, like the other existing-resource methods.
 
 
-def _associate(actions: list[str]) -> object:
+def _associate(actions: list[str]) -> Analysis:
     return account(
         users=[user("u", inline("p", doc(allow(["iam:PassRole", *actions]))))],
         roles=[
@@ -457,14 +458,14 @@ def _associate(actions: list[str]) -> object:
 
 def test_associate_instance_profile_alone_is_conditional_on_an_instance() -> None:
     for action in ("ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"):
-        (f,) = findings(_associate([action]), "passrole", U)  # type: ignore[arg-type]
+        (f,) = findings(_associate([action]), "passrole", U)
         assert f.conditional, action
         assert any("existing EC2 instance" in c for c in f.conditions)
 
 
 def test_run_instances_next_to_it_keeps_the_edge_unconditional() -> None:
     a = _associate(["ec2:AssociateIamInstanceProfile", "ec2:RunInstances"])
-    (f,) = findings(a, "passrole", U)  # type: ignore[arg-type]
+    (f,) = findings(a, "passrole", U)
     assert not f.conditional
     assert any(r.text == "may ec2:RunInstances" for r in f.reasons)
 
@@ -650,7 +651,7 @@ R_T = arn("role", "target")
 LIST = doc(allow("s3:ListBucket"))
 
 
-def _write_then_act(actions: list[str], **target_kw: object) -> object:
+def _write_then_act(actions: list[str], **target_kw: object) -> Analysis:
     return account(
         users=[user("u", inline("p", doc(allow(actions))))],
         roles=[role("target", trust("111122223333"), inline("p", LIST), **target_kw)],  # type: ignore[arg-type]
@@ -728,7 +729,7 @@ def test_boundary_allowing_everything_does_not_cap_the_target() -> None:
 _PASS = doc(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]))
 
 
-def _lambda_role(source_arn: str) -> object:
+def _lambda_role(source_arn: str) -> Analysis:
     return account(
         users=[user("u", inline("p", _PASS))],
         roles=[
@@ -761,7 +762,7 @@ def test_source_arn_in_this_account_is_a_constraint_the_caller_meets() -> None:
 _EMR = doc(allow(["iam:PassRole", "elasticmapreduce:RunJobFlow"]))
 
 
-def _emr(*extra_roles: dict[str, object]) -> object:
+def _emr(*extra_roles: dict[str, object]) -> Analysis:
     return account(
         users=[user("u", inline("p", _EMR))],
         roles=[
@@ -803,7 +804,7 @@ def test_rows_sharing_ec2_principal_have_distinct_keys_and_via() -> None:
 # that maximum is unknown: the escalation stays, conditional on what the boundary allows.
 
 
-def _missing_boundary() -> object:
+def _missing_boundary() -> Analysis:
     return account(
         users=[user("u", inline("p", _PASS))],
         roles=[

@@ -11,22 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.context import RequestContext
-from core.decision import PolicyRef
+from core.decision import Layer, PolicyRef
 from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate
 from core.patterns import action_matches, arn_matches
-from core.policy import parse_policy_strict
+from core.policy import PolicyKind, parse_policy_strict
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
 ROLE = f"arn:aws:iam::{ACCT}:role/AppRole"
 
 
-def ref(doc: dict[str, Any], layer: str = "identity", kind: str = "identity") -> PolicyRef:
-    return PolicyRef(
-        name=f"{layer}-policy",
-        document=parse_policy_strict(doc, kind),  # type: ignore[arg-type]
-        layer=layer,
-    )  # type: ignore[arg-type]
+def ref(doc: dict[str, Any], layer: Layer = "identity", kind: PolicyKind = "identity") -> PolicyRef:
+    return PolicyRef(name=f"{layer}-policy", document=parse_policy_strict(doc, kind), layer=layer)
 
 
 def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:

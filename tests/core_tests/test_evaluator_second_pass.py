@@ -153,7 +153,7 @@ def test_cross_account__simulate_takes_the_owner_from_the_arn_or_resource_owner(
 
 def test_missing_variable__negated_condition_in_a_deny_does_not_deny() -> None:
     # ${aws:username} has no value for a role session: the Deny statement is invalid.
-    identity = [
+    identity: list[dict[str, Any]] = [
         *ALLOW_ALL,
         {
             "Effect": "Deny",
@@ -173,7 +173,7 @@ def test_missing_variable__negated_condition_in_a_deny_does_not_deny() -> None:
 
 
 def test_missing_variable__negated_arn_condition_in_an_allow_does_not_allow() -> None:
-    identity = [
+    identity: list[dict[str, Any]] = [
         {
             "Effect": "Allow",
             "Action": "iam:PassRole",

@@ -208,12 +208,12 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def test_any_value_anywhere_loads_or_is_a_located_error(data: st.DataObject) -> None:
     """Replace one value of a valid inventory by arbitrary JSON: an Account or a LoadError
     whose path starts at ``IamExplore.Resources`` (never another exception)."""
-    resources = copy.deepcopy(GOOD)
+    resources: Any = copy.deepcopy(GOOD)
     paths = _paths(resources)
     where = data.draw(st.sampled_from(paths))
     value = data.draw(JSON)
     if where:
-        parent = resources
+        parent: Any = resources
         for key in where[:-1]:
             parent = parent[key]
         parent[where[-1]] = value

@@ -215,7 +215,7 @@ def test_region_of_the_resource_is_the_requested_region() -> None:
         "Resource": "*",
         "Condition": {"StringNotEquals": {"aws:RequestedRegion": EU}},
     }
-    regions = {
+    regions: dict[str, Any] = {
         EU: {"Services": ALL_OK},
         US: {"Services": ALL_OK, "LambdaFunctions": [function(region=US)]},
     }

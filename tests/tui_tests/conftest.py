@@ -1,11 +1,18 @@
-"""Shared fixtures for the Pilot tests: sample accounts loaded and analysed once per session."""
+"""Shared fixtures for the Pilot tests: sample accounts loaded and analysed once per session.
+
+Sharing is safe: :class:`Account` and :class:`Analysis` are frozen, and what a test changes (a
+what-if, a selection) lives in its own app, never in these values.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
 from core.analysis import Analysis, analyse
@@ -16,38 +23,46 @@ from tui.app import IamExploreApp
 
 SIZE = (160, 48)
 
-_CACHE: dict[str, tuple[Account, Analysis]] = {}
+Samples = Callable[[str], tuple[Account, Analysis]]
+"""``samples("classic-story")``: the bundled sample, loaded and analysed."""
 
 
+@cache
 def loaded(name: str) -> tuple[Account, Analysis]:
-    """The sample ``name``, loaded and analysed once per test session."""
-    if name not in _CACHE:
-        account = load_account(sample_path(name))
-        _CACHE[name] = (account, analyse(account))
-    return _CACHE[name]
+    """The bundled sample ``name``, loaded and analysed (a pure function of the name: the
+    sample files do not change during a run). Tests take it through the ``samples`` fixture."""
+    account = load_account(sample_path(name))
+    return account, analyse(account)
+
+
+@pytest.fixture(scope="session")
+def samples() -> Iterator[Samples]:
+    """The analysed samples, shared by every test of the session (each analysed once)."""
+    yield loaded
+    loaded.cache_clear()
 
 
 @pytest.fixture
-def make_app() -> Callable[..., IamExploreApp]:
-    """``make_app("classic-story")``: an app on a preloaded sample (no load worker)."""
+def make_app(samples: Samples) -> Callable[[str], IamExploreApp]:
+    """``make_app("classic-story")``: an app on a shared analysed sample (no load worker)."""
 
     def make(name: str) -> IamExploreApp:
-        account, analysis = loaded(name)
+        account, analysis = samples(name)
         return IamExploreApp(sample_path(name), account=account, analysis=analysis, watch=False)
 
     return make
 
 
-async def settle(app: IamExploreApp, pilot: object) -> None:
+async def settle(app: IamExploreApp, pilot: Pilot[Any]) -> None:
     """Wait for workers and pending messages."""
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     # Load workers run with exit_on_error=False and the app shows their failure; whether
     # wait_for_complete sees it depends on timing (it raises only while the worker is still
     # tracked), which made error-path tests flaky under load.
     with contextlib.suppress(WorkerFailed):
         await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.pause()
 
 
 def passrole_rows(app: IamExploreApp) -> int:
