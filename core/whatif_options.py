@@ -16,7 +16,7 @@ from functools import partial
 
 from core.analysis import Analysis
 from core.decision import StatementRef
-from core.denial import fix_document
+from core.denial_fix import fix_document
 from core.findings import Finding
 from core.model import Account, Group, InlinePolicy, ManagedPolicy, Role, User
 from core.services import SERVICES

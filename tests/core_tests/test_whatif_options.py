@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 from core.analysis import analyse
-from core.denial import fix_document
+from core.denial_fix import fix_document
 from core.loader import load_account
 from core.samples import sample_path
 from core.whatif_options import options_for, passrole_template, trusted_service
