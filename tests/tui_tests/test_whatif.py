@@ -217,4 +217,4 @@ async def test_escape_in_the_editor_cancels_it(make_app) -> None:
         assert isinstance(app.focused, TextArea)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is app.main and not app.session.modified
+        assert not isinstance(app.screen, EditorScreen) and not app.session.modified
