@@ -73,6 +73,7 @@ from typing import Any, Final, TypeVar
 
 from core.context import UNKNOWN, RequestContext
 from core.model import ConditionClause
+from core.operators import NULL, is_known_operator, parse_operator_name
 from core.patterns import Part, like_regex, parts_regex
 from core.tri import Tri, tri_all, tri_any
 from core.variables import has_variables, literal, resolve, variable_keys
@@ -392,10 +393,6 @@ _BASE: Final[dict[str, _Base]] = {
 }
 """Base operator name -> value family and negation (names are case-sensitive in AWS)."""
 
-_NULL: Final = "Null"
-_IF_EXISTS: Final = "IfExists"
-_PREFIXES: Final[dict[str, str]] = {"ForAllValues:": "all", "ForAnyValue:": "any"}
-
 
 @dataclass(frozen=True, slots=True)
 class _Operator:
@@ -408,25 +405,11 @@ class _Operator:
 
 @lru_cache(maxsize=512)
 def _parse_operator(text: str) -> _Operator | None:
-    if text == _NULL:
-        return _Operator(None)
-    quantifier = None
-    for prefix, q in _PREFIXES.items():
-        if text.startswith(prefix):
-            quantifier, text = q, text[len(prefix) :]
-            break
-    if_exists = text.endswith(_IF_EXISTS)
-    if if_exists:
-        text = text[: -len(_IF_EXISTS)]
-    base = _BASE.get(text)
-    if base is None:
+    name = parse_operator_name(text)
+    if name is None:
         return None
-    return _Operator(base, quantifier, if_exists)
-
-
-def is_known_operator(operator: str) -> bool:
-    """Whether AWS accepts the condition operator (case-sensitive, with its modifiers)."""
-    return _parse_operator(operator) is not None
+    base = None if name.base is None else _BASE[name.base]
+    return _Operator(base, name.quantifier, name.if_exists)
 
 
 # --- compiled clauses -----------------------------------------------------------------------
@@ -534,7 +517,7 @@ def _over_time(key: str, values: tuple[str, ...], inner: _Evaluator) -> _Evaluat
 def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
     inner = _compile_base(clause, variables)
     key = clause.key.lower()
-    if key in TIME_KEYS and clause.operator != _NULL:
+    if key in TIME_KEYS and clause.operator != NULL:
         # (Null on aws:TokenIssueTime asks whether the credentials are temporary: not a time.)
         return _over_time(key, clause.texts, inner)
     return inner

@@ -37,11 +37,20 @@ from typing import Final
 from core.analysis import Analysis
 from core.decision import Decision, StatementRef
 from core.denial_classify import BlockedBy, classify
-from core.denial_consequences import Alternative, consequences_of
+from core.denial_consequences import (
+    Alternative,
+    consequences_of,
+    preview_session,
+    safer_alternatives,
+)
 from core.denial_fix import Fix, fix_document, infer_service, is_passrole, policy_name
 from core.denial_message import (
+    DESCRIPTIVE_KEYS,
+    KEY_ALIASES,
+    PASSROLE,
     DenialError,
     DenialMessage,
+    MatchedStatement,
     find_principal,
     parse_message,
     request_context,
@@ -52,15 +61,26 @@ from core.managed import BUNDLED_COPY, bundle_date, bundled_in
 from core.model import Account
 from core.view import principal_view
 
-__all__ = [
+__all__ = [  # every public name denial.py had before the split
+    "DESCRIPTIVE_KEYS",
+    "KEY_ALIASES",
+    "PASSROLE",
+    "PASSROLE_MEANING",
     "Alternative",
     "BlockedBy",
     "DenialError",
     "DenialExplanation",
     "DenialMessage",
     "Fix",
+    "MatchedStatement",
     "explain_denial",
+    "find_principal",
+    "fix_document",
+    "infer_service",
     "parse_message",
+    "preview_session",
+    "request_context",
+    "safer_alternatives",
     "with_consequences",
 ]
 

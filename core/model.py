@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from core.errors import Problem
 
 if TYPE_CHECKING:
-    from core.inventory import Inventory
+    from core.resources import Inventory
 
 Effect = Literal["Allow", "Deny"]
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from core.errors import PolicyError, Problem, loads_located
 from core.model import ConditionClause, PolicyDocument, PrincipalSpec, Statement
+from core.operators import is_known_operator
 
 PolicyKind = Literal["identity", "resource", "trust", "boundary", "scp", "session"]
 """Where a policy is used: it decides which elements are required or forbidden."""
@@ -101,8 +102,6 @@ def _principal(value: Any) -> PrincipalSpec | None:
 
 
 def _conditions(value: Any, problem: Any) -> tuple[ConditionClause, ...] | None:
-    from core.conditions import is_known_operator
-
     if not isinstance(value, Mapping):
         problem("Condition must be an object of operators")
         return None

@@ -564,6 +564,9 @@ def as_caps(pairs: Iterable[Capability]) -> Caps:
 
 
 _SUMMARIES: dict[tuple[tuple[str, int], ...], tuple[str, ...]] = {}
+SUMMARY_LIMIT = 32_768
+"""Gain summaries kept (then all dropped): the varied 5,000 + 5,000 account has tens of
+thousands of distinct gains; a smaller bound recomputed most of them (``bench/README.md``)."""
 _NONZERO = re.compile(rb"[^\x00]+")
 _SPANS: list[tuple[Numbering, list[tuple[str, int, int, list[tuple[int, str, int, int]]]]]] = []
 
@@ -636,7 +639,7 @@ def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, .
     if len(found) > limit:
         lines.append(f"... and {len(found) - limit} more services")
     out = tuple(lines)
-    if len(_SUMMARIES) >= 4096:
+    if len(_SUMMARIES) >= SUMMARY_LIMIT:
         _SUMMARIES.clear()
     _SUMMARIES[key] = out
     return out

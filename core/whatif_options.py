@@ -81,7 +81,7 @@ def unique(options: list[WhatIfOption]) -> list[WhatIfOption]:
 
 def passrole_template(role: Role | None, service: str | None) -> str:
     """A policy that lets the principal pass ``role`` to ``service`` (the classic fix): the
-    least-privilege fix of a denied ``iam:PassRole`` (``core.denial.fix_document``)."""
+    least-privilege fix of a denied ``iam:PassRole`` (``core.denial_fix.fix_document``)."""
     resource = role.arn if role else "arn:aws:iam::123456789012:role/ROLE"
     return fix_document("iam:PassRole", resource, service)
 
