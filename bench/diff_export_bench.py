@@ -3,7 +3,8 @@
 ``make_synthetic.py`` plants admin PassRole escalations (``FILE.planted.json``); this script
 writes an OLD snapshot without them next to it, loads and analyses OLD and NEW once (the cost
 ``scan`` has too), then times, ``--repeat`` times each, what ``diff`` and ``export`` add on top:
-``core.diff.diff_analyses`` with the JSON and SARIF reports, and ``core.graph_export.build_graph``
+``core.report.diff.diff_analyses`` with the JSON and SARIF reports, and
+``core.report.graph.build_graph``
 with every writer. It prints the medians and checks that the diff finds exactly the planted
 escalations (new admin PassRole findings and new paths of the planted users).
 
@@ -25,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.analysis import analyse  # noqa: E402
-from core.diff import diff_analyses, to_json  # noqa: E402
-from core.graph_export import FORMATS, build_graph, render  # noqa: E402
-from core.loader import load_account  # noqa: E402
-from core.sarif import diff_log  # noqa: E402
+from core.escalate.analysis import analyse  # noqa: E402
+from core.load.snapshot import load_account  # noqa: E402
+from core.report.diff import diff_analyses, to_json  # noqa: E402
+from core.report.graph import FORMATS, build_graph, render  # noqa: E402
+from core.report.sarif import diff_log  # noqa: E402
 
 
 def _median(fn: Callable[[], object], repeat: int) -> float:

@@ -16,11 +16,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-from core.catalogue import catalogue
-from core.evaluator import CALLER_CHOSEN, Request, evaluate
-from core.loader import load_account
-from core.samples import sample_path
-from core.view import principal_view
+from core.evaluate.evaluator import CALLER_CHOSEN, Request, evaluate
+from core.evaluate.principal import principal_view
+from core.load.catalogue import catalogue
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
 
 
 def _rate(work: Callable[[], int], runs: int = 5) -> tuple[int, float, float]:
@@ -65,7 +65,7 @@ def main() -> None:
     heavy = next(v for v in views if v.policies.identity)
     from dataclasses import replace
 
-    from core.decision import PolicyRef
+    from core.evaluate.decision import PolicyRef
 
     heavy_ps = replace(
         heavy.policies,

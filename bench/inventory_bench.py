@@ -15,11 +15,11 @@ import statistics
 import time
 from dataclasses import replace
 
-from core.analysis import analyse
-from core.inventory import Inventory, RegionInventory
-from core.loader import load_account
-from core.model import Account
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.inventory import Inventory, RegionInventory
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.account import Account
 
 
 def copied(inventory: Inventory, copies: int) -> Inventory:

@@ -1,4 +1,4 @@
-"""Time ``core.loader.load_account`` on one snapshot and report wall time and peak RSS.
+"""Time ``core.load.snapshot.load_account`` on one snapshot and report wall time and peak RSS.
 
 Prints one line, for example::
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.loader import load_account  # noqa: E402 - after the sys.path fix for a plain checkout
+from core.load.snapshot import load_account  # noqa: E402 - after the sys.path fix for a plain checkout
 
 
 def _peak_rss_mib() -> float:

@@ -2,8 +2,8 @@
 
 For each size N, ``make_synthetic.py --users N --roles N`` writes a snapshot (cached in
 ``/tmp/iam-explore-bench/``, keyed by the generator's source hash), then a fresh Python process
-loads it with ``core.loader.load_account``, runs ``core.analysis.analyse`` and
-``core.report.to_json``, and reports its wall times, its CPU time (``cpu s``: what the
+loads it with ``core.load.snapshot.load_account``, runs ``core.escalate.analysis.analyse`` and
+``core.report.scan.to_json``, and reports its wall times, its CPU time (``cpu s``: what the
 process itself used, less sensitive to other jobs on a shared machine) and peak RSS. Sizes run
 one after another; a size that exceeds ``--timeout`` is killed and reported as such (larger
 sizes are skipped).
@@ -46,9 +46,9 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 snapshot, planted_file, profile = sys.argv[2], sys.argv[3], int(sys.argv[4])
-from core.loader import load_account
-from core.analysis import analyse
-from core.report import to_json
+from core.load.snapshot import load_account
+from core.escalate.analysis import analyse
+from core.report.scan import to_json
 
 c0 = time.process_time()
 t0 = time.perf_counter()

@@ -17,7 +17,8 @@ Measures, on ``--users`` users and ``--roles`` roles (default 5,000 each):
 The account comes from ``bench/make_synthetic.py`` (cached in ``/tmp/iam-explore-bench/``).
 Timings are printed, never asserted.
 
-``--analysis synthetic`` (the default above 2,000 principals) skips ``core.analysis.analyse``,
+``--analysis synthetic`` (the default above 2,000 principals) skips
+``core.escalate.analysis.analyse``,
 which takes about a minute at 5,000 users and roles (``--analysis real`` runs it), and
 builds an ``Analysis`` with ``--edges-per-user`` PassRole findings per user citing real
 statements, plus the real trusted roles: the UI work is the same. The what-if latency needs
@@ -72,11 +73,11 @@ def snapshot_for(users: int, roles: int) -> Path:
 
 def synthetic_analysis(account, edges_per_user: int):  # type: ignore[no-untyped-def]
     """An Analysis with PassRole findings for every user, without running the engine."""
-    from core.analysis import Analysis
-    from core.decision import PolicyRef, StatementRef
-    from core.edges import trusted_roles
-    from core.findings import Finding, Reason
-    from core.services import SERVICES
+    from core.escalate.analysis import Analysis
+    from core.escalate.findings import Finding, Reason
+    from core.escalate.passrole_edges import trusted_roles
+    from core.escalate.tables.services import SERVICES
+    from core.evaluate.decision import PolicyRef, StatementRef
 
     trusted = trusted_roles(account)
     pairs = [(sid, role) for sid, roles in sorted(trusted.items()) for role, _ in roles]
@@ -114,9 +115,9 @@ def synthetic_analysis(account, edges_per_user: int):  # type: ignore[no-untyped
 async def measure(
     path: Path, whatif_runs: int, mode: str, edges_per_user: int
 ) -> list[tuple[str, str]]:
-    from core.analysis import analyse
-    from core.loader import load_account
-    from core.samples import sample_path
+    from core.escalate.analysis import analyse
+    from core.load.samples import sample_path
+    from core.load.snapshot import load_account
 
     rows: list[tuple[str, str]] = []
     t0 = time.perf_counter()
@@ -145,7 +146,7 @@ async def measure(
 async def measure_ui(  # type: ignore[no-untyped-def]
     path: Path, account, analysis, whatif_runs: int, ui: bool = True
 ) -> list[tuple[str, str]]:
-    from core.whatif_options import options_for
+    from core.explain.whatif_options import options_for
     from tui.app import IamExploreApp
 
     rows: list[tuple[str, str]] = []

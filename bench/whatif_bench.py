@@ -13,9 +13,9 @@ import argparse
 import statistics
 import time
 
-from core.loader import load_account
-from core.samples import sample_path
-from core.whatif import Session, remove_from_group
+from core.explain.whatif import Session, remove_from_group
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
 
 
 def main() -> None:

@@ -26,13 +26,13 @@ from textual import events, on, work
 from textual.app import App
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from core.analysis import Analysis, analyse
-from core.errors import IamExploreError
-from core.findings import Finding
-from core.loader import load_account, load_data
-from core.model import Account
-from core.samples import sample_path
-from core.whatif import Change, Session, add_inline_policy
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.findings import Finding
+from core.explain.whatif import Change, Session, add_inline_policy
+from core.load.samples import sample_path
+from core.load.snapshot import load_account, load_data
+from core.model.account import Account
+from core.model.errors import IamExploreError
 from tui.command_table import find as find_command
 from tui.guard import Guarded
 from tui.keymap import bindings
@@ -51,7 +51,7 @@ from tui.screens.main import MainScreen
 from tui.widgets.index import EdgeIndex
 
 if TYPE_CHECKING:
-    from core.aws import FetchResult
+    from core.load.live import FetchResult
     from tui.screens.denial import DenialScreen
 
 PROGRESS_INTERVAL = 0.1
@@ -75,7 +75,7 @@ class _Progress:
         self.last = 0.0
         self.prefix = ""
 
-    def is_set(self) -> bool:  # core.aws.CancelToken
+    def is_set(self) -> bool:  # core.load.live.CancelToken
         return self.worker.is_cancelled
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -133,7 +133,7 @@ class IamExploreApp(Guarded, App[int]):
     ) -> None:
         super().__init__()
         self.baseline = Path(baseline) if baseline is not None else None
-        """``--compare``: the earlier snapshot whose differences are marked (core.diff)."""
+        """``--compare``: the earlier snapshot whose differences are marked (core.report.diff)."""
         self.diff_label = "what-if"
         """What the +NEW / -GONE marks are relative to (details pane)."""
         self.live_mode = snapshot is None and (profile is not None or endpoint_url is not None)
@@ -200,7 +200,7 @@ class IamExploreApp(Guarded, App[int]):
         elif self.preloaded is not None and self.preloaded[1] is None:
             account = self.preloaded[0]
         elif self.live_mode:
-            from core import aws  # boto3 loads only for live accounts
+            from core.load import live as aws  # boto3 loads only for live accounts
 
             progress.prefix = "fetching "
             live = aws.fetch_account(
@@ -228,7 +228,7 @@ class IamExploreApp(Guarded, App[int]):
         index = EdgeIndex.build(analysis)
         compared = None
         if self.baseline is not None:
-            from core.diff import diff_analyses
+            from core.report.diff import diff_analyses
 
             progress.prefix = "comparing "
             old = analyse(load_account(self.baseline, progress=progress), progress=progress)
@@ -519,7 +519,7 @@ class IamExploreApp(Guarded, App[int]):
         self.cancel_load()
 
     def apply_change(self, change: Change | None) -> None:
-        """Apply a ``core.whatif.Change`` in a thread worker (``None`` does nothing).
+        """Apply a ``core.explain.whatif.Change`` in a thread worker (``None`` does nothing).
 
         A what-if still running is superseded: cancelled, and its result dropped.
         """
@@ -675,7 +675,7 @@ class IamExploreApp(Guarded, App[int]):
     def _write_snapshot(self, path: str | None) -> None:
         if not path:
             return
-        from core import aws
+        from core.load import live as aws
 
         if self.live is None:
             return

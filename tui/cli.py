@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from core.errors import IamExploreError
+from core.model.errors import IamExploreError
 from tui.commands import diff, explain_denial, export, fetch, scan, simulate, summary
 
 COMMANDS = (scan, simulate, fetch, explain_denial, summary, diff, export)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from core.escalation_level import Escalation
+from core.escalate.escalation_level import Escalation
 
 STYLE: dict[Escalation, str] = {
     Escalation.ADMIN: "bold red",

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from core.analysis import Analysis
-from core.model import Account
-from core.whatif import Change, Outcome, Session
+from core.escalate.analysis import Analysis
+from core.explain.whatif import Change, Outcome, Session
+from core.model.account import Account
 from tui.widgets.index import EdgeIndex
 
 if TYPE_CHECKING:  # boto3 loads only for live accounts
-    from core.aws import FetchResult
-    from core.diff import AnalysisDiff
+    from core.load.live import FetchResult
+    from core.report.diff import AnalysisDiff
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tests.core_tests.snapshot_edit import generated
 from tui.cli import main
 

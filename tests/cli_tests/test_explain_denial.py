@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import core.aws
-from core.samples import sample_path
+import core.load.live
+from core.load.samples import sample_path
 from tui.cli import main
 
 ACCT = "111122223333"
@@ -460,7 +460,7 @@ def test_encoded_with_profile_decodes_live(
         calls.append((encoded, profile))
         return json.dumps(message())
 
-    monkeypatch.setattr(core.aws, "decode_authorization_message", decode, raising=False)
+    monkeypatch.setattr(core.load.live, "decode_authorization_message", decode, raising=False)
     out = explain(capsys, "--encoded", "EXAMPLE", "--profile", "dev", "--snapshot", CLASSIC)
     assert calls == [("EXAMPLE", "dev")]
     assert out["fix"]["policy"] == SCOPED_FIX
@@ -479,7 +479,7 @@ class _FakeSTS:
 
 
 def _fake_sts(monkeypatch: pytest.MonkeyPatch, answer: Any) -> tuple[_FakeSTS, list[Any]]:
-    """Fake the fallback path: a boto3 session and core.aws.read_only_client."""
+    """Fake the fallback path: a boto3 session and core.load.live.read_only_client."""
     sts = _FakeSTS(answer)
     made: list[Any] = []
 
@@ -487,8 +487,8 @@ def _fake_sts(monkeypatch: pytest.MonkeyPatch, answer: Any) -> tuple[_FakeSTS, l
         made.append((service, kwargs))
         return sts
 
-    monkeypatch.delattr(core.aws, "decode_authorization_message", raising=False)
-    monkeypatch.setattr(core.aws, "read_only_client", client)
+    monkeypatch.delattr(core.load.live, "decode_authorization_message", raising=False)
+    monkeypatch.setattr(core.load.live, "read_only_client", client)
     monkeypatch.setattr("boto3.Session", lambda **kwargs: object())
     return sts, made
 

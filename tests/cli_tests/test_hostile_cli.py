@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tui.cli import EXIT_BROKEN_PIPE, main
 
 ROOT = Path(__file__).resolve().parents[2]

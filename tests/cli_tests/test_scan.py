@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tui.cli import main
 
 _spec = importlib.util.spec_from_file_location(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tui.cli import main
 
 MIDSIZE = str(sample_path("midsize-company"))
@@ -33,8 +33,8 @@ def _ci(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_header_counts_add_up(capsys: pytest.CaptureFixture[str]) -> None:
-    from core.analysis import analyse
-    from core.loader import load_account
+    from core.escalate.analysis import analyse
+    from core.load.snapshot import load_account
 
     findings = [f for f in analyse(load_account(MIDSIZE)).findings if not f.source_is_admin]
     passrole = [f for f in findings if f.kind == "passrole"]

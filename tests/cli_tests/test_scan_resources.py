@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tui.cli import main
 
 NOTEBOOK = "arn:aws:sagemaker:us-east-1:444455556666:notebook-instance/datalake-exploration"

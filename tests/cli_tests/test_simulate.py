@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from core.simulate import Position, statement_positions
+from core.explain.simulate import Position, statement_positions
 from tui.cli import main
 
 ACCT = "111122223333"

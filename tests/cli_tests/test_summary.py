@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis import analyse
-from core.loader import load_account
-from core.report import summary
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.report.scan import summary
 from tui.cli import main
 
 

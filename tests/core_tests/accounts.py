@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.analysis import Analysis, analyse
-from core.loader import load_data
+from core.escalate.analysis import Analysis, analyse
+from core.load.snapshot import load_data
 
 ACCT = "111122223333"
 

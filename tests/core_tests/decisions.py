@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.context import RequestContext
-from core.decision import Decision, PolicyRef
-from core.evaluator import PolicySet, Request, evaluate
-from core.policy import parse_policy_strict
+from core.evaluate.decision import Decision, PolicyRef
+from core.evaluate.evaluator import PolicySet, Request, evaluate
+from core.load.policy_parser import parse_policy_strict
+from core.model.context import RequestContext
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.model import Account, Role
+from core.model.account import Account, Role
 
 _LISTS = {
     "user": ("UserDetailList", "UserPolicyList"),
@@ -18,7 +18,7 @@ _LISTS = {
 
 
 def _safe(label: str) -> str:
-    # The file name rule of core.whatif.Session.export.
+    # The file name rule of core.explain.whatif.Session.export.
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in label) + ".json"
 
 

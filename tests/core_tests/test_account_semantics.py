@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.findings import Finding
-from core.loader import load_data
-from core.managed import BUNDLE_DATE, bundled_policy
-from core.report import to_json
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.findings import Finding
+from core.load.managed import BUNDLE_DATE, bundled_policy
+from core.load.snapshot import load_data
+from core.report.scan import to_json
 
 A = "111122223333"
 B = "444455556666"
@@ -298,7 +298,7 @@ def test_managed__bundle_ships_inside_the_core_package() -> None:
     from importlib import resources
     from pathlib import Path
 
-    from core.managed import BUNDLE_FILE, bundle_date
+    from core.load.managed import BUNDLE_FILE, bundle_date
 
     assert resources.files("core").joinpath("data", BUNDLE_FILE).is_file()
     root = Path(__file__).resolve().parents[2]
@@ -337,10 +337,10 @@ def test_time__null_on_token_issue_time_is_about_temporary_credentials_not_time(
 def test_time__clause_over_every_instant_from_the_analysis_time(
     operator: str, key: str, value: str, expected: str
 ) -> None:
-    from core.conditions import evaluate_clause
-    from core.context import RequestContext
-    from core.model import ConditionClause
-    from core.tri import Tri
+    from core.evaluate.conditions import evaluate_clause
+    from core.model.account import ConditionClause
+    from core.model.context import RequestContext
+    from core.model.tri import Tri
 
     clause = ConditionClause(operator, key, (value,))
     at = RequestContext.of({}, unknown_by_default=True, now=AT.timestamp())

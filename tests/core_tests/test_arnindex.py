@@ -1,4 +1,4 @@
-"""Finding the ARNs a Resource pattern matches (core.arnindex), one rule each.
+"""Finding the ARNs a Resource pattern matches (core.model.arn_index), one rule each.
 
 IAM User Guide, "IAM JSON policy elements: Resource": "You can use wildcard characters (* and ?)
 within any ARN segment"; ARNs are matched case-sensitively; a policy variable (``${aws:username}``)
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.arnindex import ArnIndex, literal_prefix
+from core.model.arn_index import ArnIndex, literal_prefix
 
 ROLE = "arn:aws:iam::111122223333:role/"
 ARNS = [ROLE + n for n in ("app-a", "app-b", "App-c", "db", "team/app-d")]

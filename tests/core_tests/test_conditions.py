@@ -1,4 +1,4 @@
-"""Conformance tests for the condition operator engine (core.conditions).
+"""Conformance tests for the condition operator engine (core.evaluate.conditions).
 
 Row ids name the rule. References (IAM User Guide):
 [ops]   "IAM JSON policy elements: Condition operators"
@@ -21,16 +21,16 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from core.conditions import (
+from core.evaluate.conditions import (
     context_keys,
     describe_clause,
     evaluate_clause,
     evaluate_conditions,
     is_known_operator,
 )
-from core.context import RequestContext
-from core.model import ConditionClause
-from core.tri import Tri
+from core.model.account import ConditionClause
+from core.model.context import RequestContext
+from core.model.tri import Tri
 
 T, F, U = Tri.TRUE, Tri.FALSE, Tri.UNKNOWN
 ABSENT = object()

@@ -1,4 +1,4 @@
-"""What a denial's fix would cause (core.denial_consequences), on small accounts.
+"""What a denial's fix would cause (core.explain.denial_consequences), on small accounts.
 
 IAM User Guide, "Grant a user permissions to pass a role to an AWS service": whoever can pass a
 role to a service can make the service act as that role, so allowing ``iam:PassRole`` of an
@@ -8,11 +8,11 @@ service trusts that is not admin is the safer grant.
 
 from __future__ import annotations
 
-from core.denial import explain_denial, parse_message, with_consequences
-from core.denial_consequences import consequences_of
-from core.denial_fix import Fix
-from core.loader import load_data
-from core.model import Account
+from core.explain.denial import explain_denial, parse_message, with_consequences
+from core.explain.denial_consequences import consequences_of
+from core.explain.denial_fix import Fix
+from core.load.snapshot import load_data
+from core.model.account import Account
 from tests.core_tests.accounts import ACCT, ADMIN_DOC, allow, arn, doc, inline, role, trust, user
 
 ALICE = arn("user", "alice")

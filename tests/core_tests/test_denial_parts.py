@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from core.denial import DenialError, explain_denial, parse_message
-from core.denial_classify import BlockedBy
-from core.denial_fix import fix_document, is_passrole, policy_name
-from core.denial_message import request_context
-from core.loader import load_data
-from core.model import Account
+from core.explain.denial import DenialError, explain_denial, parse_message
+from core.explain.denial_classify import BlockedBy
+from core.explain.denial_fix import fix_document, is_passrole, policy_name
+from core.explain.denial_message import request_context
+from core.load.snapshot import load_data
+from core.model.account import Account
 from tests.core_tests.accounts import (
     ACCT,
     account,

@@ -1,4 +1,5 @@
-"""``core.diff``: findings and paths matched by stable keys between two snapshots of one account."""
+"""``core.report.diff``: findings and paths matched by stable keys between two snapshots of one
+account."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.diff import diff_analyses, finding_id, fingerprint, to_json
-from core.errors import IamExploreError
-from core.loader import load_account, load_data
-from core.samples import sample_path
-from core.whatif import Change, Session, add_inline_policy, disable_statement
+from core.escalate.analysis import Analysis, analyse
+from core.explain.whatif import Change, Session, add_inline_policy, disable_statement
+from core.load.samples import sample_path
+from core.load.snapshot import load_account, load_data
+from core.model.errors import IamExploreError
+from core.report.diff import diff_analyses, finding_id, fingerprint, to_json
 from tests.core_tests.snapshot_edit import ACCT, _arn, apply_export, generated
 
 SAMPLES = ("classic-story", "classic-story-fixed", "edge-cases", "midsize-company")
@@ -292,8 +293,8 @@ def test_a_removed_user_is_listed_and_its_findings_say_so() -> None:
 def test_worse_means_more_escalation_or_as_much_without_conditions(
     before: tuple[str, bool], after: tuple[str, bool], worse: bool
 ) -> None:
-    from core.diff import FindingChange
-    from core.findings import Finding
+    from core.escalate.findings import Finding
+    from core.report.diff import FindingChange
 
     def f(esc: str, cond: bool) -> Finding:
         return Finding("k", "s", "t", "x", escalation=esc, conditional=cond)  # type: ignore[arg-type]

@@ -6,8 +6,8 @@ from typing import get_args
 
 import pytest
 
-from core.escalation_level import Escalation
-from core.findings import Escalation as EscalationString
+from core.escalate.escalation_level import Escalation
+from core.escalate.findings import Escalation as EscalationString
 
 
 def test_every_finding_escalation_string_has_a_level() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.analysis import Analysis
+from core.escalate.analysis import Analysis
 from tests.core_tests.accounts import (
     ADMIN_DOC,
     account,
@@ -402,8 +402,8 @@ def test_deny_on_every_instance_profile_removes_the_ec2_edge() -> None:
     )
     a = _ec2_account(every)
     assert not findings(a, "passrole", U)
-    from core.edges import why_not
-    from core.services import service_by_id
+    from core.escalate.passrole_edges import why_not
+    from core.escalate.tables.services import service_by_id
 
     svc = service_by_id("ec2")
     r = a.account.role("web")
@@ -557,7 +557,7 @@ def test_deleting_a_boundary_only_escalates_when_there_is_one() -> None:
 
 
 def test_a_whatif_on_the_group_relabels_the_join() -> None:
-    from core.whatif import Session, add_inline_policy
+    from core.explain.whatif import Session, add_inline_policy
 
     add = doc(allow("iam:AddUserToGroup", arn("group", "ops")))
     a = account(

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from core.context import RequestContext
-from core.decision import PolicyRef
-from core.evaluator import PolicySet, Request, evaluate, principal_account
-from core.policy import parse_policy_strict
+from core.evaluate.decision import PolicyRef
+from core.evaluate.evaluator import PolicySet, Request, evaluate, principal_account
+from core.load.policy_parser import parse_policy_strict
+from core.model.context import RequestContext
 
 CASES = json.loads((Path(__file__).parent.parent / "data" / "evaluation-cases.json").read_text())
 EXPECT = {

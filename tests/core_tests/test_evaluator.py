@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.context import RequestContext
-from core.decision import Layer, PolicyRef
-from core.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate
-from core.patterns import action_matches, arn_matches
-from core.policy import PolicyKind, parse_policy_strict
+from core.evaluate.decision import Layer, PolicyRef
+from core.evaluate.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate
+from core.load.policy_parser import PolicyKind, parse_policy_strict
+from core.model.context import RequestContext
+from core.model.patterns import action_matches, arn_matches
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
@@ -479,8 +479,8 @@ def test_json_numbers_and_booleans_are_valid_condition_values() -> None:
 def test_scps_do_not_apply_in_the_management_account_nor_to_service_linked_roles() -> None:
     from dataclasses import replace as dc_replace
 
-    from core.loader import load_data
-    from core.principals import scp_levels
+    from core.evaluate.principal import scp_levels
+    from core.load.snapshot import load_data
 
     raw = {
         "UserDetailList": [{"UserName": "alice", "Arn": ALICE}],

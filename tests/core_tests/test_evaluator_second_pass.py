@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from core.context import RequestContext
-from core.decision import PolicyRef
-from core.evaluator import PolicySet, Request, evaluate
-from core.policy import parse_policy_strict
+from core.evaluate.decision import PolicyRef
+from core.evaluate.evaluator import PolicySet, Request, evaluate
+from core.load.policy_parser import parse_policy_strict
+from core.model.context import RequestContext
 from tui.cli import main
 
 ACCT = "111122223333"

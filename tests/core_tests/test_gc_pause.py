@@ -1,11 +1,12 @@
-"""core.gc_pause: the collector's thresholds are raised inside the block and restored after."""
+"""core.escalate.gc_pause: the collector's thresholds are raised inside the block and restored
+after."""
 
 from __future__ import annotations
 
 import gc
 import threading
 
-from core.gc_pause import THRESHOLDS, fewer_collections
+from core.escalate.gc_pause import THRESHOLDS, fewer_collections
 
 
 def test_thresholds_raised_inside_and_restored_after() -> None:

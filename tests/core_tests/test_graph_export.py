@@ -1,4 +1,4 @@
-"""``core.graph_export``: the escalation graph in every format, read back by real tools."""
+"""``core.report.graph``: the escalation graph in every format, read back by real tools."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ import jsonschema
 import networkx as nx
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.graph_export import (
+from core.escalate.analysis import Analysis, analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.report.graph import (
     EDGE_CSV_HEADER,
     NODE_CSV_HEADER,
     Edge,
@@ -31,8 +33,6 @@ from core.graph_export import (
     to_mermaid,
     to_opengraph,
 )
-from core.loader import load_account
-from core.samples import sample_path
 
 SAMPLES = ("classic-story-fixed", "edge-cases", "midsize-company")
 SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"

@@ -1,7 +1,8 @@
 """``core`` is headless: importing it never pulls in a UI library or the AWS SDK.
 
 Pattern from harlequin (``tests/unit_tests/test_import_hygiene.py``): a fresh interpreter
-imports every ``core`` module and checks ``sys.modules``. ``core.aws`` is the one module allowed
+imports every ``core`` module and checks ``sys.modules``. ``core.load.live`` is the one module
+allowed
 to import boto3, so it is left out. import-linter (``[tool.importlinter]`` in pyproject.toml)
 proves the same statically.
 """
@@ -21,9 +22,10 @@ FORBIDDEN = ("textual", "rich", "tui", "boto3", "botocore")
 
 _PROBE = """
 import importlib, json, pkgutil, sys
-import core, core.loader, core.evaluator, core.policy, core.principals
+import core, core.load.snapshot, core.evaluate.evaluator
+import core.load.policy_parser, core.evaluate.principal
 names = sorted(
-    m.name for m in pkgutil.walk_packages(core.__path__, "core.") if m.name != "core.aws"
+    m.name for m in pkgutil.walk_packages(core.__path__, "core.") if m.name != "core.load.live"
 )
 for name in names:
     importlib.import_module(name)
@@ -51,9 +53,12 @@ def test_core_imports_no_ui_or_aws_sdk() -> None:
     proc = _run(_PROBE.format(forbidden=set(FORBIDDEN)))
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert {"core.loader", "core.evaluator", "core.policy", "core.principals"} <= set(
-        result["imported"]
-    )
+    assert {
+        "core.load.snapshot",
+        "core.evaluate.evaluator",
+        "core.load.policy_parser",
+        "core.evaluate.principal",
+    } <= set(result["imported"])
     assert result["forbidden"] == []
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import LoadError
-from core.inventory import arn_label, runs_as
-from core.loader import load_data
-from core.model import Tag
+from core.load.inventory import arn_label, runs_as
+from core.load.snapshot import load_data
+from core.model.account import Tag
+from core.model.errors import LoadError
 
 ACCOUNT = "111122223333"
 

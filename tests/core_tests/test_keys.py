@@ -1,4 +1,4 @@
-"""Which condition keys the caller chooses (core.keys), one rule each.
+"""Which condition keys the caller chooses (core.evaluate.caller_keys), one rule each.
 
 IAM User Guide, "AWS global condition context keys": ``aws:RequestedRegion`` is "the AWS Region
 that was called in the request" and ``aws:RequestTag/``, ``aws:TagKeys`` are the tags "passed in
@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS, UNCONTROLLED, caller_controls
+from core.evaluate.caller_keys import (
+    DIRECT_CALL_ABSENT,
+    DIRECT_CALL_FACTS,
+    UNCONTROLLED,
+    caller_controls,
+)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.loader import load_data
+from core.load.snapshot import load_data
 
 ACCT = "111122223333"
 

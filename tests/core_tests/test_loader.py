@@ -1,4 +1,4 @@
-"""Tests for the snapshot loader (core.loader) and the bundled samples (core.samples).
+"""Tests for the snapshot loader (core.load.snapshot) and the bundled samples (core.load.samples).
 
 Input formats follow ``docs/IAM-SEMANTICS.md`` ("Input formats") and the API reference of
 ``GetAccountAuthorizationDetails``: the CLI merges pages into one object, the raw API returns
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from core.errors import LoadError, Problem
-from core.loader import load_account, load_data
-from core.model import Account
-from core.samples import samples_dir
+from core.load.samples import samples_dir
+from core.load.snapshot import load_account, load_data
+from core.model.account import Account
+from core.model.errors import LoadError, Problem
 
 ACCT = "111122223333"
 ALLOW_S3 = {

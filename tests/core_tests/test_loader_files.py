@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core import loader
-from core.errors import LoadError
-from core.loader import MAX_BYTES_ENV, load_account, max_snapshot_bytes
-from core.samples import sample_path
+from core.load import snapshot as loader
+from core.load.samples import sample_path
+from core.load.snapshot import MAX_BYTES_ENV, load_account, max_snapshot_bytes
+from core.model.errors import LoadError
 
 CLASSIC = sample_path("classic-story")
 

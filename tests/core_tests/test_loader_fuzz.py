@@ -1,6 +1,6 @@
 """Property tests: the loader and the policy parser never crash on malformed input.
 
-Contract (core/loader.py docstring): the loader either returns an :class:`Account` or raises
+Contract (core/load/snapshot.py docstring): the loader either returns an :class:`Account` or raises
 :class:`LoadError` naming the JSON path; problems inside one policy become ``Problem`` values.
 ``parse_policy`` never raises: every defect of a document is a problem on it.
 """
@@ -16,10 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import IamExploreError, LoadError
-from core.loader import load_data
-from core.model import Account, PolicyDocument
-from core.policy import PolicyKind, parse_policy
+from core.load.policy_parser import PolicyKind, parse_policy
+from core.load.snapshot import load_data
+from core.model.account import Account, PolicyDocument
+from core.model.errors import IamExploreError, LoadError
 
 ACCT = "111122223333"
 FUZZ = settings(

@@ -1,4 +1,4 @@
-"""Edges of the other escalation methods (core.method_edges), one rule each.
+"""Edges of the other escalation methods (core.escalate.method_edges), one rule each.
 
 Each method's action is evaluated on each target's real ARN (IAM Service Authorization
 Reference: ``iam:PutUserPolicy`` and ``iam:CreateAccessKey`` act on a ``user`` resource);
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.analysis import Analysis
-from core.method_edges import MethodEdge, method_edges_for
-from core.methods import method_by_id
+from core.escalate.analysis import Analysis
+from core.escalate.method_edges import MethodEdge, method_edges_for
+from core.escalate.tables.methods import method_by_id
 from tests.core_tests.accounts import account, allow, arn, deny, doc, inline, trust, user
 from tests.core_tests.accounts import role as role_
 

@@ -1,4 +1,4 @@
-"""``core.operators``: the operator-name grammar the parser and the evaluator share.
+"""``core.model.operators``: the operator-name grammar the parser and the evaluator share.
 
 IAM User Guide, "IAM JSON policy elements: Condition operators": names are case-sensitive, any
 operator but ``Null`` may end in ``IfExists``, and ``ForAllValues:``/``ForAnyValue:`` qualify
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.conditions import _BASE
-from core.operators import BASE_OPERATORS, OperatorName, parse_operator_name
+from core.evaluate.conditions import _BASE
+from core.model.operators import BASE_OPERATORS, OperatorName, parse_operator_name
 
 
 def test_the_evaluator_implements_exactly_the_operators_the_parser_accepts() -> None:

@@ -1,4 +1,4 @@
-"""Shortest paths to admin (core.paths), on hand-made findings: one rule each.
+"""Shortest paths to admin (core.escalate.paths), on hand-made findings: one rule each.
 
 A path moves the attacker from principal to principal (pass a role to a service, assume a role,
 get a user's credentials, join a group) until it reaches an admin-equivalent one; shortest
@@ -8,9 +8,9 @@ user groups": a group contains users only, so only a user can join one.
 
 from __future__ import annotations
 
-from core.findings import Finding
-from core.paths import admin_distances, reaches_admin
-from core.power import AdminReason
+from core.escalate.capabilities import AdminReason
+from core.escalate.findings import Finding
+from core.escalate.paths import admin_distances, reaches_admin
 from tests.core_tests.accounts import ADMIN_DOC, account, arn, inline, path_of, trust, user
 from tests.core_tests.accounts import role as role_
 

@@ -1,4 +1,4 @@
-"""Grammar tests for the policy parser (core.policy).
+"""Grammar tests for the policy parser (core.load.policy_parser).
 
 Row ids name the rule. References (IAM User Guide, "IAM JSON policy element reference"):
 [version]   "IAM JSON policy elements: Version": 2012-10-17 and 2008-10-17 are the only values.
@@ -34,9 +34,9 @@ from typing import Any
 
 import pytest
 
-from core.errors import PolicyError, Problem
-from core.model import ConditionClause, PolicyDocument, PrincipalSpec
-from core.policy import PolicyKind, decode_document, parse_policy, parse_policy_strict
+from core.load.policy_parser import PolicyKind, decode_document, parse_policy, parse_policy_strict
+from core.model.account import ConditionClause, PolicyDocument, PrincipalSpec
+from core.model.errors import PolicyError, Problem
 
 ALLOW: dict[str, Any] = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
 ACCT = "111122223333"

@@ -1,4 +1,4 @@
-"""Admin-equivalence and gains (core.power), one rule each, on small accounts.
+"""Admin-equivalence and gains (core.escalate.capabilities), one rule each, on small accounts.
 
 IAM User Guide, "Policy evaluation logic" (an explicit Deny overrides an Allow; a permissions
 boundary caps identity policies: "the effective permissions ... are the intersection"),
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.power import admin_reason, gained, gains_anything, summarize
+from core.escalate.capabilities import admin_reason, gained, gains_anything, summarize
 from tests.core_tests.accounts import (
     ADMIN_DOC,
     account,

@@ -1,4 +1,4 @@
-"""In which regions a conditional decision can hold (core.regions_eval, core.regions).
+"""In which regions a conditional decision can hold (core.escalate.region_sets, core.model.regions).
 
 IAM User Guide, "AWS global condition context keys": ``aws:RequestedRegion`` is the region the
 request is made to, the caller's choice. "Policy evaluation logic": an explicit Deny (the usual
@@ -7,8 +7,8 @@ region-lock SCP ``StringNotEquals aws:RequestedRegion``) wins wherever it matche
 
 from __future__ import annotations
 
-from core.regions import DEFAULT_REGION, REGIONS
-from core.regions_eval import ALL_REGIONS, describe_regions, possible_regions
+from core.escalate.region_sets import ALL_REGIONS, describe_regions, possible_regions
+from core.model.regions import DEFAULT_REGION, REGIONS
 from tests.core_tests.decisions import ACCT, decide, statement
 
 

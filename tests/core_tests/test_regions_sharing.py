@@ -1,4 +1,5 @@
-"""core.regions_eval.possible_regions: one answer per requirement shape, never a neighbour's.
+"""core.escalate.region_sets.possible_regions: one answer per requirement shape, never a
+neighbour's.
 
 The region is the caller's choice (``aws:RequestedRegion``, IAM User Guide, "AWS global
 condition context keys"): a decision made with it unknown holds in the regions whose
@@ -8,11 +9,11 @@ condition clauses share one computation; different clauses must not.
 
 from __future__ import annotations
 
-from core.context import RequestContext
-from core.decision import Decision, PolicyRef
-from core.evaluator import PolicySet, Request, evaluate
-from core.policy import parse_policy
-from core.regions_eval import possible_regions
+from core.escalate.region_sets import possible_regions
+from core.evaluate.decision import Decision, PolicyRef
+from core.evaluate.evaluator import PolicySet, Request, evaluate
+from core.load.policy_parser import parse_policy
+from core.model.context import RequestContext
 
 
 def _doc(region: str) -> PolicyRef:

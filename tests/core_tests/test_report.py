@@ -1,4 +1,4 @@
-"""The ``scan`` report (core.report), one contract rule each (README, "scan JSON").
+"""The ``scan`` report (core.report.scan), one contract rule each (README, "scan JSON").
 
 Schema 2 writes each statement once (``statements`` by id, findings cite the ids), counts the
 edges that escalate nothing per source, kind and service (``quiet_edges``) unless ``all_edges``,
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from core.analysis import Analysis
-from core.report import SCHEMA_VERSION, summary, to_json, to_json_v1
+from core.escalate.analysis import Analysis
+from core.report.scan import SCHEMA_VERSION, summary, to_json, to_json_v1
 from tests.core_tests.accounts import (
     ADMIN_DOC,
     account,

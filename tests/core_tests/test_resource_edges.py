@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.findings import Finding
-from core.loader import load_account, load_data
-from core.samples import sample_path
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.findings import Finding
+from core.load.samples import sample_path
+from core.load.snapshot import load_account, load_data
 
 ACCOUNT = "111122223333"
 EU, US = "eu-west-1", "us-east-1"

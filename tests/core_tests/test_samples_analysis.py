@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from core.analysis import Analysis, analyse
-from core.edges import why_not
-from core.loader import load_account
-from core.methods import METHODS
-from core.samples import sample_names, sample_path
-from core.services import services_by_principal
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.passrole_edges import why_not
+from core.escalate.tables.methods import METHODS
+from core.escalate.tables.services import services_by_principal
+from core.load.samples import sample_names, sample_path
+from core.load.snapshot import load_account
 
 SAMPLES = [
     n

@@ -1,13 +1,13 @@
-"""``core.sarif``: rule ids, URIs and the lines that locate a finding in the snapshot."""
+"""``core.report.sarif``: rule ids, URIs and the lines that locate a finding in the snapshot."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from core.findings import Finding
-from core.methods import METHODS
-from core.sarif import arn_lines, artifact_uri, rule_id, rules
-from core.services import SERVICES
+from core.escalate.findings import Finding
+from core.escalate.tables.methods import METHODS
+from core.escalate.tables.services import SERVICES
+from core.report.sarif import arn_lines, artifact_uri, rule_id, rules
 
 
 def test_artifact_uri_is_a_uri_reference() -> None:

@@ -2,7 +2,8 @@
 
 IAM API reference, "ContextEntry": ``ContextKeyType`` is one of string, numeric, boolean, ip,
 binary, date (each also as a List). ``simulate`` rejects a value that is not of its type with a
-located error; since ``core.simulate`` reads values with ``core.conditions.VALUE_READERS``,
+located error; since ``core.explain.simulate`` reads values with
+``core.evaluate.conditions.VALUE_READERS``,
 a value it accepts is one the matching operator family (IAM User Guide, "Condition operators")
 can compare, and a value it rejects is one that family would never match.
 """
@@ -13,11 +14,11 @@ import json
 
 import pytest
 
-from core.conditions import VALUE_READERS, evaluate_clause
-from core.context import RequestContext
-from core.model import ConditionClause
-from core.simulate import SimulateError, parse_context_entries
-from core.tri import Tri
+from core.evaluate.conditions import VALUE_READERS, evaluate_clause
+from core.explain.simulate import SimulateError, parse_context_entries
+from core.model.account import ConditionClause
+from core.model.context import RequestContext
+from core.model.tri import Tri
 
 # (type, value as given, value as stored) for values the types accept; the same results as
 # the second parser simulate.py had before it reused conditions.py's.

@@ -1,4 +1,5 @@
-"""Schema invariants of the two declarative tables: ``core.services`` and ``core.methods``."""
+"""Schema invariants of the two declarative tables: ``core.escalate.tables.services`` and
+``core.escalate.tables.methods``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from core.methods import METHODS, EscalationMethod, method_by_id
-from core.services import (
+from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
+from core.escalate.tables.services import (
     SERVICES,
     PassRoleService,
     Reference,
@@ -287,7 +288,7 @@ def test_reference_is_shared() -> None:
 @pytest.mark.parametrize("service", [s for s in SERVICES if s.role_keys], ids=_service_id)
 def test_role_keys_are_keys_of_their_launch_actions(service: PassRoleService) -> None:
     """Each key a launch with the role sets is one the catalogue lists for that action."""
-    from core.catalogue import catalogue
+    from core.load.catalogue import catalogue
 
     launch = {a for s in service.action_sets for a in s.actions}
     for rk in service.role_keys:

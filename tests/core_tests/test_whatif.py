@@ -6,10 +6,7 @@ import json
 
 import pytest
 
-from core.errors import IamExploreError
-from core.loader import load_account
-from core.samples import sample_path
-from core.whatif import (
+from core.explain.whatif import (
     Session,
     add_inline_policy,
     attach_policy,
@@ -19,6 +16,9 @@ from core.whatif import (
     remove_from_group,
     validate_document,
 )
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.errors import IamExploreError
 
 ACCT = "111122223333"
 USER = f"arn:aws:iam::{ACCT}:user/test-user"

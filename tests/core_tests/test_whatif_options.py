@@ -1,4 +1,4 @@
-"""What-if options for a selection (core.whatif_options): the changes offered and their
+"""What-if options for a selection (core.explain.whatif_options): the changes offered and their
 templates, with trusted services taken from the analysis, not from the trust policy's text."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from core.analysis import analyse
-from core.denial_fix import fix_document
-from core.loader import load_account
-from core.samples import sample_path
-from core.whatif_options import options_for, passrole_template, trusted_service
+from core.escalate.analysis import analyse
+from core.explain.denial_fix import fix_document
+from core.explain.whatif_options import options_for, passrole_template, trusted_service
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
 
 USER = "arn:aws:iam::111122223333:user/test-user"
 ROLE = "arn:aws:iam::111122223333:role/EC2-roles-for-XYZ"

@@ -19,8 +19,8 @@ from urllib.parse import parse_qs
 import boto3
 import pytest
 
-import core.aws
-from core.aws import (
+import core.load.live
+from core.load.live import (
     DETAIL_LISTS,
     FetchCancelled,
     FetchError,
@@ -31,8 +31,8 @@ from core.aws import (
     read_only_client,
     write_snapshot,
 )
-from core.loader import load_account
-from core.model import Account
+from core.load.snapshot import load_account
+from core.model.account import Account
 from tui.cli import main
 
 from .conftest import (
@@ -476,7 +476,7 @@ def test_throttling_outlasting_retries(
     tmp_path: Path, aws_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real HTTP endpoint that always throttles IAM: botocore retries, then one line."""
-    monkeypatch.setattr(core.aws, "RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 2})
+    monkeypatch.setattr(core.load.live, "RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 2})
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Throttler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

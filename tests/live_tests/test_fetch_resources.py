@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-import core.aws
-from core.aws import is_read_only
-from core.loader import load_account
+import core.load.live
+from core.load.live import is_read_only
+from core.load.snapshot import load_account
 from tui.cli import main
 from tui.commands.fetch import parse_regions
 
@@ -42,7 +42,7 @@ def built(moto_server: MotoServer) -> Iterator[ResourceAccount]:
         mp.setenv("MOTO_ACCOUNT_ID", ACCOUNT)
         mp.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
         # moto answers the APIs it lacks with HTTP 500: do not back off ten times on each.
-        mp.setattr(core.aws, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
+        mp.setattr(core.load.live, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
         yield build_resource_account(moto_server.url)
 
 
@@ -274,7 +274,9 @@ def _limited_fetch(
 
     monkeypatch.setenv("MOTO_ACCOUNT_ID", account)
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
-    monkeypatch.setattr(core.aws, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0})
+    monkeypatch.setattr(
+        core.load.live, "RESOURCE_RETRY_CONFIG", {"mode": "adaptive", "max_attempts": 0}
+    )
     iam = boto3.client("iam", endpoint_url=moto_server.url, region_name=US)
     iam.create_user(UserName="auditor")
     iam.put_user_policy(
@@ -348,14 +350,16 @@ def test_all_regions_reads_every_enabled_region(
     to keep the test short), and the inventory then says it covers them all."""
     import boto3
 
-    monkeypatch.setattr(core.aws, "RESOURCE_READERS", {"ec2": core.aws.RESOURCE_READERS["ec2"]})
+    monkeypatch.setattr(
+        core.load.live, "RESOURCE_READERS", {"ec2": core.load.live.RESOURCE_READERS["ec2"]}
+    )
     enabled = sorted(
         r["RegionName"]
         for r in boto3.client("ec2", endpoint_url=moto_server.url, region_name=US)
         .describe_regions()["Regions"]
     )  # fmt: skip
     seen: list[tuple[str, str, str]] = []
-    out = core.aws.fetch_resources(
+    out = core.load.live.fetch_resources(
         endpoint_url=moto_server.url, regions="all", progress=lambda *a: seen.append(a)
     )
     assert out["AllRegions"] is True
@@ -372,8 +376,8 @@ def test_cancel_stops_the_resource_fetch(built: ResourceAccount, moto_server: Mo
 
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(core.aws.FetchCancelled):
-        core.aws.fetch_resources(endpoint_url=moto_server.url, regions=[EU], cancel=cancel)
+    with pytest.raises(core.load.live.FetchCancelled):
+        core.load.live.fetch_resources(endpoint_url=moto_server.url, regions=[EU], cancel=cancel)
 
 
 @pytest.mark.parametrize(

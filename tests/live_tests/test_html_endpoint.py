@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core.aws import FetchError, decode_authorization_message, fetch_account
-from core.samples import sample_path
+from core.load.live import FetchError, decode_authorization_message, fetch_account
+from core.load.samples import sample_path
 from tui.cli import main
 
 PAGE = b"<html><body><h1>Welcome to nginx!</h1></body></html>"

@@ -13,9 +13,9 @@ from typing import Protocol
 
 from textual.pilot import Pilot
 
-from core.analysis import analyse
-from core.loader import load_account
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
 from tui.app import IamExploreApp
 
 SIZE = (160, 48)

@@ -16,11 +16,11 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from core.analysis import Analysis, analyse
-from core.loader import load_account
-from core.model import Account
-from core.samples import sample_path
-from core.whatif import Session
+from core.escalate.analysis import Analysis, analyse
+from core.explain.whatif import Session
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.account import Account
 from tui.app import IamExploreApp
 
 SIZE = (160, 48)

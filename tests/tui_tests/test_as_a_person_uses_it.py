@@ -7,7 +7,7 @@ import json
 from textual.widgets import Markdown, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tests.tui_tests.conftest import SIZE, AppPilot, MakeApp, front, session, settle
 from tui.app import IamExploreApp
 from tui.colour import no_colour
@@ -217,7 +217,7 @@ async def test_wording_via_group_once(make_app: MakeApp) -> None:
 
 
 def test_trust_policy_resource_problem_reads_the_right_way_round() -> None:
-    from core.policy import parse_policy
+    from core.load.policy_parser import parse_policy
 
     doc = {
         "Version": "2012-10-17",

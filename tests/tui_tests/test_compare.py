@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tests.tui_tests.conftest import SIZE, Samples, settle
 from tests.tui_tests.test_whatif import edge_rows
 from tui.app import IamExploreApp

@@ -11,10 +11,10 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
-from core.loader import load_account
-from core.model import Account
-from core.samples import sample_path
-from core.whatif import Session
+from core.explain.whatif import Session
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.account import Account
 from tui.screens.denial import DenialScreen
 
 ACCT = "111122223333"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.samples import sample_path
+from core.load.samples import sample_path
 from tests.tui_tests.conftest import SIZE, passrole_rows, settle
 from tui.app import IamExploreApp
 from tui.keymap import KEYMAP, keymap_markdown

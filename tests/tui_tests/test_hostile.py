@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from textual.command import CommandList
 from textual.widgets import DataTable
 
-from core.analysis import analyse
-from core.loader import load_data
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_data
 from tests.tui_tests.conftest import MakeApp, analysed, front, settle
 from tui.app import IamExploreApp
 from tui.commands.explore import exit_code

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import core.whatif
-from core.analysis import analyse
-from core.whatif import Session, add_inline_policy
+import core.explain.whatif
+from core.escalate.analysis import analyse
+from core.explain.whatif import Session, add_inline_policy
 from tests.tui_tests.conftest import SIZE, settle
 from tui.app import IamExploreApp
 from tui.widgets import panes
@@ -31,7 +31,7 @@ PASS_ROLE = (
 
 
 class Gate:
-    """A stand-in for ``core.analysis.analyse`` that waits until the test opens it."""
+    """A stand-in for ``core.escalate.analysis.analyse`` that waits until the test opens it."""
 
     def __init__(self, real: Callable[..., Any], block: int = 1) -> None:
         self.real = real
@@ -55,7 +55,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
     stub = Gate(analyse)
-    monkeypatch.setattr(core.whatif, "analyse", stub)
+    monkeypatch.setattr(core.explain.whatif, "analyse", stub)
     return stub
 
 
@@ -73,7 +73,7 @@ def session(app: IamExploreApp) -> Session:
     return app.session
 
 
-def _change(name: str = "try") -> core.whatif.Change:
+def _change(name: str = "try") -> core.explain.whatif.Change:
     return add_inline_policy(USER, name, PASS_ROLE)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.findings import Escalation, Finding
+from core.escalate.findings import Escalation, Finding
 from tui.widgets.index import reach_mark
 from tui.widgets.styles import Palette
 

@@ -12,13 +12,13 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from core.analysis import analyse
-from core.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
-from core.errors import IamExploreError
-from core.escalation_level import Escalation
-from core.loader import load_account
-from core.paths import Path
-from core.sarif import diff_log
+from core.escalate.analysis import analyse
+from core.escalate.escalation_level import Escalation
+from core.escalate.paths import Path
+from core.load.snapshot import load_account
+from core.model.errors import IamExploreError
+from core.report.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
+from core.report.sarif import diff_log
 from tui.commands.scan import parse_at
 from tui.escalation_style import STYLE
 from tui.safe_text import escape_controls as clean  # bidi and zero-width too, not only C0/C1

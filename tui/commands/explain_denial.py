@@ -3,7 +3,7 @@
 Reads the decoded JSON of ``aws sts decode-authorization-message`` (or decodes ``--encoded``
 live), re-evaluates the request against a snapshot or a live account, and prints who was denied,
 what, why, the least-privilege fix and what that fix would cause. The logic is in
-:mod:`core.denial`; this module parses arguments, reads input and renders.
+:mod:`core.explain.denial`; this module parses arguments, reads input and renders.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.denial import DenialError, DenialExplanation, explain_denial, parse_message
-from core.errors import IamExploreError
-from core.model import Account
+from core.explain.denial import DenialError, DenialExplanation, explain_denial, parse_message
+from core.model.account import Account
+from core.model.errors import IamExploreError
 from tui.escalation_style import style_of
 
 EXIT_OK = 0
@@ -111,7 +111,7 @@ def _read_message(args: argparse.Namespace, profile: str | None) -> str:
                 "file)"
             )
         return decode_live(args.encoded, profile, args)
-    from core.loader import read_bytes, read_stdin_bytes
+    from core.load.snapshot import read_bytes, read_stdin_bytes
 
     if args.message in (None, "-"):
         if sys.stdin is None or (args.message is None and sys.stdin.isatty()):
@@ -133,9 +133,10 @@ def _read_message(args: argparse.Namespace, profile: str | None) -> str:
 def decode_live(encoded: str, profile: str, args: argparse.Namespace) -> str:
     """Decode an encoded authorization message with sts:DecodeAuthorizationMessage.
 
-    Goes through ``core.aws`` (the only module that talks to AWS; its guard allows ``Decode*``).
+    Goes through ``core.load.live`` (the only module that talks to AWS; its guard allows
+    ``Decode*``).
     """
-    from core.aws import decode_authorization_message
+    from core.load.live import decode_authorization_message
 
     return decode_authorization_message(
         encoded,
@@ -146,11 +147,11 @@ def decode_live(encoded: str, profile: str, args: argparse.Namespace) -> str:
 
 
 def _load_account(args: argparse.Namespace, profile: str | None) -> Account:
-    from core.loader import load_account, load_data
+    from core.load.snapshot import load_account, load_data
 
     if args.snapshot:
         return load_account(args.snapshot)
-    from core.aws import fetch_account, snapshot_data
+    from core.load.live import fetch_account, snapshot_data
 
     result = fetch_account(
         profile=profile,

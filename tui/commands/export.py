@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.analysis import analyse
-from core.errors import IamExploreError
-from core.graph_export import FORMATS, build_graph, render
-from core.loader import load_account
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.errors import IamExploreError
+from core.report.graph import FORMATS, build_graph, render
 from tui.commands.scan import parse_at
 from tui.safe_text import safe
 

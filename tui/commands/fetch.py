@@ -11,7 +11,7 @@ import re
 import sys
 from typing import Any
 
-from core.errors import IamExploreError
+from core.model.errors import IamExploreError
 
 EXIT_OK, EXIT_ERROR = 0, 2
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from core.aws import fetch_account, write_snapshot
-    from core.inventory import SERVICES
+    from core.load.inventory import SERVICES
+    from core.load.live import fetch_account, write_snapshot
     from tui.safe_text import console as make_console
     from tui.safe_text import join, safe
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from rich.text import Text
 
-from core.analysis import Analysis, analyse
-from core.errors import IamExploreError
-from core.escalation_level import Escalation
-from core.inventory import arn_label
-from core.loader import load_account
-from core.report import to_json, to_json_v1, to_sarif
-from core.samples import sample_path
+from core.escalate.analysis import Analysis, analyse
+from core.escalate.escalation_level import Escalation
+from core.load.inventory import arn_label
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.errors import IamExploreError
+from core.report.scan import to_json, to_json_v1, to_sarif
 from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console

@@ -8,8 +8,7 @@ import json
 import sys
 from typing import Any
 
-from core.errors import IamExploreError
-from core.simulate import (
+from core.explain.simulate import (
     CONTEXT_KEY_TYPES,
     PolicyInput,
     Simulation,
@@ -18,6 +17,7 @@ from core.simulate import (
     run_simulation,
     simulation_json,
 )
+from core.model.errors import IamExploreError
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
     check_limits(args)
     account = None
     if args.snapshot:
-        from core.loader import load_account
+        from core.load.snapshot import load_account
 
         account = load_account(args.snapshot)
     sim = build_simulation(

@@ -7,11 +7,11 @@ import argparse
 import sys
 from typing import Any
 
-from core.analysis import analyse
-from core.errors import IamExploreError
-from core.loader import load_account
-from core.report import summary
-from core.samples import sample_path
+from core.escalate.analysis import analyse
+from core.load.samples import sample_path
+from core.load.snapshot import load_account
+from core.model.errors import IamExploreError
+from core.report.scan import summary
 
 
 def register(sub: Any) -> None:

@@ -24,11 +24,11 @@ from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from core.analysis import Analysis
-from core.denial import DenialExplanation, explain_denial, parse_message
-from core.errors import IamExploreError
-from core.model import Account
-from core.whatif import Session
+from core.escalate.analysis import Analysis
+from core.explain.denial import DenialExplanation, explain_denial, parse_message
+from core.explain.whatif import Session
+from core.model.account import Account
+from core.model.errors import IamExploreError
 from tui.commands.explain_denial import renderables
 from tui.guard import SafeModal
 from tui.safe_text import safe_message
@@ -85,7 +85,7 @@ class DenialScreen(SafeModal["DenialScreen.FixChosen | None"]):
     """Explain a pasted authorization failure message against the current account.
 
     Args:
-        source: a ``core.whatif.Session`` (its current account and analysis are used) or an
+        source: a ``core.explain.whatif.Session`` (its current account and analysis are used) or an
             ``Account``.
         text: initial message text.
     """

@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from core.edges import why_not
-from core.findings import Finding
-from core.model import Account, Role, User
-from core.whatif import Change, Diff
+from core.escalate.findings import Finding
+from core.escalate.passrole_edges import why_not
+from core.explain.whatif import Change, Diff
+from core.model.account import Account, Role, User
 from tui.guard import Guarded
 from tui.keymap import bindings
 from tui.messages import ApplyChange, CancelLoad, RunCommand
@@ -776,7 +776,7 @@ class MainScreen(Guarded, Screen[None]):
 
     def action_whatif(self) -> None:
         """Open the what-if panel for the selection (edge, user, user + role, role)."""
-        from core.whatif_options import options_for
+        from core.explain.whatif_options import options_for
         from tui.screens.whatif import WhatIfScreen
 
         if self.index is None:

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.findings import Finding
-from core.paths import Path
+from core.escalate.findings import Finding
+from core.escalate.paths import Path
 from tui.guard import SafeModal
 from tui.safe_text import safe, safe_text
 from tui.widgets.footer import HELP, KeyFooter

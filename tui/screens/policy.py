@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.decision import StatementRef
+from core.evaluate.decision import StatementRef
 from tui.guard import SafeModal
 from tui.safe_text import LINE_LIMIT, join, safe, safe_json, safe_text
 from tui.widgets.footer import HELP, KeyFooter

@@ -7,14 +7,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.errors import Problem
+from core.model.errors import Problem
 from tui.guard import SafeModal
 from tui.safe_text import safe_text
 from tui.widgets.footer import HELP, KeyFooter
 
 
 class ProblemsScreen(SafeModal[None]):
-    """A table of :class:`core.errors.Problem` with where and what."""
+    """A table of :class:`core.model.errors.Problem` with where and what."""
 
     BINDINGS = [
         HELP,

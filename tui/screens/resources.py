@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.escalation_level import Escalation
-from core.findings import Finding
-from core.inventory import Resource
-from core.model import Account
-from core.resource_edges import resources_by_role
+from core.escalate.escalation_level import Escalation
+from core.escalate.findings import Finding
+from core.escalate.resource_edges import resources_by_role
+from core.load.inventory import Resource
+from core.model.account import Account
 from tui.guard import SafeModal
 from tui.safe_text import safe_message, safe_text
 from tui.widgets.footer import HELP, KeyFooter

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from core.findings import Finding
-from core.services import SERVICES
+from core.escalate.findings import Finding
+from core.escalate.tables.services import SERVICES
 from tui.safe_text import safe_text
 from tui.widgets.index import EdgeIndex, search_text, service_by_id, short
 from tui.widgets.panes import Row, matches, matching

@@ -1,7 +1,8 @@
 """The what-if panel (``w``) and the policy editor.
 
 The panel lists changes that make sense for the selection (the selected edge's statements, the
-principal's groups and policies) and returns a ``core.whatif.Change``; the main screen applies
+principal's groups and policies) and returns a ``core.explain.whatif.Change``; the main screen
+applies
 it to the session in a thread worker. Nothing here touches the disk.
 """
 
@@ -14,9 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from core.errors import IamExploreError
-from core.whatif import Change, validate_document
-from core.whatif_options import EditSpec, WhatIfOption
+from core.explain.whatif import Change, validate_document
+from core.explain.whatif_options import EditSpec, WhatIfOption
+from core.model.errors import IamExploreError
 from tui.guard import SafeModal
 from tui.safe_text import LONG_LIMIT, safe, safe_json, safe_message, safe_text
 from tui.widgets.footer import HELP, KeyFooter

@@ -16,11 +16,11 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from core.decision import StatementRef
-from core.findings import Finding, Reason
-from core.model import Account, Role, User
-from core.resource_edges import resources_by_role
-from core.services import PassRoleService
+from core.escalate.findings import Finding, Reason
+from core.escalate.resource_edges import resources_by_role
+from core.escalate.tables.services import PassRoleService
+from core.evaluate.decision import StatementRef
+from core.model.account import Account, Role, User
 from tui.guard import Guarded
 from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
 from tui.widgets.index import EdgeIndex, service_by_id, short

@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.analysis import Analysis
-from core.escalation_level import Escalation
-from core.findings import Finding
-from core.model import Account
-from core.report import summary
-from core.services import SERVICES, PassRoleService
+from core.escalate.analysis import Analysis
+from core.escalate.escalation_level import Escalation
+from core.escalate.findings import Finding
+from core.escalate.tables.services import SERVICES, PassRoleService
+from core.model.account import Account
+from core.report.scan import summary
 
 _SERVICES_BY_ID = {s.id: s for s in SERVICES}
 
@@ -74,7 +74,7 @@ class EdgeIndex:
         shown: positions of findings whose source is not already admin.
         escalating: source ARN → (admin, privilege-gain) counts of its edges.
         service_counts: service id → (edges from non-admin sources, all edges).
-        summary: ``core.report.summary`` of the analysis (header counts).
+        summary: ``core.report.scan.summary`` of the analysis (header counts).
         shown_passrole: PassRole edges among ``shown``.
     """
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
-from core.escalation_level import Escalation
-from core.findings import Finding
+from core.escalate.escalation_level import Escalation
+from core.escalate.findings import Finding
 from tui.widgets.index import reach_mark
 
 

@@ -1,0 +1,637 @@
+"""Analyse an account: every PassRole and method edge, escalation labels, and paths to admin.
+
+Principals with the same policies (and no principal-specific variables) share a *signature* and
+are evaluated once; their findings are then relabelled for each principal. A what-if re-analyses
+only the signatures a change touches (:func:`reanalyse`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from core.escalate.capabilities import (
+    AdminReason,
+    GainSummary,
+    admin_reason,
+    better_versions,
+    denying_policies,
+    gained,
+    gains_anything,
+    summarize,
+    unknown_boundary_condition,
+    with_any_policy,
+    with_version,
+    without_boundary,
+    without_policy,
+)
+from core.escalate.findings import Finding, Reason
+from core.escalate.gc_pause import fewer_collections
+from core.escalate.method_edges import (
+    SET_DEFAULT_VERSION,
+    SHARED_METHODS,
+    MethodEdge,
+    assume_role_edges,
+    method_edges_for,
+    policy_holders,
+    self_related,
+)
+from core.escalate.method_edges import to_finding as method_finding
+from core.escalate.passrole_edges import (
+    EdgeCandidate,
+    TrustResult,
+    passrole_edges_for,
+    trusted_roles,
+)
+from core.escalate.passrole_edges import to_finding as passrole_finding
+from core.escalate.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
+from core.escalate.tables.methods import METHODS
+from core.evaluate.decision import PolicyRef, StatementRef
+from core.evaluate.principal import PrincipalView, group_view, principal_view
+from core.model.account import Account, Role, User
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Analysis:
+    """The result of analysing an account.
+
+    Attributes:
+        account: the analysed account.
+        findings: every edge, PassRole first.
+        admins: ARN → why the principal (or group) is admin-equivalent.
+        paths: shortest paths to admin, per principal, shortest first.
+        views: ARN → evaluation view (for explanations and what-ifs).
+    """
+
+    account: Account
+    findings: list[Finding]
+    admins: dict[str, AdminReason]
+    paths: list[Path]
+    views: dict[str, PrincipalView] = field(repr=False, default_factory=dict)
+    trusted: dict[str, list[tuple[Role, TrustResult]]] = field(repr=False, default_factory=dict)
+    cache: Cache | None = field(repr=False, default=None)
+    analysed_at: str = ""
+    """The analysis time (ISO 8601, UTC) that time condition keys were evaluated against."""
+
+    def passrole_edges(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "passrole"]
+
+
+def _relabel_ref(ref: StatementRef, old: str, new: str) -> StatementRef:
+    via = ref.policy.via
+    if old in via:
+        policy: PolicyRef = replace(ref.policy, via=via.replace(old, new))
+        return StatementRef(policy, ref.statement)
+    return ref
+
+
+def _relabel(
+    reasons: tuple[Reason, ...], old_view: PrincipalView, view: PrincipalView
+) -> tuple[Reason, ...]:
+    if old_view.arn == view.arn:
+        return reasons
+    old = f"{old_view.kind} {old_view.name}"
+    new = f"{view.kind} {view.name}"
+    if not any(old in s.policy.via for r in reasons for s in r.statements):
+        return reasons  # no statement is attached through the representative's name
+    return tuple(
+        Reason(r.step, r.text, tuple(_relabel_ref(s, old, new) for s in r.statements))
+        for r in reasons
+    )
+
+
+class _Powers:
+    """Admin reasons per signature; escalation labels per (source, target) signature pair.
+
+    Labels come from the compiled bit sets (:func:`core.escalate.capabilities.gains_anything`); the
+    lines saying
+    what is gained are a :class:`GainSummary`, computed only when a finding is shown. The pair
+    cache is bounded (cleared past ``PAIR_LIMIT`` entries) so memory stays linear.
+    """
+
+    PAIR_LIMIT = 200_000
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
+        self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
+        self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+
+    def admin_of(self, view: PrincipalView) -> AdminReason | None:
+        memo = view.memo.get("admin-reason", self)
+        if memo is not self:
+            return memo  # type: ignore[return-value]
+        # Self-modification is checked on the principal's own ARN: key by ARN as well.
+        key = (view.signature, view.arn)
+        hit = self.admin.get(key)
+        if hit is None:
+            hit = self.admin[key] = (view, admin_reason(self.account, view))
+        view.memo["admin-reason"] = hit[1]
+        return hit[1]
+
+    def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
+        """Escalation label and gained capabilities (lines, computed lazily) of acting as
+        ``target``."""
+        key = (source.signature, target.signature)
+        hit = self.gains.get(key)
+        if hit is not None:
+            return hit
+        reason = self.admin_of(target)
+        unknown = reason is None and unknown_boundary_condition(target) is not None
+        if unknown:
+            # Its boundary is missing from the export: judged without it, and the finding is
+            # conditional on the boundary allowing it (see _on_boundary).
+            reason = admin_reason(self.account, without_boundary(target))
+        out: tuple[str, Sequence[str]]
+        if reason is not None:
+            head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
+            out = ("admin", (f"{head}{reason.detail}",))
+        elif gains_anything(source, target):
+            out = ("privilege-gain", GainSummary(source, target))
+        else:
+            out = ("none", ())
+        if len(self.gains) >= self.PAIR_LIMIT:
+            self.gains.clear()
+        self.gains[key] = out
+        return out
+
+
+_SigResult = tuple[PrincipalView, list[EdgeCandidate], list[MethodEdge]]
+_Done = tuple[list[Finding], tuple[tuple[str, object], ...]]
+
+
+@dataclass
+class Cache:
+    """What one analysis can hand to the next (a what-if): results per policy signature.
+
+    Per-signature edges stay valid while the *world* (roles with their trust policies, tags and
+    instance profiles; the users, groups and customer policies that methods target) is the same;
+    admin reasons and capabilities stay valid per signature.
+    """
+
+    world: tuple[object, ...] = ()
+    by_sig: dict[object, _SigResult] = field(default_factory=dict)
+    powers: _Powers | None = None
+    trusted: dict[str, list[tuple[Role, TrustResult]]] | None = None
+    trust_key: tuple[object, ...] = ()
+    per_principal: dict[
+        tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
+    ] = field(default_factory=dict)
+    views: dict[str, PrincipalView] = field(default_factory=dict)
+    view_key: tuple[object, ...] = ()
+    now: float | None = None
+    """The analysis time (epoch seconds) the cached results were computed for."""
+    admin_trusted: (
+        tuple[
+            dict[str, PrincipalView],
+            dict[str, list[tuple[Role, TrustResult]]],
+            _Powers,
+            dict[str, list[tuple[Role, TrustResult]]],
+        ]
+        | None
+    ) = None
+    """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
+    view_account: Account | None = None
+    """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
+    """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
+
+
+def _world(account: Account) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    trust = tuple((r.arn, id(r.trust_policy), r.is_service_linked) for r in account.roles)
+    world = (
+        trust,
+        tuple((r.arn, r.tags, r.instance_profiles) for r in account.roles),
+        tuple(u.arn for u in account.users),
+        tuple(g.arn for g in account.groups),
+        tuple(p.arn for p in account.policies if not p.is_aws_managed),
+        account.account_id,
+    )
+    return world, trust
+
+
+def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
+    """Views of every principal and group; unchanged ones are reused from the cache."""
+    now = cache.now
+    shared = (
+        id(account.groups),
+        id(account.policies),
+        id(account.scp_levels),
+        account.metadata,
+        now,
+    )
+    reuse = cache.view_key == shared
+    views: dict[str, PrincipalView] = {}
+    for p in account.principals:
+        old = cache.views.get(p.arn) if reuse else None
+        views[p.arn] = (
+            old if old is not None and old.entity is p else principal_view(account, p, now)
+        )
+    for g in account.groups:
+        old = cache.views.get(g.arn) if reuse else None
+        views[g.arn] = old if old is not None and old.entity is g else group_view(account, g, now)
+    cache.views = views
+    cache.view_key = shared
+    cache.view_account = account
+    return views
+
+
+def analyse(
+    account: Account,
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+    at: datetime | None = None,
+) -> Analysis:
+    """Analyse every principal of the account, reusing ``cache`` from an earlier analysis.
+
+    ``at`` is the analysis time that ``aws:CurrentTime``, ``aws:EpochTime`` and
+    ``aws:TokenIssueTime`` are evaluated against (default: the cache's, else now).
+    The garbage collector runs less often meanwhile (:mod:`core.escalate.gc_pause`).
+    """
+    with fewer_collections():
+        return _analyse(account, progress, cache, at)
+
+
+def _analyse(
+    account: Account,
+    progress: Progress | None,
+    cache: Cache | None,
+    at: datetime | None,
+) -> Analysis:
+    if cache is None:
+        cache = Cache()
+    if at is not None:
+        when = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        now = float(int(when.timestamp()))
+        if cache.now is not None and cache.now != now:
+            cache.powers = None  # admin reasons were decided at another time
+        cache.now = now
+    elif cache.now is None:
+        cache.now = float(int(datetime.now(UTC).timestamp()))
+    views = _views(account, cache)
+    world, trust_key = _world(account)
+    world = (*world, cache.now)
+    if cache.trusted is None or cache.trust_key != trust_key:
+        cache.trusted = trusted_roles(account)
+        cache.trust_key = trust_key
+    if cache.world != world:
+        cache.by_sig = {}
+        cache.per_principal = {}
+        cache.world = world
+    if cache.powers is None:
+        cache.powers = _Powers(account)
+    cache.powers.account = account
+    trusted = cache.trusted
+    powers = cache.powers
+    findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
+    analysis = _finish(account, views, trusted, powers, findings)
+    analysis.cache = cache
+    analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return analysis
+
+
+def _findings_for(
+    account: Account,
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    principals: Iterable[User | Role],
+    progress: Progress | None,
+    cache: Cache,
+) -> list[Finding]:
+    principals = list(principals)
+    findings: list[Finding] = []
+    for i, p in enumerate(principals):
+        if isinstance(p, Role) and p.is_service_linked:
+            continue  # only the service can act as a service-linked role
+        view = views[p.arn]
+        key = (p.arn, view.signature)
+        done = cache.per_principal.get(key)
+        if done is not None and all(
+            (views[t].signature if t in views else None) == sig for t, sig in done[1]
+        ):
+            findings.extend(done[0])
+        else:
+            mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
+            cache.per_principal[key] = (mine, deps)
+            findings.extend(mine)
+        if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
+            progress("principals", i + 1, len(principals))
+    findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
+    return findings
+
+
+def _principal_findings(
+    account: Account,
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    view: PrincipalView,
+    cache: Cache,
+) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
+    reason = powers.admin_of(view)
+    if reason is not None:
+        # Already admin-equivalent: its edges are not enumerated. Rewriting its own
+        # permissions is the one escalation it has: report that as its finding.
+        return ([_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []), ()
+    hit = cache.by_sig.get(view.signature)
+    if hit is None:
+        hit = (
+            view,
+            passrole_edges_for(account, view, trusted),
+            method_edges_for(
+                account,
+                view,
+                trusted,
+                SHARED_METHODS,
+                existing_roles=_admin_trusted(views, trusted, powers, cache),
+            )
+            # Trusts that do not depend on who the caller is: once per signature.
+            + assume_role_edges(account, view, shared=True),
+        )
+        cache.by_sig[view.signature] = hit
+    rep, pedges, shared = hit
+    # Trust policies that name principals (or read their keys) are decided per principal.
+    own = assume_role_edges(account, view, shared=False)
+    medges = [*shared, *own]
+    own_ids = {id(e) for e in own}
+    is_admin = powers.admin_of(view) is not None
+    out: list[Finding] = []
+    deps: dict[str, object] = {}
+    for cand in pedges:
+        if cand.role.arn == view.arn:
+            continue
+        target = views[cand.role.arn]
+        deps[target.arn] = target.signature
+        esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
+        reasons = None if rep is view else _relabel(cand.reasons, rep, view)
+        out.append(
+            _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin, reasons), target)
+        )
+    groups = view.entity.groups if isinstance(view.entity, User) else ()
+    for edge in medges:
+        outcome = edge.method.outcome
+        if edge.target == view.arn and outcome in ("become-user", "become-role", "join-group"):
+            continue
+        if outcome == "policy-remove" and edge.target != view.arn:
+            continue  # removing another principal's Deny: judged only on the caller itself
+        if edge.method.outcome == "join-group" and edge.target_name in groups:
+            continue  # already a member
+        if edge.target in views:
+            deps[edge.target] = views[edge.target].signature
+        if edge.existing:
+            # Taking over an existing instance, function or stack that *could* run as the
+            # role: reported only when that role is admin-equivalent (too many otherwise).
+            owner = views.get(edge.target)
+            reason = powers.admin_of(owner) if owner is not None else None
+            if reason is None:
+                continue
+            reasons = _relabel(edge.reasons, rep, view)
+            out.append(
+                method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin, reasons)
+            )
+            continue
+        esc, gained_ = (
+            ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
+        )
+        if (
+            outcome in ("policy-remove", "policy-write")
+            and esc == "none"
+            and (edge.target == view.arn)
+        ):
+            continue  # nothing of its own to lift: no Deny, no boundary, no better version
+        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view)
+        f = method_finding(view, edge, esc, gained_, is_admin, reasons)
+        if outcome in ("become-user", "become-role") and edge.target in views:
+            f = _on_boundary(f, views[edge.target])
+        out.append(f)
+    return out, tuple(deps.items())
+
+
+def _admin_trusted(
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    cache: Cache,
+) -> dict[str, list[tuple[Role, TrustResult]]]:
+    """``trusted`` restricted to admin-equivalent roles: the roles worth an edge for taking over
+    an existing resource (see ``method_edges_for``), computed once per analysis."""
+    hit = cache.admin_trusted
+    if hit is not None and hit[0] is views and hit[1] is trusted and hit[2] is powers:
+        return hit[3]
+
+    def admin(arn: str) -> bool:
+        return arn in views and powers.admin_of(views[arn]) is not None
+
+    out = {sid: [rt for rt in roles if admin(rt[0].arn)] for sid, roles in trusted.items()}
+    cache.admin_trusted = (views, trusted, powers, out)
+    return out
+
+
+def _on_boundary(f: Finding, target: PrincipalView) -> Finding:
+    """A move to a principal whose permissions boundary is missing from the export gains
+    what that boundary allows: the finding is conditional on it (not dropped, not certain)."""
+    cond = unknown_boundary_condition(target)
+    if cond is None or f.escalation == "none" or cond in f.conditions:
+        return f
+    return replace(f, conditional=True, conditions=(*f.conditions, cond))
+
+
+def _self_modify_finding(view: PrincipalView, reason: AdminReason) -> Finding:
+    method = next((m for m in METHODS if m.actions[0].lower() == reason.action.lower()), None)
+    kind = method.id if method else reason.action
+    return Finding(
+        kind=kind,
+        source=view.arn,
+        target=reason.resource,
+        title=f"{view.name} can rewrite its own permissions ({reason.action})",
+        escalation="admin",
+        reasons=(Reason("action", f"may {reason.action} on {reason.resource}", reason.refs),),
+        gained=("admin: " + reason.detail,),
+        references=method.references if method else (),
+    )
+
+
+def _method_gain(
+    account: Account,
+    views: dict[str, PrincipalView],
+    powers: _Powers,
+    view: PrincipalView,
+    edge: MethodEdge,
+) -> tuple[str, Sequence[str]]:
+    outcome = edge.method.outcome
+    if edge.method.id == SET_DEFAULT_VERSION:
+        return _version_gain(account, view, edge.target)
+    if outcome == "policy-remove":
+        return _remove_gain(account, view, inline=edge.method.id.startswith("delete-"))
+    if outcome == "service-grant":
+        return "privilege-gain", (f"what the service grants, if {edge.method.needs}",)
+    if "permissions-boundary" in edge.method.id:
+        if edge.target != view.arn:
+            return "none", ()  # escalates only via a path that also reaches the target
+        return _lift_boundary_gain(account, view)
+    if outcome == "policy-write":
+        if self_related(account, view.entity, edge.target):
+            if view.policies.boundary is not None:
+                return "privilege-gain", ("up to its permissions boundary",)
+            return "admin", ("can give itself any permission",)
+        return "none", ()  # escalates only via a path that also reaches the target
+    if outcome == "join-group":
+        return _join_gain(account, powers, view, edge.target)
+    target = views.get(edge.target)
+    if target is None:
+        return "none", ()
+    return powers.gain(view, target)
+
+
+def _version_gain(
+    account: Account, view: PrincipalView, policy_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What making a better non-default version the default gives (IAM API reference,
+    SetDefaultPolicyVersion: the default version is the operative one).
+
+    For a policy the caller holds: judged on the caller with that version (its boundary and
+    SCPs apply). For another holder's policy: ``none`` for the caller, with an ``admin:`` line
+    when the version grants every sensitive action by itself (paths then use it).
+    """
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    if not found:
+        return "none", ()
+    if not any(r.arn == policy_arn for r in view.policies.identity):
+        admin = next((v for v, a in found if a), None)
+        if admin is not None:
+            return "none", (f"admin: version {admin.version_id} grants every sensitive action",)
+        return "none", ()
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for version, _ in found:
+        swapped = with_version(view, policy_arn, version)
+        reason = admin_reason(account, swapped)
+        if reason is not None:
+            return "admin", (f"admin: with version {version.version_id}, {reason.detail}",)
+        extra = gained(view, swapped)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
+
+
+def _lift_boundary_gain(account: Account, view: PrincipalView) -> tuple[str, tuple[str, ...]]:
+    """Removing (or replacing with a permissive one) its own permissions boundary: what its
+    identity policies allow then. Without a boundary there is nothing to lift (IAM User Guide,
+    "Permissions boundaries for IAM entities": the boundary only limits)."""
+    if view.policies.boundary is None:
+        return "none", ()
+    freed = without_boundary(view)
+    reason = admin_reason(account, freed)
+    if reason is not None:
+        return "admin", (f"admin: without its boundary, {reason.detail}",)
+    extra = gained(view, freed)
+    return ("privilege-gain", summarize(extra)) if extra else ("none", ())
+
+
+def _remove_gain(
+    account: Account, view: PrincipalView, *, inline: bool
+) -> tuple[str, tuple[str, ...]]:
+    """What removing one of its own policies with a Deny gives the caller ("an explicit deny
+    in any of these policies overrides the allow": removing it lets the allows apply)."""
+    best: tuple[str, tuple[str, ...]] = ("none", ())
+    for ref in denying_policies(view, inline=inline):
+        freed = without_policy(view, ref)
+        reason = admin_reason(account, freed)
+        if reason is not None:
+            return "admin", (f"admin: without {ref.name}, {reason.detail}",)
+        extra = gained(view, freed)
+        if extra and best[0] == "none":
+            best = ("privilege-gain", summarize(extra))
+    return best
+
+
+def _join_gain(
+    account: Account, powers: _Powers, view: PrincipalView, group_arn: str
+) -> tuple[str, tuple[str, ...]]:
+    """What joining a group gives the caller: judged on the caller as a member of it.
+
+    Only users can be members ("An IAM user group is a collection of IAM users": IAM User
+    Guide, "IAM user groups"), so a role gains nothing by itself. A user that becomes a member
+    of a group whose members are admin-equivalent (the group grants ``iam:*``, say, which lets
+    a member rewrite its own permissions) is admin, as its own boundary allows.
+    """
+    user = view.entity
+    group = account.group(group_arn)
+    if not isinstance(user, User) or group is None:
+        return "none", ()
+    member = principal_view(account, replace(user, groups=(*user.groups, group.name)))
+    key = (view.signature, view.arn, member.signature)
+    hit = powers.joins.get(key)
+    if hit is not None:
+        return hit
+    reason = admin_reason(account, member)
+    out: tuple[str, tuple[str, ...]]
+    if reason is not None:
+        out = ("admin", (f"admin: as a member of {group.name}, {reason.detail}",))
+    else:
+        extra = gained(view, member)
+        out = ("privilege-gain", summarize(extra)) if extra else ("none", ())
+    powers.joins[key] = out
+    return out
+
+
+def _finish(
+    account: Account,
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    findings: list[Finding],
+) -> Analysis:
+    admins: dict[str, AdminReason] = {}
+    for arn, view in views.items():
+        reason = powers.admin_of(view)
+        if reason is not None:
+            admins[arn] = reason
+    holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
+    routes = write_routes(findings, holders, _makes_admin(account, views, powers))
+    findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
+    dist = admin_distances(findings, admins, routes)
+    findings = [
+        replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
+        for f in findings
+    ]
+    paths = find_paths(account, findings, admins, routes, dist)
+    return Analysis(account, findings, admins, paths, views, trusted)
+
+
+def _makes_admin(
+    account: Account, views: dict[str, PrincipalView], powers: _Powers
+) -> Callable[[str, str], bool]:
+    """Whether a write (method id) on a user or role makes it admin-equivalent: any policy
+    added (its boundary and SCPs still cap it: IAM User Guide, "Permissions boundaries for IAM
+    entities"), or for a boundary removal or replacement, its identity policies uncapped."""
+    memo: dict[tuple[bool, str], bool] = {}
+
+    def decide(kind: str, arn: str) -> bool:
+        view = views.get(arn)
+        if view is None or view.entity is None:
+            return False
+        lifts = "permissions-boundary" in kind
+        key = (lifts, arn)
+        hit = memo.get(key)
+        if hit is None:
+            if powers.admin_of(view) is not None:
+                hit = True
+            else:
+                changed = without_boundary(view) if lifts else with_any_policy(view)
+                hit = admin_reason(account, changed) is not None
+            memo[key] = hit
+        return hit
+
+    return decide
+
+
+def _write_label(f: Finding, route: tuple[Finding, ...]) -> Finding:
+    """A write on another principal that the caller can then act as: ``admin`` (the hop's own
+    label says what the write leads to; the path shows the moves)."""
+    name = route[-1].target.rsplit("/", 1)[-1]
+    line = f"admin: makes {name} admin-equivalent, then acts as it ({len(route)} move(s))"
+    return replace(f, escalation="admin", gained=(line,))

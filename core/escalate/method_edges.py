@@ -1,0 +1,613 @@
+"""Edges for the other escalation methods (``core.escalate.tables.methods``): who can rewrite,
+become or join what.
+
+Each method row names its actions and the resource the first is checked on. For every principal
+that could perform the actions at all (a cheap check on a resource of its choosing), the targets
+of the row's kind are evaluated one by one with their real ARNs. ``sts:AssumeRole`` edges also
+need the role's trust policy to allow (IAM User Guide: a role trust policy must allow in every
+case). Methods that take over an existing resource (an instance, a function, a stack) only know
+the roles such resources *could* run as, so their edges are conditional on the resource existing,
+unless the snapshot has an inventory (``core.escalate.resource_edges`` then names the resources).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from string import Template
+
+from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
+from core.escalate.capabilities import better_versions
+from core.escalate.findings import Finding, Reason
+from core.escalate.passrole_edges import TrustResult
+from core.escalate.resource_edges import resource_reach
+from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
+from core.evaluate.decision import Decision, PolicyRef
+from core.evaluate.evaluator import CALLER_CHOSEN, chosen
+from core.evaluate.principal import PrincipalView, own_account, trust_policy_ref
+from core.load.inventory import Resource
+from core.load.policy_parser import parse_policy
+from core.model.account import Account, Group, ManagedPolicy, Role, User
+from core.model.arn_index import ArnIndex
+
+EXISTING_RESOURCE_SERVICE = {
+    "ec2": "ec2",
+    "lambda": "lambda",
+    "glue": "glue",
+    "codebuild": "codebuild",
+    "cloudformation": "cloudformation",
+    "sagemaker": "sagemaker",
+    "ecs": "ecs",
+    "bedrock-agentcore": "bedrock-agentcore",
+    "apprunner": "apprunner",
+}
+"""Service in a method's resource ARN → the PassRole service whose roles such resources run as."""
+
+
+@dataclass(frozen=True, slots=True)
+class MethodEdge:
+    """A method edge before escalation labelling."""
+
+    method: EscalationMethod
+    target: str
+    target_name: str
+    target_kind: str
+    resolved: Resolved
+    reasons: tuple[Reason, ...]
+    existing: bool = False
+    """Takes over an existing resource (conditional on one running as the target)."""
+    resources: tuple[Resource, ...] = ()
+    """The inventoried resources it takes over (``core.escalate.resource_edges``), when known."""
+
+
+def _existing_service(method: EscalationMethod) -> str | None:
+    if "${" in method.resource_arn.split(":", 5)[-1] or method.resource_arn.startswith("${"):
+        return None
+    parts = method.resource_arn.split(":")
+    return EXISTING_RESOURCE_SERVICE.get(parts[2]) if len(parts) > 2 else None
+
+
+def _targets(
+    account: Account, view: PrincipalView, method: EscalationMethod
+) -> Iterable[tuple[str, str, str, dict[str, str]]]:
+    """(arn, name, kind, template values) of every possible target."""
+    acct = account.account_id
+    me = view.arn
+    if method.target == "self":
+        yield me, view.name, view.kind, {"SelfArn": me, "Account": acct}
+    elif method.target == "user":
+        # Self is filtered per principal: these results are shared per signature.
+        for u in account.users:
+            if u.arn:
+                yield (
+                    u.arn,
+                    u.name,
+                    "user",
+                    {"UserName": u.name, "UserArn": u.arn, "Account": acct},
+                )
+    elif method.target == "group":
+        for g in account.groups:
+            yield (
+                g.arn,
+                g.name,
+                "group",
+                {"GroupName": g.name, "GroupArn": g.arn, "Account": acct},
+            )
+    elif method.target == "role":
+        for r in account.roles:
+            if not r.is_service_linked:
+                yield (
+                    r.arn,
+                    r.name,
+                    "role",
+                    {"RoleName": r.name, "RoleArn": r.arn, "Account": acct},
+                )
+    elif method.target == "policy":
+        for p in account.policies:
+            if not p.is_aws_managed:
+                yield p.arn, p.name, "policy", {"PolicyArn": p.arn, "Account": acct}
+
+
+def method_edges_for(
+    account: Account,
+    view: PrincipalView,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    methods: Iterable[EscalationMethod] = METHODS,
+    keep_existing: Callable[[str], bool] = lambda arn: True,
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None = None,
+) -> list[MethodEdge]:
+    """Every method edge from ``view``.
+
+    ``keep_existing`` says which roles are worth an edge for taking over an existing resource
+    that could run as them (the analysis keeps only admin-equivalent ones);
+    ``existing_roles``, when given, is ``trusted`` already filtered by it (computed once for
+    every signature instead of once per signature and method).
+    """
+    out: list[MethodEdge] = []
+    for method in methods:
+        existing = _existing_service(method)
+        resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+        if any(
+            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
+        ):
+            continue  # no identity Allow names it: cheap (memoised) and needs no decision
+        pre = [
+            view.decide(a, resource if i == 0 else CALLER_CHOSEN)
+            for i, a in enumerate(method.actions)
+            if a.lower() != "sts:assumerole"
+        ]
+        if not all(d.possible for d in pre):
+            continue
+        if existing is not None:
+            roles = (
+                [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+                if existing_roles is None
+                else existing_roles.get(existing, [])
+            )
+            mine = own_account(account, view.arn)
+            reach = resource_reach(
+                account,
+                view,
+                method.id,
+                method.actions,
+                pre,
+                [r for r, _ in roles if own_account(account, r.arn) == mine],
+            )
+            if reach is None:
+                out.extend(_existing_edges(account, view, method, pre, roles))
+            else:
+                trust = {r.arn: t for r, t in roles}
+                out.extend(
+                    MethodEdge(
+                        method,
+                        x.role.arn,
+                        x.role.name,
+                        "role",
+                        x.resolved,
+                        (
+                            *x.reasons,
+                            Reason(
+                                "trust",
+                                f"role {x.role.name} trusts the {existing} service",
+                                trust[x.role.arn].statements,
+                            ),
+                        ),
+                        True,
+                        x.resources,
+                    )
+                    for x in reach
+                )
+            continue
+        if method.id == ASSUME_ROLE:
+            out.extend(assume_role_edges(account, view))
+            continue
+        allowed = view.allow_patterns(method.actions[0])
+        if allowed is None:
+            continue
+        if method.target == "self":
+            targets = list(_targets(account, view, method))
+        else:
+            targets = _all_targets(account, view, method)
+            every, patterns = allowed
+            if not every:
+                targets = _matching_targets(account, method.target, targets, patterns)
+        for arn, name, kind, values in targets:
+            better: tuple[Reason, ...] = ()
+            if method.id == SET_DEFAULT_VERSION:
+                better = _better_version_reason(account, arn)
+                if not better:
+                    continue  # no non-default version grants more than the default
+            edge = _target_edge(account, view, method, arn, name, kind, values)
+            if edge is not None:
+                out.append(replace(edge, reasons=(*edge.reasons, *better)))
+    return out
+
+
+SET_DEFAULT_VERSION = "set-default-policy-version"
+
+_BETTER: dict[int, tuple[Account, dict[str, tuple[Reason, ...]]]] = {}
+
+
+def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, ...]:
+    """A reason naming the non-default versions that grant more than the default (cached)."""
+    hit = _BETTER.get(id(account))
+    if hit is None or hit[0] is not account:
+        if len(_BETTER) > 100:
+            _BETTER.clear()
+        hit = _BETTER[id(account)] = (account, {})
+    cached = hit[1].get(policy_arn)
+    if cached is not None:
+        return cached
+    policy = account.policy(policy_arn)
+    found = better_versions(account, policy) if policy is not None else []
+    out: tuple[Reason, ...] = ()
+    if policy is not None and found:
+        names = ", ".join(v.version_id + (" (admin)" if admin else "") for v, admin in found)
+        out = (
+            Reason(
+                "prerequisite",
+                f"non-default version {names} of {policy.name} grants more than the default "
+                f"{policy.default_version_id}",
+            ),
+        )
+    hit[1][policy_arn] = out
+    return out
+
+
+ASSUME_ROLE = "assume-role"
+"""Its edges depend on the caller's own ARN when a trust policy names principals: those are
+decided per principal; the rest once per signature (``assume_role_edges(..., shared=...)``)."""
+
+SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id != ASSUME_ROLE)
+"""Methods whose edges are equal for principals with the same policies (one signature)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _TrustIndex:
+    named: dict[str, tuple[Role, ...]]
+    """Principal ARN → roles whose trust policy names it in an Allow statement."""
+    account: dict[str, tuple[Role, ...]]
+    """Account id → roles whose trust names that account (the caller's identity policy must
+    allow too)."""
+    anyone: tuple[Role, ...]
+    """Roles whose trust allows ``"*"`` or uses ``NotPrincipal``: decided for every caller."""
+    by_arn: dict[str, ArnIndex[Role]]
+    """``account`` as ARN indexes: the caller's ``sts:AssumeRole`` Resource patterns select."""
+
+
+_TRUST: dict[int, tuple[Account, _TrustIndex]] = {}
+
+
+def _trust_index(account: Account) -> _TrustIndex:
+    """Which roles' trust policies could let an AWS principal of this account assume them."""
+    hit = _TRUST.get(id(account))
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    named: dict[str, list[Role]] = {}
+    by_account: dict[str, list[Role]] = {}
+    anyone: list[Role] = []
+    for role in account.roles:
+        if role.is_service_linked:
+            continue
+        for st in role.trust_policy.statements:
+            if st.effect != "Allow" or st.principal is None:
+                continue
+            if st.not_principal or st.principal.wildcard:
+                anyone.append(role)
+                continue
+            for value in st.principal.aws:
+                acct = _account_of(value)
+                if acct is not None:
+                    by_account.setdefault(acct, []).append(role)
+                elif value == "*":
+                    anyone.append(role)
+                else:
+                    named.setdefault(value, []).append(role)
+    accounts = {k: tuple(dict.fromkeys(v)) for k, v in by_account.items()}
+    index = _TrustIndex(
+        {k: tuple(dict.fromkeys(v)) for k, v in named.items()},
+        accounts,
+        tuple(dict.fromkeys(anyone)),
+        {k: ArnIndex((r.arn, r) for r in v) for k, v in accounts.items()},
+    )
+    if len(_TRUST) > 100:
+        _TRUST.clear()
+    _TRUST[id(account)] = (account, index)
+    return index
+
+
+def _account_of(value: str) -> str | None:
+    """The account a trust ``Principal`` value names as a whole (``123456789012`` or
+    ``arn:aws:iam::123456789012:root``), else ``None``."""
+    if len(value) == 12 and value.isdigit():
+        return value
+    parts = value.split(":")
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root":
+        return parts[4]
+    return None
+
+
+_CALLER_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+"""Text in a trust policy that reads who the caller is (keys AWS sets from the principal)."""
+
+_CALLER_FREE: dict[int, tuple[Role, bool]] = {}
+
+
+def caller_independent(role: Role) -> bool:
+    """Whether the role's trust policy decides alike for every caller of one signature.
+
+    It must name no principal by ARN (only accounts, ``"*"``, services or federated providers),
+    use no ``NotPrincipal``, and read no key AWS sets from the principal (``aws:PrincipalArn``,
+    ``aws:PrincipalTag/*``, ``aws:username``, ``aws:userid``, policy variables). Callers that
+    share a signature have the same kind, account and identity policies, so the evaluator's
+    decision (IAM User Guide, "Policy evaluation logic") is then the same for each of them.
+    """
+    hit = _CALLER_FREE.get(id(role))
+    if hit is not None and hit[0] is role:
+        return hit[1]
+    doc = role.trust_policy
+    text = doc.text.lower()
+    free = not any(k in text for k in _CALLER_KEYS) and all(
+        not st.not_principal
+        and (
+            st.principal is None
+            or all(v == "*" or _account_of(v) is not None for v in st.principal.aws)
+        )
+        for st in doc.statements
+    )
+    if len(_CALLER_FREE) > 200_000:
+        _CALLER_FREE.clear()
+    _CALLER_FREE[id(role)] = (role, free)
+    return free
+
+
+def assume_role_edges(
+    account: Account, view: PrincipalView, shared: bool | None = None
+) -> list[MethodEdge]:
+    """``sts:AssumeRole`` edges from ``view``, decided by the evaluator with the trust policy.
+
+    STS API reference, AssumeRole: in the same account, a principal may assume a role when the
+    role's trust policy names it, with no identity-based permission needed, or when the trust
+    policy names the account and an identity-based policy allows ``sts:AssumeRole``. Explicit
+    denies, SCPs and (for a named user) the permissions boundary still apply: the evaluator
+    decides all of it. Only roles whose trust could match are evaluated; a trust naming only the
+    account needs an identity allow, so those are skipped unless an Allow for the action names
+    a Resource that matches them.
+
+    ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
+    :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
+    once per signature; the caller's own role is kept, callers drop it); ``False`` for the rest.
+    """
+    method = method_by_id(ASSUME_ROLE)
+    assert method is not None
+    index = _trust_index(account)
+    roles = list(index.named.get(view.arn, ()))
+    roles.extend(index.anyone)
+    allowed = view.allow_patterns("sts:AssumeRole")
+    if allowed is not None:
+        mine = own_account(account, view.arn)
+        every, patterns = allowed
+        if every:
+            roles.extend(index.account.get(mine, ()))
+        elif mine in index.by_arn:
+            # A trust naming the account delegates to the identity policies: only roles an
+            # identity Allow's Resource can match may be assumed that way.
+            roles.extend(index.by_arn[mine].matching(patterns))
+    out = []
+    acct = account.account_id
+    for role in dict.fromkeys(roles):
+        if shared is not None and caller_independent(role) is not shared:
+            continue
+        if role.arn == view.arn and not shared:
+            continue
+        values = {"RoleName": role.name, "RoleArn": role.arn, "Account": acct}
+        edge = _target_edge(account, view, method, role.arn, role.name, "role", values)
+        if edge is not None:
+            out.append(edge)
+    return out
+
+
+def _trusting_caller(view: PrincipalView, role: Role) -> PolicyRef:
+    """The trust policy a caller writes with ``iam:UpdateAssumeRolePolicy``: it names itself."""
+    doc = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": view.arn}, "Action": "sts:AssumeRole"}
+            ],
+        },
+        "trust",
+        policy=f"{role.name} trust policy as rewritten",
+    )
+    return PolicyRef(
+        name=f"{role.name} trust policy, rewritten to name {view.name}",
+        document=doc,
+        arn=role.arn,
+        via=f"trust policy of role {role.name} after iam:UpdateAssumeRolePolicy",
+        layer="resource",
+    )
+
+
+_Target = tuple[str, str, str, dict[str, str]]
+_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target], dict[object, list[_Target]]]] = {}
+_TARGET_LISTS: dict[tuple[int, str], tuple[Account, list[_Target]]] = {}
+
+
+def _all_targets(account: Account, view: PrincipalView, method: EscalationMethod) -> list[_Target]:
+    """Every target of the method's kind (built once per account and kind; shared by views)."""
+    key = (id(account), method.target)
+    hit = _TARGET_LISTS.get(key)
+    if hit is not None and hit[0] is account:
+        return hit[1]
+    targets = list(_targets(account, view, method))
+    if len(_TARGET_LISTS) > 1000:
+        _TARGET_LISTS.clear()
+    _TARGET_LISTS[key] = (account, targets)
+    return targets
+
+
+def _matching_targets(
+    account: Account, kind: str, targets: list[_Target], patterns: tuple[str, ...]
+) -> list[_Target]:
+    """The targets of a kind that one of ``patterns`` matches, through an ARN index built once
+    per account and kind; the answer is kept per pattern list (principals of many signatures
+    hold the same policies, so the same patterns: a pattern with a wildcard early in the ARN,
+    ``arn:aws:iam::*:user/x``, would otherwise test every target again for each)."""
+    key = (id(account), kind)
+    hit = _TARGETS.get(key)
+    if hit is None or hit[0] is not account:
+        if len(_TARGETS) > 1000:
+            _TARGETS.clear()
+        hit = _TARGETS[key] = (account, ArnIndex((t[0], t) for t in targets), {})
+    memo = hit[2]
+    found = memo.get(patterns)
+    if found is None:
+        if len(memo) > 50_000:
+            memo.clear()
+        found = memo[patterns] = hit[1].matching(patterns)
+    return found
+
+
+def _target_edge(
+    account: Account,
+    view: PrincipalView,
+    method: EscalationMethod,
+    arn: str,
+    name: str,
+    kind: str,
+    values: dict[str, str],
+) -> MethodEdge | None:
+    # IAM entities are checked on their own ARN, which includes their path; a method on
+    # itself that acts on another service (a CodeStar project) acts on what it creates.
+    iam = method.resource_arn.startswith(("${", "arn:aws:iam:"))
+    if method.target == "self" and not iam:
+        resource = chosen(method.resource_arn.split(":")[2])
+    elif kind in ("user", "group", "role", "policy"):
+        resource = arn
+    else:
+        resource = Template(method.resource_arn).safe_substitute(values)
+    decisions: list[tuple[str, Decision]] = []
+    role = account.role(arn) if kind == "role" else None
+    for i, action in enumerate(method.actions):
+        if action.lower() == "sts:assumerole" and role is not None:
+            # After iam:UpdateAssumeRolePolicy the trust names the caller: the assume then
+            # needs no identity permission, but denies, SCPs and the boundary still apply.
+            rewrites_trust = any(a.lower() == "iam:updateassumerolepolicy" for a in method.actions)
+            d = view.decide(
+                action,
+                role.arn,
+                resource_policy=(
+                    _trusting_caller(view, role) if rewrites_trust else trust_policy_ref(role)
+                ),
+                resource_must_allow=True,
+            )
+        else:
+            d = view.decide(action, resource if i == 0 else _resource_for(action, resource))
+        if not d.possible:
+            return None
+        decisions.append((action, d))
+    resolved = merge(resolve_in_favour(d) for _, d in decisions)
+    if not resolved.possible:
+        return None
+    if method.needs:
+        # IAM data alone cannot decide it (key or password state, a service's availability).
+        resolved = Resolved(True, True, (*resolved.conditions, method.needs), resolved.constraints)
+    reasons = tuple(
+        Reason("action", f"may {action} on {_shown(resource, arn, i, action)}", d.allowed_by)
+        for i, (action, d) in enumerate(decisions)
+    )
+    return MethodEdge(method, arn, name, kind, resolved, reasons)
+
+
+def _shown(first: str, target: str, i: int, action: str) -> str:
+    """The resource an action is checked on, in words (never the internal placeholder)."""
+    checked = first if i == 0 else (target if first == target else _resource_for(action, first))
+    if checked.startswith(CALLER_CHOSEN):
+        service = checked[len(CALLER_CHOSEN) + 1 :] or action.split(":", 1)[0]
+        return f"a {service} resource it creates or picks"
+    return checked
+
+
+def _resource_for(action: str, first_resource: str) -> str:
+    """Resource for a method's later actions: the same IAM entity, else one the caller picks."""
+    if action.lower().startswith("iam:") and first_resource.startswith("arn:aws:iam:"):
+        return first_resource
+    return CALLER_CHOSEN
+
+
+def _existing_edges(
+    account: Account,
+    view: PrincipalView,
+    method: EscalationMethod,
+    decisions: list[Decision],
+    roles: list[tuple[Role, TrustResult]],
+) -> list[MethodEdge]:
+    resolved = merge(resolve_in_favour(d) for d in decisions)
+    if not resolved.possible:
+        return []
+    kind = method.resource_arn.split(":")[2]
+    rtype = re.split("[/:]", method.resource_arn.split(":", 5)[-1])[0]  # instance, function...
+    out = []
+    mine = own_account(account, view.arn)
+    actions = tuple(
+        Reason("action", f"may {a} on existing {kind} resources", d.allowed_by)
+        for a, d in zip(method.actions, decisions, strict=False)
+    )
+    for role, trust in roles:
+        if kind == "ec2" and not role.instance_profiles and role.instance_profiles_known:
+            continue
+        if own_account(account, role.arn) != mine:
+            continue  # another account's instances, functions, stacks: not the caller's to use
+        cond = f"an existing {kind} {rtype} that uses role {role.name}"
+        r = Resolved(True, True, (*resolved.conditions, cond), resolved.constraints)
+        why = (
+            f"role {role.name} is in instance profile "
+            + ", ".join(p.name for p in role.instance_profiles)
+            if kind == "ec2" and role.instance_profiles
+            else f"role {role.name} trusts the {kind} service, so a {kind} {rtype} can use it"
+        )
+        reasons = (*actions, Reason("trust", why, trust.statements))
+        out.append(MethodEdge(method, role.arn, role.name, "role", r, reasons, existing=True))
+    return out
+
+
+def self_related(account: Account, entity: User | Role | Group | None, target: str) -> bool:
+    """Whether writing ``target``'s policies changes ``entity``'s own permissions."""
+    if entity is None:
+        return False
+    if target == entity.arn:
+        return True
+    if isinstance(entity, User):
+        for g in entity.groups:
+            group = account.group(g)
+            if group is not None and group.arn == target:
+                return True
+        attached: set[str] = set(entity.attached_policies)
+        for g in entity.groups:
+            group = account.group(g)
+            if group is not None:
+                attached.update(group.attached_policies)
+        return target in attached
+    if isinstance(entity, Role):
+        return target in entity.attached_policies
+    return False
+
+
+def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
+    """ARNs of the users, groups and roles a managed policy is attached to."""
+    return [e.arn for e in account.entities if policy.arn in e.attached_policies]
+
+
+def to_finding(
+    view: PrincipalView,
+    edge: MethodEdge,
+    escalation: str,
+    gained: Sequence[str],
+    source_is_admin: bool,
+    reasons: tuple[Reason, ...] | None = None,
+) -> Finding:
+    """The scan finding for a method edge (``reasons``: the edge's, relabelled for another
+    principal of its signature)."""
+    m = edge.method
+    title = f"{view.name}: {m.title.lower()} ({edge.target_kind} {edge.target_name})"
+    if edge.resources:
+        shown = ", ".join(r.label for r in edge.resources[:2])
+        more = len(edge.resources) - 2
+        title += f" on {shown}" + (f" and {more} more" if more > 0 else "")
+    return Finding(
+        kind=m.id,
+        source=view.arn,
+        target=edge.target,
+        title=title,
+        resources=tuple(r.arn for r in edge.resources),
+        role=edge.target if edge.target_kind == "role" else None,
+        escalation=escalation,  # type: ignore[arg-type]
+        conditional=edge.resolved.conditional,
+        conditions=edge.resolved.conditions,
+        constraints=edge.resolved.constraints,
+        reasons=edge.reasons if reasons is None else reasons,
+        gained=gained,
+        references=m.references,
+        source_is_admin=source_is_admin,
+    )

@@ -1,0 +1,415 @@
+"""Multi-hop paths to admin across every edge kind, shortest first, certain before conditional.
+
+Nodes are users, roles and groups; an edge is a finding that moves the attacker (pass a role to a
+service, assume a role, get a user's credentials, join a group). A node is admin when it is
+admin-equivalent itself; a path also ends with a *terminal* finding when its last node can
+rewrite its own permissions only conditionally, or when a move is itself labelled ``admin``
+(joining a group whose members are admin-equivalent).
+
+Rewriting the permissions of *another* principal T (attach or put a policy on it, publish a
+version of a policy it holds, drop its boundary) is a hop of its own, followed by the moves that
+make the attacker T (assume it, get its credentials, join the group): a path "write T's policy,
+then act as T" has two hops or more. It leads to admin only when T would be admin-equivalent
+with what is written: a permissions boundary T keeps caps it (IAM User Guide, "Permissions
+boundaries for IAM entities": "the effective permissions ... are the intersection of the
+identity-based policy and the permissions boundary"); ``makes_admin`` decides that. Distances
+come from one reverse Dijkstra search from the admin nodes with the cost ``(hops, conditional
+hops)``: among the shortest paths, the one with the fewest conditional hops is shown.
+
+Roles cannot be members of groups (IAM User Guide, "IAM user groups": "A user group can contain
+many users, and a user can belong to multiple user groups"; roles are not listed among group
+members), so ``add-user-to-group`` moves a *user*: the caller itself when it is a user, or a user
+whose credentials it can get (a two-hop path).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from core.escalate.capabilities import AdminReason
+from core.escalate.findings import Finding
+from core.escalate.tables.methods import METHODS, method_by_id
+from core.model.account import Account
+
+ADMIN = "*admin*"
+"""The sink node every admin node and terminal finding leads to."""
+
+_MOVE = ("become-user", "become-role", "join-group")
+_USER = ":user/"
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a path: the finding that allows it."""
+
+    source: str
+    target: str
+    finding: Finding
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "kind": self.finding.kind,
+            "service": self.finding.service,
+            "via": self.finding.via,
+            "title": self.finding.title,
+            "conditional": self.finding.conditional,
+            "escalation": self.finding.escalation,
+            "reasons": [r.to_json() for r in self.finding.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A shortest path from ``source`` to admin; ``admin`` says how the last node is admin.
+
+    ``terminal`` is the finding that makes the last node admin when that node is not
+    admin-equivalent by itself (a conditional rewrite of its own permissions, for instance):
+    its conditions are the path's too.
+    """
+
+    source: str
+    hops: tuple[Hop, ...]
+    admin: str
+    terminal: Finding | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
+
+    @property
+    def conditional(self) -> bool:
+        return any(h.finding.conditional for h in self.hops) or (
+            self.terminal is not None and self.terminal.conditional
+        )
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Every condition of the hops and of the terminal finding, once each."""
+        found = [c for h in self.hops for c in h.finding.conditions]
+        if self.terminal is not None:
+            found.extend(self.terminal.conditions)
+        return tuple(dict.fromkeys(found))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "length": self.length,
+            "conditional": self.conditional,
+            "conditions": list(self.conditions),
+            "admin": self.admin,
+            "terminal": self.terminal.kind if self.terminal is not None else None,
+            "hops": [h.to_json() for h in self.hops],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    """A reverse-graph edge: ``source`` reaches ``target`` through ``finding``."""
+
+    source: str
+    target: str
+    finding: Finding
+    hops: int
+    """1 for a move, 0 for a terminal rewrite (the node is admin by what it writes), 1 plus
+    the route's length for a write on another principal followed by the ``route`` to it."""
+    route: tuple[Finding, ...] = ()
+
+
+def _outcome(f: Finding) -> str | None:
+    if f.kind == "passrole":
+        return "become-role"
+    m = method_by_id(f.kind)
+    return m.outcome if m is not None else None
+
+
+def _moves(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    """Source → findings that move the attacker to their target (users join groups)."""
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.source_is_admin:
+            continue
+        outcome = _outcome(f)
+        if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
+            out[f.source].append(f)
+    return out
+
+
+def _reach(start: str, moves: Mapping[str, list[Finding]]) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for f in moves.get(node, ()):
+            if f.target not in seen:
+                seen.add(f.target)
+                queue.append(f.target)
+    return seen
+
+
+def _joins_by_others(
+    findings: Sequence[Finding], moves: Mapping[str, list[Finding]]
+) -> list[tuple[str, Finding]]:
+    """(user, finding): a caller adds a user it can act as (not itself) to a group."""
+    out = []
+    for f in findings:
+        if f.source_is_admin or _outcome(f) != "join-group":
+            continue
+        for node in _reach(f.source, moves):
+            if _USER in node and node != f.source:
+                out.append((node, f))
+    return out
+
+
+def _admin_detail(f: Finding) -> str:
+    head = next((g for g in f.gained if g.startswith("admin: ")), "")
+    return head.removeprefix("admin: ") or f.title
+
+
+def _writes_admin(f: Finding) -> bool:
+    """Whether a permissions write can make its holder admin (any document, or a version that
+    the finding says is admin-making)."""
+    if f.kind == "set-default-policy-version":
+        return any(g.startswith("admin: ") for g in f.gained)
+    return True
+
+
+MakesAdmin = Callable[[str, str], bool]
+"""``(method id, principal ARN)``: whether that write on it makes it admin-equivalent."""
+
+
+def _route(start: str, moves: Mapping[str, list[Finding]]) -> dict[str, tuple[Finding, ...]]:
+    """Every node reachable from ``start`` by moves, with a shortest route to it (BFS, moves
+    in a stable order so the same route is shown each time)."""
+    routes: dict[str, tuple[Finding, ...]] = {start: ()}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for f in sorted(moves.get(node, ()), key=lambda x: (x.conditional, x.key)):
+            if f.target not in routes:
+                routes[f.target] = (*routes[node], f)
+                queue.append(f.target)
+    return routes
+
+
+def write_routes(
+    findings: Sequence[Finding], holders: Mapping[str, list[str]], makes_admin: MakesAdmin
+) -> dict[tuple[str, str, str, str | None], tuple[Finding, ...]]:
+    """Finding key → the moves that follow a write on another principal to admin.
+
+    A write on T (or on a policy T holds) leads to admin when the writer can then become T
+    (the route) and T, with what is written, is admin-equivalent (``makes_admin``; for a group,
+    the user who joins it is judged, as a member). Writes on itself are not routes.
+    """
+    moves = _moves(findings)
+    cache: dict[str, dict[str, tuple[Finding, ...]]] = {}
+    out: dict[tuple[str, str, str, str | None], tuple[Finding, ...]] = {}
+    for f in findings:
+        m = method_by_id(f.kind)
+        if m is None or m.outcome != "policy-write" or f.source_is_admin or not _writes_admin(f):
+            continue
+        routes = cache.get(f.source)
+        if routes is None:
+            routes = cache[f.source] = _route(f.source, moves)
+        best: tuple[Finding, ...] | None = None
+        for t in holders.get(f.target, [f.target]):
+            route = routes.get(t)
+            if not route or (best is not None and len(route) >= len(best)):
+                continue
+            acting = route[-1].source if _outcome(route[-1]) == "join-group" else t
+            if makes_admin(f.kind, acting):
+                best = route
+        if best is not None:
+            out[f.key] = best
+    return out
+
+
+def _edges(
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    routes: Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]],
+) -> list[_Edge]:
+    moves = _moves(findings)
+    edges: list[_Edge] = []
+    for fs in moves.values():
+        for f in fs:
+            if _outcome(f) == "join-group":
+                # Groups have no moves of their own: joining one ends the path exactly when
+                # the caller, as a member, is admin-equivalent (its label says so; a member's
+                # own boundary can cap an admin group).
+                if f.escalation == "admin":
+                    edges.append(_Edge(f.source, ADMIN, f, 1))
+            elif f.escalation == "admin" and f.target not in admins:
+                edges.append(_Edge(f.source, ADMIN, f, 1))
+            else:
+                edges.append(_Edge(f.source, f.target, f, 1))
+    for user, f in _joins_by_others(findings, moves):
+        edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
+    for f in findings:
+        m = method_by_id(f.kind)
+        if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
+            continue
+        route = routes.get(f.key)
+        if route is not None:
+            edges.append(_Edge(f.source, ADMIN, f, 1 + len(route), route))
+        elif f.escalation == "admin":
+            edges.append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions
+    return edges
+
+
+Cost = tuple[int, int, int, int]
+"""(hops, conditional hops, conditions, hops through existing resources) to admin: shortest,
+then most certain, then one that creates what it needs over one that assumes it exists."""
+
+
+def _existing(f: Finding) -> int:
+    m = method_by_id(f.kind)
+    return int(m is not None and not m.resource_arn.startswith(("${", "arn:aws:iam:")))
+
+
+@dataclass(frozen=True, slots=True)
+class Distances:
+    """The shortest (then most certain) way from each node to admin."""
+
+    cost: dict[str, Cost]
+    step: dict[str, _Edge | None]
+    """The first edge of the best path (``None``: the node is admin-equivalent itself)."""
+
+
+Routes = Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]]
+"""What :func:`write_routes` returns."""
+
+
+def admin_distances(
+    findings: Sequence[Finding], admins: Mapping[str, AdminReason], routes: Routes
+) -> Distances:
+    """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`)."""
+    reverse: dict[str, list[_Edge]] = defaultdict(list)
+    for e in _edges(findings, admins, routes):
+        reverse[e.target].append(e)
+    zero: Cost = (0, 0, 0, 0)
+    cost: dict[str, Cost] = {a: zero for a in admins}
+    step: dict[str, _Edge | None] = {a: None for a in admins}
+    heap: list[tuple[Cost, str]] = [(zero, a) for a in sorted(admins)]
+    heap.append((zero, ADMIN))
+    cost[ADMIN] = zero
+    done: set[str] = set()
+    while heap:
+        c, node = heapq.heappop(heap)
+        if node in done or c != cost.get(node):
+            continue
+        done.add(node)
+        for e in sorted(reverse.get(node, ()), key=_edge_order):
+            if e.source in admins:
+                continue
+            fs = (e.finding, *e.route)
+            nc = (
+                c[0] + e.hops,
+                c[1] + sum(1 for f in fs if f.conditional),
+                c[2] + sum(len(f.conditions) for f in fs),
+                c[3] + sum(_existing(f) for f in fs),
+            )
+            if e.source not in cost or nc < cost[e.source]:
+                cost[e.source] = nc
+                step[e.source] = e
+                heapq.heappush(heap, (nc, e.source))
+    cost.pop(ADMIN, None)
+    return Distances(cost, step)
+
+
+_ORDER = {m.id: i for i, m in enumerate(METHODS)}
+
+
+def _edge_order(e: _Edge) -> tuple[str, int, tuple[str, str, str, str | None]]:
+    """Among equal costs: PassRole first, then methods in table order (the common ones)."""
+    return (
+        e.source,
+        -1 if e.finding.kind == "passrole" else _ORDER.get(e.finding.kind, 999),
+        (e.finding.key),
+    )
+
+
+def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
+    """``(hops, conditional)`` of the best path to admin that starts with ``f``, or ``None``.
+
+    Only moves count (a pass, an assume, credentials, joining a group), and only when the
+    target is admin or has a path to admin.
+    """
+    if f.source_is_admin or _outcome(f) not in _MOVE:
+        return None
+    if f.escalation == "admin":
+        return 1, f.conditional
+    c = d.cost.get(f.target)
+    if c is None or _outcome(f) == "join-group":
+        return None  # a group has no moves: joining it is admin exactly when labelled so
+    return c[0] + 1, f.conditional or c[1] > 0
+
+
+def find_paths(
+    account: Account,
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    routes: Routes,
+    distances: Distances | None = None,
+) -> list[Path]:
+    """Shortest path to admin for every principal that is not admin already."""
+    d = distances if distances is not None else admin_distances(findings, admins, routes)
+    paths: list[Path] = []
+    self_findings = {
+        f.source: f
+        for f in findings
+        if (r := admins.get(f.source)) is not None
+        and r.kind == "self-modify"
+        and f.target == r.resource
+    }
+    for p in account.principals:
+        reason = admins.get(p.arn)
+        if reason is not None and reason.kind == "self-modify" and p.arn in self_findings:
+            f = self_findings[p.arn]
+            paths.append(Path(p.arn, (Hop(p.arn, f.target, f),), reason.detail))
+            continue
+        if p.arn in admins or p.arn not in d.cost:
+            continue
+        hops: list[Hop] = []
+        node = p.arn
+        terminal: Finding | None = None
+        detail = "admin"
+        seen: set[str] = set()
+        while node not in seen:
+            e = d.step.get(node)
+            if e is None:
+                r = admins.get(node)
+                detail = r.detail if r is not None else detail
+                break
+            seen.add(node)
+            if e.hops == 0:
+                terminal = e.finding
+                detail = _terminal_detail(e.finding, node)
+                break
+            hops.append(Hop(node, e.finding.target, e.finding))
+            hops.extend(Hop(r.source, r.target, r) for r in e.route)
+            if e.route:
+                detail = _write_detail(e.finding, e.route[-1].target)
+                break
+            if e.target == ADMIN:
+                detail = _admin_detail(e.finding)
+                break
+            node = e.target
+        paths.append(Path(p.arn, tuple(hops), detail, terminal))
+    paths.sort(key=lambda x: (x.length == 0, x.length, x.conditional, x.source))
+    return paths
+
+
+def _terminal_detail(f: Finding, node: str) -> str:
+    return f"can rewrite its own permissions ({f.kind})"
+
+
+def _write_detail(f: Finding, became: str) -> str:
+    name = became.rsplit("/", 1)[-1]
+    return (
+        f"rewrites the permissions of {f.target.rsplit('/', 1)[-1]} ({f.kind}), then acts as {name}"
+    )

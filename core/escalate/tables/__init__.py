@@ -1,0 +1,1 @@
+"""Data tables: the services that take a passed role, and the other escalation methods."""

@@ -1,0 +1,474 @@
+"""A principal of a loaded account: the policies and context keys that apply to it, and
+the :class:`PrincipalView` that prepares it for many evaluations (base context, decision
+cache)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
+from core.evaluate.conditions import TIME_KEYS, context_keys, evaluate_clause
+from core.evaluate.decision import Decision, PolicyRef
+from core.evaluate.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate, matching
+from core.model.account import (
+    Account,
+    ConditionClause,
+    Group,
+    InlinePolicy,
+    PolicyDocument,
+    Role,
+    Statement,
+    Tag,
+    User,
+)
+from core.model.context import RequestContext
+from core.model.variables import substitute, variable_keys
+
+_EMPTY = PolicyDocument(version="2012-10-17", statements=())
+
+UNKNOWN_BOUNDARY_KEY = "iam-explore:UnknownBoundaryAllows"
+"""The key of the one condition standing for a permissions boundary missing from the export:
+not the caller's to choose, unknown in analysis (what depends on it is conditional) and absent
+in a simulation (it then grants nothing)."""
+
+
+def unknown_boundary(arn: str) -> PolicyDocument:
+    """A boundary not in the export: it allows anything, on the condition that it does (IAM
+    User Guide, "Permissions boundaries for IAM entities": the boundary sets the maximum
+    permissions; what it allows is unknown, so the cap is neither assumed nor dropped)."""
+    cond = ConditionClause("StringEquals", UNKNOWN_BOUNDARY_KEY, (arn,))
+    st = Statement(0, "Allow", actions=("*",), resources=("*",), conditions=(cond,))
+    return PolicyDocument("2012-10-17", (st,))
+
+
+def _managed(account: Account, arn: str, via: str, layer: str = "identity") -> PolicyRef:
+    mp = account.policy(arn)
+    missing = unknown_boundary(arn) if layer == "boundary" else _EMPTY
+    doc = mp.document if mp is not None else missing
+    name = mp.name if mp is not None else arn.rsplit("/", 1)[-1]
+    return PolicyRef(name=name, document=doc, arn=arn, via=via, layer=layer)  # type: ignore[arg-type]
+
+
+def _inline(p: InlinePolicy, via: str, owner: str = "") -> PolicyRef:
+    return PolicyRef(name=p.name, document=p.document, arn=None, via=via, owner=owner)
+
+
+def identity_policies(account: Account, principal: User | Role) -> tuple[PolicyRef, ...]:
+    """Identity-based policies: inline and attached, and for users those of each group."""
+    kind = principal.kind
+    refs = [
+        _inline(p, f"inline on {kind} {principal.name}", principal.arn)
+        for p in principal.inline_policies
+    ]
+    refs += [
+        _managed(account, a, f"attached to {kind} {principal.name}")
+        for a in principal.attached_policies
+    ]
+    if isinstance(principal, User):
+        for gname in principal.groups:
+            group = account.group(gname)
+            if group is None:
+                continue
+            via = f"via group {group.name}"
+            refs += [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
+            refs += [_managed(account, a, via) for a in group.attached_policies]
+    return tuple(refs)
+
+
+def scp_levels(
+    account: Account, principal: User | Role | None
+) -> tuple[tuple[PolicyRef, ...], ...]:
+    """SCP levels for the principal: none for service-linked roles and in the management
+    account (AWS Organizations: "SCPs don't affect users or roles in the management account"
+    nor service-linked roles)."""
+    if isinstance(principal, Role) and principal.is_service_linked:
+        return ()
+    if dict(account.metadata).get("OrganizationManagementAccountId") == account.account_id:
+        return ()
+    return tuple(
+        tuple(
+            PolicyRef(
+                name=sp.name,
+                document=sp.document,
+                arn=sp.arn or None,
+                via=f"SCP at {level.target}",
+                layer="scp",
+                level=level.target,
+            )
+            for sp in level.policies
+        )
+        for level in account.scp_levels
+    )
+
+
+def own_account(account: Account, principal: User | Role | str) -> str:
+    """The principal's own account: from its ARN (an export may mix accounts), else the
+    export's."""
+    arn = principal if isinstance(principal, str) else principal.arn
+    parts = arn.split(":")
+    acct = parts[4] if len(parts) > 5 else ""
+    return acct if len(acct) == 12 and acct.isdigit() else account.account_id
+
+
+def policy_set(account: Account, principal: User | Role) -> PolicySet:
+    """Every policy that applies to the principal's own requests."""
+    boundary = None
+    if principal.boundary:
+        boundary = _managed(
+            account,
+            principal.boundary,
+            f"permissions boundary of {principal.kind} {principal.name}",
+            layer="boundary",
+        )
+    return PolicySet(
+        identity=identity_policies(account, principal),
+        boundary=boundary,
+        scp_levels=scp_levels(account, principal),
+        principal_kind=principal.kind,  # type: ignore[arg-type]
+        account_id=own_account(account, principal),
+    )
+
+
+def trust_policy_ref(role: Role) -> PolicyRef:
+    """The role's trust policy as the resource policy of ``sts:AssumeRole``."""
+    return PolicyRef(
+        name=f"{role.name} trust policy",
+        document=role.trust_policy,
+        arn=role.arn,
+        via=f"trust policy of role {role.name}",
+        layer="resource",
+    )
+
+
+def principal_context(account: Account, principal: User | Role) -> Mapping[str, object]:
+    """Global condition keys AWS sets from the principal itself ("AWS global condition context
+    keys": aws:username for IAM users only, aws:PrincipalArn, aws:PrincipalTag/*, ...)."""
+    ctx: dict[str, object] = {
+        "aws:PrincipalArn": principal.arn,
+        "aws:PrincipalAccount": own_account(account, principal),
+        "aws:PrincipalType": "User" if isinstance(principal, User) else "AssumedRole",
+        "aws:PrincipalIsAWSService": "false",
+    }
+    if isinstance(principal, User):
+        ctx["aws:username"] = principal.name
+        if principal.user_id:
+            ctx["aws:userid"] = principal.user_id
+    for tag in principal.tags:
+        ctx[f"aws:PrincipalTag/{tag.key}"] = tag.value
+    return ctx
+
+
+def principal_known_absent(principal: User | Role) -> frozenset[str]:
+    """Principal keys known to be absent (e.g. ``aws:username`` for a role)."""
+    absent = {"aws:principalisawsservice"}
+    if isinstance(principal, Role):
+        absent.add("aws:username")
+    return frozenset(absent)
+
+
+_PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
+
+_SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet]] = {}
+"""Decisions shared between views (the policy set is kept so statement ids stay unique)."""
+
+_STATEMENT_KEYS: dict[int, tuple[Statement, frozenset[str]]] = {}
+
+
+def _substituted(pattern: str, ctx: RequestContext) -> str:
+    """The pattern with the principal's own variables filled in (``${aws:username}``)."""
+    if "${" not in pattern:
+        return pattern
+    parts = substitute(pattern, ctx)
+    if parts is None:
+        return "\x00never"  # a variable with no value: the pattern matches nothing
+    if isinstance(parts, tuple):
+        return "".join(t for t, _ in parts)
+    return pattern
+
+
+def statement_keys(st: Statement) -> frozenset[str]:
+    """Context keys a statement reads: its conditions and variables in its resources."""
+    hit = _STATEMENT_KEYS.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    keys = set(context_keys(st.conditions)) if st.conditions else set()
+    for r in st.resources or ():
+        if "${" in r:
+            keys.update(variable_keys(r))
+    out = frozenset(keys)
+    _STATEMENT_KEYS[id(st)] = (st, out)
+    return out
+
+
+def _doc_is_personal(ref: PolicyRef) -> bool:
+    text = ref.document.text.lower()
+    return any(k in text for k in _PRINCIPAL_KEYS)
+
+
+def _doc_mentions(ref: PolicyRef, needles: tuple[str, ...]) -> bool:
+    text = ref.document.text.lower()
+    return any(n in text for n in needles)
+
+
+@dataclass
+class PrincipalView:
+    """Evaluate requests as one principal (or a group's policies), with caching.
+
+    Attributes:
+        arn: the principal's ARN (a group's ARN for group views).
+        name: display name.
+        kind: ``user``, ``role`` or ``group``.
+        policies: the policy set.
+        signature: equal for principals whose decisions are all equal (shared policies and no
+            principal-specific variables or keys), so analyses run once per signature.
+    """
+
+    arn: str
+    name: str
+    kind: str
+    policies: PolicySet
+    base: Mapping[str, object]
+    absent: frozenset[str]
+    signature: tuple[object, ...]
+    region_sensitive: bool
+    entity: User | Role | Group | None = None
+    now: float | None = None
+    """Analysis time (epoch seconds): time keys are any instant from it on (``None``: unknown)."""
+    _cache: dict[tuple[object, ...], Decision] = field(default_factory=dict, repr=False)
+    _base_ctx: RequestContext | None = field(default=None, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
+    """Per-view results of analysis helpers (e.g. the PassRole allow patterns)."""
+
+    @property
+    def all_refs(self) -> tuple[PolicyRef, ...]:
+        refs = list(self.policies.identity)
+        if self.policies.boundary:
+            refs.append(self.policies.boundary)
+        for level in self.policies.scp_levels:
+            refs.extend(level)
+        return tuple(refs)
+
+    def context(
+        self,
+        extra: Mapping[str, object] | None = None,
+        *,
+        resource_tags: tuple[Tag, ...] | None = None,
+        absent: frozenset[str] = frozenset(),
+    ) -> RequestContext:
+        """The request context: principal keys, direct-call facts, ``extra``; the rest unknown."""
+        if self._base_ctx is None:
+            self._base_ctx = RequestContext.of(
+                self.base,
+                unknown_by_default=True,
+                absent=self.absent,
+                absent_prefixes=("aws:principaltag/",),
+                now=self.now,
+            )
+        ctx = self._base_ctx
+        if not extra and resource_tags is None and not absent:
+            return ctx
+        more: dict[str, object] = {}
+        prefixes = ctx.absent_prefixes
+        if resource_tags is not None:
+            prefixes = (*prefixes, "aws:resourcetag/")
+            for t in resource_tags:
+                more[f"aws:ResourceTag/{t.key}"] = t.value
+        if extra:
+            more.update(extra)
+        merged = ctx.with_values(more)
+        return RequestContext(
+            merged.values, merged.unknown, True, ctx.absent | absent, prefixes, ctx.now
+        )
+
+    def decide(
+        self,
+        action: str,
+        resource: str = CALLER_CHOSEN,
+        extra: Mapping[str, object] | None = None,
+        *,
+        resource_tags: tuple[Tag, ...] | None = None,
+        absent: frozenset[str] = frozenset(),
+        resource_policy: PolicyRef | None = None,
+        resource_must_allow: bool = False,
+    ) -> Decision:
+        """Evaluate ``action`` on ``resource`` (default: a resource the caller chooses).
+
+        Decisions are cached per view, and shared between views whose *matching* statements
+        (same documents, same attachment labels) and read context values are the same: the
+        outcome depends on nothing else.
+        """
+        extra_items = tuple(sorted((extra or {}).items()))
+        key = (
+            action.lower(),
+            resource,
+            extra_items,
+            resource_tags,
+            absent,
+            id(resource_policy.document) if resource_policy else None,
+            resource_must_allow,
+        )
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        ctx = self.context(extra, resource_tags=resource_tags, absent=absent)
+        skey = None if resource_policy is not None else self._shared_key(key, action, ctx)
+        if skey is not None:
+            shared = _SHARED.get(skey)
+            if shared is not None:
+                self._cache[key] = shared[0]
+                return shared[0]
+        d = evaluate(
+            Request(self.arn, action, resource, ctx),
+            self.policies,
+            resource_policy=resource_policy,
+            resource_must_allow=resource_must_allow,
+        )
+        self._cache[key] = d
+        if skey is not None:
+            if len(_SHARED) > 1_000_000:
+                _SHARED.clear()
+            _SHARED[skey] = (d, self.policies)
+        return d
+
+    def allow_patterns(self, action: str) -> tuple[bool, tuple[str, ...]] | None:
+        """What the identity Allow statements for ``action`` could name, for cheap prefilters.
+
+        ``None`` when no Allow statement matches the action; ``(True, ())`` when one covers
+        every resource (no Resource, or NotResource); else ``(False, patterns)`` with the
+        principal's own policy variables filled in (unknown ones are kept as text, which only
+        widens the literal prefix an index searches).
+        """
+        key = f"allow:{action.lower()}"
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        statements = [
+            st
+            for ref in self.policies.identity
+            for st in matching(ref.document, action)
+            if st.effect == "Allow"
+        ]
+        out: tuple[bool, tuple[str, ...]] | None
+        if not statements:
+            out = None
+        elif any(st.resources is None or st.not_resource for st in statements):
+            out = (True, ())
+        else:
+            ctx = self.context()
+            out = (
+                False,
+                tuple(_substituted(p, ctx) for st in statements for p in st.resources or ()),
+            )
+        self.memo[key] = out
+        return out
+
+    def _shared_key(
+        self, local: tuple[object, ...], action: str, ctx: RequestContext
+    ) -> tuple[object, ...]:
+        ps = self.policies
+        parts: list[object] = [local, ps.principal_kind, ps.account_id]
+        keys: set[str] = set()
+        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+        if ps.boundary is not None:
+            layers.append(("boundary", (ps.boundary,)))
+        if ps.session is not None:
+            layers.append(("session", (ps.session,)))
+        layers.extend(("scp", level) for level in ps.scp_levels)
+        for name, refs in layers:
+            parts.append(name)
+            for ref in refs:
+                ms = matching(ref.document, action)
+                if ms:
+                    parts.append((id(ref.document), ref.via, tuple(id(s) for s in ms)))
+                    for s in ms:
+                        keys.update(statement_keys(s))
+        if keys:
+            parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
+            if not keys.isdisjoint(TIME_KEYS):
+                parts.append(ctx.now)
+        return tuple(parts)
+
+
+def _principal_outcomes(
+    refs: list[PolicyRef], base: Mapping[str, object], absent: frozenset[str]
+) -> tuple[object, ...]:
+    clauses = [
+        (id(c), c, ref.document.version == "2012-10-17")
+        for ref in refs
+        if _doc_is_personal(ref)
+        for st in ref.document.statements
+        for c in st.conditions
+        if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
+    ]
+    if not clauses:
+        return ()
+    ctx = RequestContext.of(
+        base, unknown_by_default=True, absent=absent, absent_prefixes=("aws:principaltag/",)
+    )
+    return tuple((cid, evaluate_clause(c, ctx, variables=v)) for cid, c, v in clauses)
+
+
+def principal_view(
+    account: Account, principal: User | Role, now: float | None = None
+) -> PrincipalView:
+    """The view of a user or role (``now``: the analysis time, epoch seconds)."""
+    ps = policy_set(account, principal)
+    base = dict(principal_context(account, principal))
+    base.update(DIRECT_CALL_FACTS)
+    absent = principal_known_absent(principal) | DIRECT_CALL_ABSENT
+    refs = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
+    all_refs = [*refs, *(r for lvl in ps.scp_levels for r in lvl)]
+    personal = any("${" in r.document.text for r in all_refs)
+    signature: tuple[object, ...] = (
+        principal.kind,
+        ps.account_id,
+        tuple(id(r.document) for r in ps.identity),
+        id(ps.boundary.document) if ps.boundary else None,
+        tuple(tuple(id(r.document) for r in lvl) for lvl in ps.scp_levels),
+    )
+    if personal:
+        signature = (*signature, principal.arn)
+    else:
+        # Conditions on the principal's own keys (aws:PrincipalArn, aws:username, tags): share
+        # the signature among principals for which they come out the same.
+        outcomes = _principal_outcomes(all_refs, base, absent)
+        if outcomes:
+            signature = (*signature, outcomes)
+    region = any(
+        _doc_mentions(r, ("aws:requestedregion", "iam:associatedresourcearn")) for r in all_refs
+    )
+    return PrincipalView(
+        arn=principal.arn,
+        name=principal.name,
+        kind=principal.kind,
+        policies=ps,
+        base=base,
+        absent=absent,
+        signature=signature,
+        region_sensitive=region,
+        entity=principal,
+        now=now,
+    )
+
+
+def group_view(account: Account, group: Group, now: float | None = None) -> PrincipalView:
+    """A view that holds only a group's policies (what a member gains by joining it)."""
+    via = f"via group {group.name}"
+    refs = tuple(
+        [_inline(p, f"{via} (inline)", group.arn) for p in group.inline_policies]
+        + [_managed(account, a, via) for a in group.attached_policies]
+    )
+    ps = PolicySet(identity=refs, principal_kind="user", account_id=own_account(account, group.arn))
+    return PrincipalView(
+        arn=group.arn,
+        name=group.name,
+        kind="group",
+        policies=ps,
+        base=dict(DIRECT_CALL_FACTS),
+        absent=DIRECT_CALL_ABSENT,
+        # The documents are part of it: a what-if that edits the group changes it.
+        signature=("group", group.arn, tuple(id(r.document) for r in refs)),
+        region_sensitive=False,
+        entity=group,
+        now=now,
+    )

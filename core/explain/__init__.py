@@ -1,0 +1,1 @@
+"""Questions about one analysis: what-if edits, a denial explained and fixed, offline simulate."""

@@ -1,0 +1,1 @@
+"""Reports of an analysis: the scan JSON and SARIF, diffs, graph exports."""
