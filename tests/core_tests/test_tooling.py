@@ -1,5 +1,5 @@
 """The project's own lint and type rules hold (ruff on everything, strict mypy on core, tui and
-tests; `[tool.mypy]` in pyproject.toml lists the test modules not yet strict)."""
+tests, with no module exempt)."""
 
 from __future__ import annotations
 
@@ -26,19 +26,12 @@ def test_mypy_strict_on_core_and_tests_passes() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-NOT_YET_STRICT_MAY_HOLD = frozenset(
-    {
-        # The explorer's own Pilot tests, typed with the explorer work (issue 16 item 9).
-        "tests.tui_tests.test_commands",
-        "tests.tui_tests.test_explorer",
-        "tests.tui_tests.test_keeps_up",
-    }
-)
+NOT_YET_STRICT_MAY_HOLD: frozenset[str] = frozenset()
+"""Every module is strict now (issue 16 item 9); nothing may turn mypy's errors off again."""
 
 
-def test_only_the_listed_test_modules_skip_strict_mypy() -> None:
-    # A ratchet: a module leaves the list once strict; no other module joins it, and no
-    # override turns errors off for core or tui.
+def test_no_module_skips_strict_mypy() -> None:
+    # A ratchet: no override turns mypy's errors off for any module of core, tui or tests.
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     exempt: set[str] = set()
     for override in config["tool"]["mypy"].get("overrides", []):

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from core.escalate.findings import Finding
 from core.load.samples import sample_path
-from tests.tui_tests.conftest import SIZE, passrole_rows, settle
+from tests.tui_tests.conftest import SIZE, MakeApp, front, passrole_rows, settle
 from tui.app import IamExploreApp
 from tui.keymap import KEYMAP, keymap_markdown
 from tui.palette import offered
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
 from tui.screens.paths import PathsScreen
 from tui.screens.policy import PolicyScreen
 from tui.screens.problems import ProblemsScreen
 from tui.widgets.details import StatementView
 from tui.widgets.panes import PaneTable
+
+
+def _finding(main: MainScreen, key: str) -> Finding:
+    """The finding behind an Edges row (every visible row has one)."""
+    hit = main.finding_for(key)
+    assert hit is not None
+    return hit[0]
 
 
 async def test_opens_midsize_sample_with_all_panes() -> None:
@@ -27,7 +38,7 @@ async def test_opens_midsize_sample_with_all_panes() -> None:
         assert main.table("services").row_count > 20
         edges = main.table("edges")
         assert edges.row_count > 0
-        shown = [main.finding_for(k)[0] for k in edges.visible_keys]  # type: ignore[index]
+        shown = [_finding(main, k) for k in edges.visible_keys]
         assert not any(f.source_is_admin for f in shown)  # hidden by default
         assert shown[0].escalation == "admin"  # escalating edges first
         header = str(main.query_one("#header").render())
@@ -49,7 +60,7 @@ async def test_opens_midsize_sample_with_all_panes() -> None:
         assert f"already admin {len(admins)}" in header
 
 
-async def test_navigation_keys(make_app) -> None:
+async def test_navigation_keys(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -88,7 +99,7 @@ async def test_navigation_keys(make_app) -> None:
         assert main.table("edges").cursor_row == first
 
 
-async def test_selecting_a_user_filters_edges_and_marks_roles(make_app) -> None:
+async def test_selecting_a_user_filters_edges_and_marks_roles(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -117,7 +128,7 @@ async def test_selecting_a_user_filters_edges_and_marks_roles(make_app) -> None:
         # enter selects the user and drills into its edges; [ goes back, ] forward
         await pilot.press("enter")
         assert main.selected_user == user
-        sources = {main.finding_for(k)[0].source for k in edges.visible_keys}  # type: ignore[index]
+        sources = {main.finding_for(k)[0].source for k in edges.visible_keys}
         assert sources == {user}
         assert main.focused is edges
         await pilot.press("left_square_bracket")
@@ -127,10 +138,10 @@ async def test_selecting_a_user_filters_edges_and_marks_roles(make_app) -> None:
         # escape clears the selection
         await pilot.press("escape")
         assert main.selected_user is None
-        assert len({main.finding_for(k)[0].source for k in edges.visible_keys}) > 1  # type: ignore[index]
+        assert len({main.finding_for(k)[0].source for k in edges.visible_keys}) > 1
 
 
-async def test_selecting_a_role_and_a_service(make_app) -> None:
+async def test_selecting_a_role_and_a_service(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -143,22 +154,24 @@ async def test_selecting_a_role_and_a_service(make_app) -> None:
             if f.kind == "passrole" and not f.source_is_admin and ":user/" in f.source
         )
         await pilot.press("2")
-        main.table("roles").move_to_key(f.role)  # type: ignore[arg-type]
+        assert f.role is not None
+        main.table("roles").move_to_key(f.role)
         await pilot.pause()
         assert main.details.subject == f"role:{f.role}"
         assert "who can pass it" in main.details.text()
         assert f.source in main.table("users").marks
         await pilot.press("3")
-        main.table("services").move_to_key(f.service_id)  # type: ignore[arg-type]
+        assert f.service_id is not None
+        main.table("services").move_to_key(f.service_id)
         await pilot.pause()
         assert main.details.subject == f"service:{f.service_id}"
         await pilot.press("enter")  # selects the service: the Edges pane narrows to it
         await pilot.pause()
         keys = main.table("edges").visible_keys
-        assert keys and all(main.finding_for(k)[0].service_id == f.service_id for k in keys)  # type: ignore[index]
+        assert keys and all(_finding(main, k).service_id == f.service_id for k in keys)
 
 
-async def test_filter_and_inverted_filter(make_app) -> None:
+async def test_filter_and_inverted_filter(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -182,7 +195,7 @@ async def test_filter_and_inverted_filter(make_app) -> None:
         assert users.filter_text == "" and users.row_count == len(users.all_rows)
 
 
-async def test_edge_details_show_passrole_and_trust_statements(make_app) -> None:
+async def test_edge_details_show_passrole_and_trust_statements(make_app: MakeApp) -> None:
     app = make_app("classic-story-fixed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -206,10 +219,10 @@ async def test_edge_details_show_passrole_and_trust_statements(make_app) -> None
         assert isinstance(app.screen, PolicyScreen)
         assert app.screen.ref.policy.name == "AllowPassEC2Role"
         await pilot.press("escape")
-        assert app.screen is main
+        assert front(app) is main
 
 
-async def test_why_not_for_test_user_on_classic_story(make_app) -> None:
+async def test_why_not_for_test_user_on_classic_story(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -239,7 +252,7 @@ async def test_why_not_for_test_user_on_classic_story(make_app) -> None:
         assert "Other ways to EC2-roles-for-XYZ (in the Edges pane)" in text  # the takeovers
 
 
-async def test_help_screen_lists_the_keymap(make_app) -> None:
+async def test_help_screen_lists_the_keymap(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -251,33 +264,34 @@ async def test_help_screen_lists_the_keymap(make_app) -> None:
             assert spec.description in markdown
         assert ":export DIR" in markdown
         await pilot.press("escape")
-        assert app.screen is app.main
+        assert front(app) is app.main
 
 
-async def test_paths_and_problems_views(make_app) -> None:
+async def test_paths_and_problems_views(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("colon", *"paths", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, PathsScreen)
-        paths = app.screen.paths
+        screen = front(app)
+        assert isinstance(screen, PathsScreen)
+        paths = screen.paths
         assert paths and paths[0].length <= paths[-1].length
         await pilot.press("enter")  # jump to the first hop of the shortest path
         await pilot.pause()
-        assert app.screen is app.main
+        assert front(app) is app.main
         hit = app.main.finding_for(app.main.table("edges").current_key)
         assert hit is not None and hit[0].source == paths[0].source
         await pilot.press("colon", *"problems", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ProblemsScreen)
+        assert isinstance(front(app), ProblemsScreen)
         await pilot.press("escape")
         await pilot.press("colon", *"nonsense", "enter")
         await pilot.pause()
-        assert app.screen is app.main
+        assert front(app) is app.main
 
 
-async def test_load_error_shows_a_message_without_crashing(tmp_path) -> None:
+async def test_load_error_shows_a_message_without_crashing(tmp_path: Path) -> None:
     app = IamExploreApp(tmp_path / "missing.json", watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -291,7 +305,7 @@ async def test_load_error_shows_a_message_without_crashing(tmp_path) -> None:
         assert app.is_running
 
 
-async def test_snapshot_change_on_disk_is_offered_for_reload(tmp_path) -> None:
+async def test_snapshot_change_on_disk_is_offered_for_reload(tmp_path: Path) -> None:
     snapshot = tmp_path / "acct.json"
     snapshot.write_text(sample_path("classic-story").read_text())
     app = IamExploreApp(snapshot, watch=False)
@@ -321,7 +335,7 @@ async def test_live_profile_error_shows_a_message() -> None:
         assert app.is_running
 
 
-async def test_command_palette_commands_and_denial_hook(make_app) -> None:
+async def test_command_palette_commands_and_denial_hook(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
