@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.escalate.analysis import Analysis
+from core.escalate.escalation_level import Escalation
 from core.escalate.findings import Finding
 from core.escalate.paths import Path
 from core.evaluate.decision import PolicyRef, StatementRef
@@ -24,7 +25,6 @@ from core.model.account import Account, Role
 from core.model.errors import IamExploreError
 
 SCHEMA_VERSION = 1
-RANK = {"none": 0, "privilege-gain": 1, "admin": 2}
 Status = Literal["added", "removed", "changed"]
 
 
@@ -137,7 +137,7 @@ class FindingChange:
             return False
         if self.before is None:
             return True
-        a, b = RANK[self.after.escalation], RANK[self.before.escalation]
+        a, b = Escalation.of(self.after.escalation).rank, Escalation.of(self.before.escalation).rank
         return a > b or (a == b and self.before.conditional and not self.after.conditional)
 
 
@@ -276,8 +276,8 @@ def _by_key(findings: Iterable[Finding]) -> dict[tuple[object, ...], Finding]:
         if f.source_is_admin:
             continue
         prev = out.get(f.key)
-        if prev is None or (RANK[f.escalation], not f.conditional) > (
-            RANK[prev.escalation],
+        if prev is None or (Escalation.of(f.escalation).rank, not f.conditional) > (
+            Escalation.of(prev.escalation).rank,
             not prev.conditional,
         ):
             out[f.key] = f
@@ -359,7 +359,11 @@ def diff_analyses(old: Analysis, new: Analysis) -> AnalysisDiff:
     ]
     order = {"added": 0, "changed": 1, "removed": 2}
     changes.sort(
-        key=lambda c: (order[c.status], -RANK[c.finding.escalation], finding_id(c.finding))
+        key=lambda c: (
+            order[c.status],
+            -Escalation.of(c.finding.escalation).rank,
+            finding_id(c.finding),
+        )
     )
 
     p_old = {p.source: p for p in old.paths}

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.escalate.analysis import Analysis
+from core.escalate.escalation_level import Escalation
 from core.escalate.findings import Finding
 
 NodeKind = Literal["user", "role", "group", "policy", "service", "resource"]
 MinEscalation = Literal["admin", "privilege-gain", "none"]
 FORMATS = ("dot", "graphml", "mermaid", "opengraph", "cypher", "csv")
-RANK = {"none": 0, "privilege-gain": 1, "admin": 2}
 
 NODE_KINDS: dict[str, tuple[str, ...]] = {
     "user": ("AWSUser", "AWSPrincipal"),
@@ -139,7 +139,7 @@ def build_graph(
         include_admin_sources: also the edges of principals that are already admin.
     """
     acct = analysis.account
-    floor = RANK[min_escalation]
+    floor = Escalation.of(min_escalation).rank
     path_hops = {id(h.finding) for p in analysis.paths for h in p.hops}
     path_keys = {h.finding.key for p in analysis.paths for h in p.hops}
     sources = {p.source for p in analysis.paths}
@@ -151,7 +151,7 @@ def build_graph(
         on_path = id(f) in path_hops or f.key in path_keys
         if paths_only and not on_path:
             continue
-        if RANK[f.escalation] < floor or f.key in seen_keys:
+        if Escalation.of(f.escalation).rank < floor or f.key in seen_keys:
             continue
         seen_keys.add(f.key)
         edges.append(_finding_edge(f, on_path))
