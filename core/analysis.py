@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from core.decision import PolicyRef, StatementRef
 from core.edges import EdgeCandidate, TrustResult, passrole_edges_for, trusted_roles
 from core.edges import to_finding as passrole_finding
-from core.findings import Finding, Reason
+from core.findings import Finding, Reason, with_reaches_admin
 from core.gc_pause import fewer_collections
 from core.method_edges import (
     SET_DEFAULT_VERSION,
@@ -589,7 +589,7 @@ def _finish(
     findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
     dist = admin_distances(findings, admins, routes)
     findings = [
-        replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
+        with_reaches_admin(f, r) if (r := reaches_admin(f, dist)) is not None else f
         for f in findings
     ]
     paths = find_paths(account, findings, admins, routes, dist)

@@ -321,6 +321,8 @@ def _relabelled(
     """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
     under this principal's names and attachments); ``None`` when the correspondence is
     ambiguous (one reference of theirs stands for two of mine)."""
+    if not (d.allowed_by or d.denied_by or d.requirements):
+        return d  # cites no statement (an implicit deny): nothing to relabel
     swap: dict[int, PolicyRef] = {}
     for a, b in zip(theirs, mine, strict=True):
         if a is b:
