@@ -174,7 +174,7 @@ async def measure_ui(  # type: ignore[no-untyped-def]
         if ui:
             rows += await measure_panes(app, pilot, shown, started)
 
-        if app.session is not None and app.whatif is not None:
+        if app.session is not None:
             walls, cores, switches = [], [], []
             users = [u for u in app.session.current.users if u.groups or u.attached_policies]
             step = max(1, len(users) // max(1, whatif_runs))
@@ -238,7 +238,7 @@ async def measure_ui(  # type: ignore[no-untyped-def]
                         )
                     )
         else:
-            rows.append(("what-if apply", "core.whatif not available"))
+            rows.append(("what-if apply", "no session"))
     return rows
 
 

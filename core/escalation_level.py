@@ -20,7 +20,10 @@ class Escalation(Enum):
     @classmethod
     def of(cls, value: str) -> Escalation:
         """The level of a ``Finding.escalation`` string (``ValueError`` for another string)."""
-        return cls(value)
+        try:
+            return _BY_VALUE[value]
+        except KeyError:
+            raise ValueError(f"not an escalation level: {value!r}") from None
 
     @property
     def rank(self) -> int:
@@ -42,6 +45,8 @@ class Escalation(Enum):
         """Symbol and word: ``▲ ADMIN``, ``△ GAIN``, ``· none``."""
         return f"{self.symbol} {self.label}"
 
+
+_BY_VALUE: dict[str, Escalation] = {e.value: e for e in Escalation}
 
 _TRAITS: dict[Escalation, tuple[int, str, str]] = {
     Escalation.ADMIN: (2, "ADMIN", "▲"),

@@ -52,10 +52,6 @@ class Diff:
     removed: tuple[Finding, ...]
     seconds: float
 
-    @property
-    def empty(self) -> bool:
-        return not self.added and not self.removed
-
 
 def diff_findings(old: list[Finding], new: list[Finding], seconds: float = 0.0) -> Diff:
     """The findings that appear or disappear (or change escalation/conditions) between runs."""

@@ -370,6 +370,7 @@ class IamExploreApp(Guarded, App[int]):
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         self._ended_on_error = None
         self._ended_on_error = self.ended_on_error  # screens are gone once the app has exited
+        gc.unfreeze()  # the analysis goes with the app (tests run many apps in one process)
         super().exit(result, return_code, message)
 
     # -- errors: the one Worker.StateChanged handler ----------------------------------------

@@ -18,7 +18,7 @@ from tui.commands import diff, explain_denial, export, fetch, scan, simulate, su
 COMMANDS = (scan, simulate, fetch, explain_denial, summary, diff, export)
 """The subcommands' modules (``tui/commands/``), in ``--help`` order."""
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
 
 
 def _version() -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.tui_tests.conftest import SIZE, settle
+from tui.app import IamExploreApp
 from tui.command_table import COMMANDS, find
 from tui.keymap import KEYMAP, keymap_markdown
 from tui.screens.paths import PathsScreen
@@ -20,7 +23,7 @@ def test_every_word_and_alias_names_its_command_and_help_lists_it() -> None:
     assert find("sacn") is None
 
 
-async def test_colon_alias_runs_the_command(make_app) -> None:
+async def test_colon_alias_runs_the_command(make_app: Callable[[str], IamExploreApp]) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -29,7 +32,9 @@ async def test_colon_alias_runs_the_command(make_app) -> None:
         assert isinstance(app.screen, WhatIfScreen)
 
 
-async def test_palette_runs_a_command_from_the_table(make_app) -> None:
+async def test_palette_runs_a_command_from_the_table(
+    make_app: Callable[[str], IamExploreApp],
+) -> None:
     app = make_app("classic-story-fixed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

@@ -14,10 +14,13 @@ from typing import Any
 import pytest
 
 import core.whatif
-from core.whatif import add_inline_policy
+from core.analysis import analyse
+from core.whatif import Session, add_inline_policy
 from tests.tui_tests.conftest import SIZE, settle
 from tui.app import IamExploreApp
 from tui.widgets import panes
+
+MakeApp = Callable[[str], IamExploreApp]
 
 USER = "arn:aws:iam::111122223333:user/test-user"
 ROLE = "arn:aws:iam::111122223333:role/EC2-roles-for-XYZ"
@@ -51,7 +54,7 @@ class Gate:
 
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
-    stub = Gate(core.whatif.analyse)
+    stub = Gate(analyse)
     monkeypatch.setattr(core.whatif, "analyse", stub)
     return stub
 
@@ -65,11 +68,18 @@ async def entered(gate: Gate, pilot: Any) -> None:
     raise AssertionError("the what-if worker never started")
 
 
+def session(app: IamExploreApp) -> Session:
+    assert app.session is not None
+    return app.session
+
+
 def _change(name: str = "try") -> core.whatif.Change:
     return add_inline_policy(USER, name, PASS_ROLE)
 
 
-async def test_pane_switch_and_filter_work_while_a_whatif_reanalyses(make_app, gate) -> None:
+async def test_pane_switch_and_filter_work_while_a_whatif_reanalyses(
+    make_app: MakeApp, gate: Gate
+) -> None:
     app: IamExploreApp = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -85,14 +95,14 @@ async def test_pane_switch_and_filter_work_while_a_whatif_reanalyses(make_app, g
         await pilot.pause()
         roles = main.table("roles")
         assert roles.filter_text == "qqq" and roles.row_count == 0 < len(roles.all_rows)
-        assert not gate.open.is_set() and not app.session.modified
+        assert not gate.open.is_set() and not session(app).modified
         gate.open.set()
         await settle(app, pilot)
-        assert app.session.modified and not status.display
+        assert session(app).modified and not status.display
         assert gate.threads[0] != threading.main_thread().name
 
 
-async def test_a_newer_whatif_supersedes_the_running_one(make_app, gate) -> None:
+async def test_a_newer_whatif_supersedes_the_running_one(make_app: MakeApp, gate: Gate) -> None:
     app: IamExploreApp = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -102,13 +112,13 @@ async def test_a_newer_whatif_supersedes_the_running_one(make_app, gate) -> None
         await pilot.pause()
         gate.open.set()
         await settle(app, pilot)
-        assert [c.description for c in app.session.history] == [
+        assert [c.description for c in session(app).history] == [
             "add inline policy second to test-user"
         ]
         assert "second" in str(app.main.query_one("#whatif-banner").render())
 
 
-async def test_undo_while_a_whatif_runs_cancels_it(make_app, gate) -> None:
+async def test_undo_while_a_whatif_runs_cancels_it(make_app: MakeApp, gate: Gate) -> None:
     app: IamExploreApp = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -120,12 +130,12 @@ async def test_undo_while_a_whatif_runs_cancels_it(make_app, gate) -> None:
         assert not app.main.query_one("#status-line").display
         gate.open.set()
         await settle(app, pilot)
-        assert app.session.history == [] and not app.session.modified
+        assert session(app).history == [] and not session(app).modified
         assert app.index is before  # the cancelled result was never shown
 
 
 async def test_large_filter_runs_in_a_worker_and_drops_stale_results(
-    make_app, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Over SYNC_FILTER_LIMIT rows the filter runs in a thread; a keystroke typed while it
     runs supersedes it, and only the newest query's rows are shown."""
@@ -155,8 +165,6 @@ async def test_large_filter_runs_in_a_worker_and_drops_stale_results(
         await settle(app, pilot)
         while edges.filter_pending:
             await pilot.pause(0.02)
-        expected = [
-            k for k in (model.key(i) for i in model.ids()) if "ad" in model.row(model.find(k)).text
-        ]  # type: ignore[arg-type]
+        expected = [model.key(i) for i in model.ids() if "ad" in model.row(i).text]
         assert edges.visible_keys == expected and 0 < len(expected) < everything
         assert threading.main_thread().name not in threads

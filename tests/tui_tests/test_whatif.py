@@ -203,3 +203,18 @@ async def test_remove_from_group_and_export(make_app, tmp_path) -> None:
         await pilot.press("u", "u")
         await settle(app, pilot)
         assert not app.session.modified
+
+
+async def test_escape_in_the_editor_cancels_it(make_app) -> None:
+    """The editor's title promises "escape cancels": the text area must not swallow it."""
+    app = make_app("classic-story")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("1", "enter", "w")
+        await pilot.pause()
+        await choose(app, pilot, "Add an inline policy to user test-user")
+        assert isinstance(app.screen, EditorScreen)
+        assert isinstance(app.focused, TextArea)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditorScreen) and not app.session.modified

@@ -9,7 +9,6 @@ why there is none. ``escape`` clears the filter, then the selection.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -28,6 +27,7 @@ from tui.guard import Guarded
 from tui.keymap import bindings
 from tui.messages import ApplyChange, CancelLoad, RunCommand
 from tui.safe_text import LONG_LIMIT, join, safe, safe_message, safe_text
+from tui.screens.history import History, Location
 from tui.screens.rows import EdgeRows, role_rows, service_rows, signature, user_rows
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
@@ -40,18 +40,6 @@ PANES = ("users", "roles", "services", "edges", "details")
 
 FIRST_HINT = "n: next escalation · enter: drill in · ?: help + tour · w: what-if · z: zoom"
 """Shown at launch until the first key."""
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where the user was: for ``[`` / ``]`` history."""
-
-    pane: str
-    key: str | None
-    user: str | None
-    role: str | None
-    service: str | None
-    statement: int | None = None
 
 
 def _principal(account: Account, arn: str) -> User | Role | None:
@@ -74,8 +62,7 @@ class MainScreen(Guarded, Screen[None]):
         self.diff_status: dict[tuple[object, ...], str] = {}
         """Finding signature → ``added`` / ``removed`` for the last what-if change."""
         self.removed: list[Finding] = []
-        self.back: list[Location] = []
-        self.forward: list[Location] = []
+        self.history = History()
         self.error: str = ""
         self._before_bar: Widget | None = None
         self._pinned: tuple[str | None, str | None, str | None] | None = None
@@ -556,10 +543,7 @@ class MainScreen(Guarded, Screen[None]):
         )
 
     def remember(self) -> None:
-        here = self.location()
-        if not self.back or self.back[-1] != here:
-            self.back.append(here)
-        self.forward.clear()
+        self.history.remember(self.location())
 
     def go(self, loc: Location) -> None:
         self.selected_user, self.selected_role, self.selected_service = (
@@ -720,12 +704,11 @@ class MainScreen(Guarded, Screen[None]):
             self.table("edges").focus()
 
     def action_history(self, step: int) -> None:
-        source, target = (self.back, self.forward) if step < 0 else (self.forward, self.back)
-        if not source:
+        there = self.history.step(step, self.location())
+        if there is None:
             self.notify("no more history", timeout=2)
             return
-        target.append(self.location())
-        self.go(source.pop())
+        self.go(there)
 
     def action_next_escalation(self, step: int) -> None:
         edges = self.table("edges")

@@ -81,7 +81,7 @@ class EditorScreen(SafeModal[Change | None]):
     BINDINGS = [
         HELP,
         Binding("ctrl+s", "apply", "Apply what-if", show=True, priority=True),
-        Binding("escape", "dismiss(None)", "Cancel", show=True),
+        Binding("escape", "dismiss(None)", "Cancel", show=True, priority=True),
     ]
 
     def __init__(self, spec: EditSpec) -> None:

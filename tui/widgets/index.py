@@ -22,9 +22,14 @@ from core.services import SERVICES, PassRoleService
 _SERVICES_BY_ID = {s.id: s for s in SERVICES}
 
 
+_LABEL = {e.value: e.label for e in Escalation}
+_ORDER = {e.value: -e.rank for e in Escalation}
+"""Per ``Finding.escalation`` string (hot loops over every finding)."""
+
+
 def edge_label(f: Finding) -> str:
     """``ADMIN``, ``GAIN`` or ``none`` (words, so the table reads without colour)."""
-    return Escalation.of(f.escalation).label
+    return _LABEL[f.escalation]
 
 
 def reach_mark(f: Finding) -> str:
@@ -92,7 +97,7 @@ class EdgeIndex:
             analysis.findings,
             key=lambda f: (
                 f.source_is_admin,
-                -Escalation.of(f.escalation).rank,
+                _ORDER[f.escalation],
                 f.kind != "passrole",
                 f.conditional,
                 f.source,
