@@ -24,7 +24,7 @@ from core.evaluator import (
     principal_match,
 )
 from core.keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
-from core.model import Account, Group, Role, Statement, Tag, User
+from core.model import Account, Group, PolicyDocument, Role, Statement, Tag, User
 from core.principals import (
     _inline,
     _managed,
@@ -258,15 +258,15 @@ class PrincipalView:
         if ps.session is not None:
             layers.append(("session", (ps.session,)))
         layers.extend(("scp", level) for level in ps.scp_levels)
+        lowered = action.lower()
         for name, refs in layers:
             parts.append(name)
             for ref in refs:
-                ms = matching(ref.document, action)
-                if ms:
-                    parts.append((id(ref.document), tuple(id(s) for s in ms)))
+                ids, read = _matching_ids(ref.document, action, lowered)
+                if ids:
+                    parts.append((id(ref.document), ids))
                     cited.append(ref)
-                    for s in ms:
-                        keys.update(statement_keys(s))
+                    keys.update(read)
         out = (tuple(parts), tuple(cited), frozenset(keys))
         self.memo[memo_key] = out
         return out
@@ -313,6 +313,26 @@ class PrincipalView:
             if not keys.isdisjoint(TIME_KEYS):
                 parts.append(ctx.now)
         return tuple(parts), tuple(cited)
+
+
+_MATCHING_IDS: dict[tuple[int, str], tuple[PolicyDocument, tuple[int, ...], frozenset[str]]] = {}
+
+
+def _matching_ids(
+    doc: PolicyDocument, action: str, lowered: str
+) -> tuple[tuple[int, ...], frozenset[str]]:
+    """The ids of ``doc``'s statements matching ``action`` and the context keys they read
+    (kept per document and action: principals of many signatures hold the same documents)."""
+    hit = _MATCHING_IDS.get((id(doc), lowered))
+    if hit is not None and hit[0] is doc:
+        return hit[1], hit[2]
+    ms = matching(doc, action)
+    ids = tuple(id(s) for s in ms)
+    read = frozenset(k for s in ms for k in statement_keys(s))
+    if len(_MATCHING_IDS) > 1_000_000:
+        _MATCHING_IDS.clear()
+    _MATCHING_IDS[(id(doc), lowered)] = (doc, ids, read)
+    return ids, read
 
 
 def _relabelled(
