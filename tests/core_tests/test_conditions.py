@@ -692,12 +692,26 @@ def test_negated_is_complement_when_present_single_valued(
 
 @given(st.lists(text, max_size=4), st.lists(text, min_size=1, max_size=3))
 def test_forall_is_negation_of_forany_not(request: list[str], policy: list[str]) -> None:
+    # As above: a variable AWS cannot resolve invalidates the statement whatever the operator
+    # (see test_unresolvable_variable_fails_both_quantifiers), so the duality needs none.
+    assume(not any("${" in v for v in policy))
     ctx = RequestContext.of({K: request})
     for_all = ConditionClause("ForAllValues:StringEquals", K, tuple(policy))
     for_any_not = ConditionClause("ForAnyValue:StringNotEquals", K, tuple(policy))
     assert evaluate_clause(for_all, ctx, variables=True) is ~evaluate_clause(
         for_any_not, ctx, variables=True
     )
+
+
+@pytest.mark.parametrize("request_values", [(), ("x",), ("x", "y")])
+def test_unresolvable_variable_fails_both_quantifiers(request_values: tuple[str, ...]) -> None:
+    # "If AWS cannot resolve a variable this might cause the entire statement to be invalid":
+    # neither ForAllValues (even on an empty set, otherwise vacuously true) nor its negated
+    # ForAnyValue counterpart matches. Hypothesis found this case for the duality above.
+    ctx = RequestContext.of({K: list(request_values)})
+    for operator in ("ForAllValues:StringEquals", "ForAnyValue:StringNotEquals"):
+        clause = ConditionClause(operator, K, ("${}",))
+        assert evaluate_clause(clause, ctx, variables=True) is Tri.FALSE, operator
 
 
 @given(st.lists(text, min_size=1, max_size=4), st.lists(text, min_size=1, max_size=3))

@@ -76,7 +76,8 @@ def test_disable_statement_of_inline_policy() -> None:
     s = Session(load_account(sample_path("classic-story-fixed")))
     diff = s.apply(disable_statement(USER, "AllowPassEC2Role", 0))
     assert any(f.kind == "passrole" for f in diff.removed)
-    assert s.base.user(USER).inline_policies[0].document.statements  # base untouched
+    base_user = s.base.user(USER)
+    assert base_user is not None and base_user.inline_policies[0].document.statements  # untouched
 
 
 def test_edit_policy_replaces_the_document_and_validates() -> None:

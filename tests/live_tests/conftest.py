@@ -385,11 +385,20 @@ def planted(moto_server: MotoServer) -> PlantedAccount:
 
 
 @pytest.fixture
-def use_account(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Any:
+def use_account(
+    moto_server: MotoServer, planted: PlantedAccount, monkeypatch: pytest.MonkeyPatch
+) -> Any:
     """Switch every request (this test only) to another, fresh moto account.
 
     moto reads ``MOTO_ACCOUNT_ID`` per request and the server runs in this process, so no
     ``/moto-api/reset`` (which would wipe the shared planted account) is needed.
+
+    Takes ``planted`` so that the shared account is always built first. When a fresh-account
+    test (``MOTO_IAM_LOAD_MANAGED_POLICIES=false`` for its duration) ran before the planted
+    account was built, the planted account lacked the AWS managed policies and its
+    ``AttachGroupPolicy`` of ``AmazonEC2FullAccess`` failed (NoSuchEntity). Seen serially with
+    ``pytest -p no:randomly tests/live_tests/test_fetch.py::test_no_organization_still_succeeds
+    tests/live_tests/test_fetch.py::test_progress``, and under ``pytest -n 2``.
     """
 
     def switch(account_id: str) -> str:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from core.analysis import Analysis, analyse
 from core.loader import load_account
 from core.model import Account
 from core.samples import sample_path
+from core.whatif import Session
 from tui.app import IamExploreApp
 
 SIZE = (160, 48)
@@ -26,24 +28,36 @@ SIZE = (160, 48)
 Samples = Callable[[str], tuple[Account, Analysis]]
 """``samples("classic-story")``: the bundled sample, loaded and analysed."""
 
+MakeApp = Callable[[str], IamExploreApp]
+"""``make_app("classic-story")``: an app on a shared analysed sample."""
+
+AppPilot = Pilot[int]
+"""The Pilot of an :class:`IamExploreApp` (its return value is the exit code)."""
+
 
 @cache
-def loaded(name: str) -> tuple[Account, Analysis]:
-    """The bundled sample ``name``, loaded and analysed (a pure function of the name: the
-    sample files do not change during a run). Tests take it through the ``samples`` fixture."""
-    account = load_account(sample_path(name))
+def analysed(path: Path) -> tuple[Account, Analysis]:
+    """The snapshot at ``path``, loaded and analysed once per session (a pure function of the
+    path: the bundled samples and test data do not change during a run)."""
+    account = load_account(path)
     return account, analyse(account)
+
+
+def loaded(name: str) -> tuple[Account, Analysis]:
+    """The bundled sample ``name``, loaded and analysed. Tests take it through the ``samples``
+    fixture."""
+    return analysed(sample_path(name))
 
 
 @pytest.fixture(scope="session")
 def samples() -> Iterator[Samples]:
     """The analysed samples, shared by every test of the session (each analysed once)."""
     yield loaded
-    loaded.cache_clear()
+    analysed.cache_clear()
 
 
 @pytest.fixture
-def make_app(samples: Samples) -> Callable[[str], IamExploreApp]:
+def make_app(samples: Samples) -> MakeApp:
     """``make_app("classic-story")``: an app on a shared analysed sample (no load worker)."""
 
     def make(name: str) -> IamExploreApp:
@@ -53,7 +67,7 @@ def make_app(samples: Samples) -> Callable[[str], IamExploreApp]:
     return make
 
 
-async def settle(app: IamExploreApp, pilot: Pilot[Any]) -> None:
+async def settle(app: IamExploreApp, pilot: AppPilot) -> None:
     """Wait for workers and pending messages."""
     await pilot.pause()
     # Load workers run with exit_on_error=False and the app shows their failure; whether
@@ -63,6 +77,18 @@ async def settle(app: IamExploreApp, pilot: Pilot[Any]) -> None:
         await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+def front(app: IamExploreApp) -> Screen[object]:
+    """The screen in front. A call, not ``app.screen``: mypy would carry an ``isinstance``
+    narrowing of ``app.screen`` across the key presses that change it."""
+    return app.screen
+
+
+def session(app: IamExploreApp) -> Session:
+    """The app's what-if session (there is one once the account is loaded)."""
+    assert app.session is not None, "no account loaded"
+    return app.session
 
 
 def passrole_rows(app: IamExploreApp) -> int:

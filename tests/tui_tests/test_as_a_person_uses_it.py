@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Markdown, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 
 from core.samples import sample_path
-from tests.tui_tests.conftest import SIZE, settle
+from tests.tui_tests.conftest import SIZE, AppPilot, MakeApp, front, session, settle
 from tui.app import IamExploreApp
 from tui.colour import no_colour
 from tui.screens.confirm import ConfirmScreen
@@ -33,7 +33,7 @@ def notes(app: IamExploreApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_why_not_at_once_with_user_selected_and_role_highlighted(make_app) -> None:
+async def test_why_not_at_once_with_user_selected_and_role_highlighted(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -51,7 +51,7 @@ async def test_why_not_at_once_with_user_selected_and_role_highlighted(make_app)
         assert main.details.subject.startswith("edge:")
 
 
-async def test_one_focuses_without_filtering_until_enter(make_app) -> None:
+async def test_one_focuses_without_filtering_until_enter(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -66,7 +66,7 @@ async def test_one_focuses_without_filtering_until_enter(make_app) -> None:
         assert main.table("edges").row_count < everything
 
 
-async def test_admin_user_details_say_what_it_could_pass(make_app) -> None:
+async def test_admin_user_details_say_what_it_could_pass(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -85,7 +85,7 @@ async def test_admin_user_details_say_what_it_could_pass(make_app) -> None:
         assert "✓ Amazon EC2" in text and "an edge labelled none" in text
 
 
-async def test_footer_belongs_to_the_screen_in_front(make_app) -> None:
+async def test_footer_belongs_to_the_screen_in_front(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -106,7 +106,7 @@ async def test_footer_belongs_to_the_screen_in_front(make_app) -> None:
         assert [d for _, d in footer_keys(app)] == ["Help", "Cancel"]
 
 
-async def test_keys_without_effect_say_why(make_app) -> None:
+async def test_keys_without_effect_say_why(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -126,10 +126,10 @@ async def test_keys_without_effect_say_why(make_app) -> None:
         assert isinstance(app.screen, WhatIfScreen)
         await pilot.press("q")
         await pilot.pause()
-        assert app.screen is app.main and app.is_running
+        assert front(app) is app.main and app.is_running
 
 
-async def test_n_with_a_narrow_selection_says_how_to_widen_it(make_app) -> None:
+async def test_n_with_a_narrow_selection_says_how_to_widen_it(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -140,7 +140,7 @@ async def test_n_with_a_narrow_selection_says_how_to_widen_it(make_app) -> None:
         assert any("escape clears the selection" in n for n in notes(app))
 
 
-async def _apply_fix(app: IamExploreApp, pilot) -> None:
+async def _apply_fix(app: IamExploreApp, pilot: AppPilot) -> None:
     await pilot.press("1", "enter", "2", "w")
     await pilot.pause()
     screen = app.screen
@@ -154,10 +154,10 @@ async def _apply_fix(app: IamExploreApp, pilot) -> None:
     assert isinstance(app.screen, EditorScreen)
     await pilot.press("ctrl+s")
     await settle(app, pilot)
-    assert app.session.modified
+    assert session(app).modified
 
 
-async def test_quit_and_reload_ask_first_with_unsaved_whatif(make_app) -> None:
+async def test_quit_and_reload_ask_first_with_unsaved_whatif(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -169,13 +169,13 @@ async def test_quit_and_reload_ask_first_with_unsaved_whatif(make_app) -> None:
         assert ":export DIR" in question and "not saved" in question
         await pilot.press("n")  # keep working
         await pilot.pause()
-        assert app.screen is app.main and app.is_running and app.session.modified
+        assert front(app) is app.main and app.is_running and session(app).modified
         await pilot.press("R")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.session.modified  # not reloaded
+        assert session(app).modified  # not reloaded
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("y")
@@ -183,7 +183,7 @@ async def test_quit_and_reload_ask_first_with_unsaved_whatif(make_app) -> None:
     assert app.return_value == 0
 
 
-async def test_whatif_offers_each_change_once(make_app) -> None:
+async def test_whatif_offers_each_change_once(make_app: MakeApp) -> None:
     app = make_app("classic-story-fixed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -202,7 +202,7 @@ async def test_whatif_offers_each_change_once(make_app) -> None:
         assert len(editing) == 1, labels
 
 
-async def test_wording_via_group_once(make_app) -> None:
+async def test_wording_via_group_once(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -242,7 +242,7 @@ def test_no_colour_for_no_color_and_mono_terminals() -> None:
     assert not no_colour({"TERM": "xterm-256color", "NO_COLOR": ""})  # no-color.org: non-empty
 
 
-async def test_denial_offers_the_sample_example(make_app) -> None:
+async def test_denial_offers_the_sample_example(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -261,11 +261,12 @@ async def test_denial_offers_the_sample_example(make_app) -> None:
         assert json.loads(text)["context"]["resource"] == ROLE  # the decoded JSON, indented
         await pilot.press("a")  # the fix as a what-if: the ADMIN edge appears
         await settle(app, pilot)
-        assert app.screen is app.main
+        assert front(app) is app.main
+        assert app.index is not None
         assert any(f.escalation == "admin" for f in app.index.findings)
 
 
-async def test_denial_encoded_message_is_one_line(make_app) -> None:
+async def test_denial_encoded_message_is_one_line(make_app: MakeApp) -> None:
     app = make_app("midsize-company")  # no example shipped: no e
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -280,7 +281,7 @@ async def test_denial_encoded_message_is_one_line(make_app) -> None:
         assert "aws sts decode-authorization-message" in screen.error
 
 
-async def test_first_launch_hint_until_the_first_key_and_a_tour_in_help(make_app) -> None:
+async def test_first_launch_hint_until_the_first_key_and_a_tour_in_help(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -290,13 +291,12 @@ async def test_first_launch_hint_until_the_first_key_and_a_tour_in_help(make_app
         await pilot.pause()
         assert not hint.display
         assert isinstance(app.screen, HelpScreen)
-        tour = app.screen.query_one("#help-tour")
-        source = tour.source  # type: ignore[attr-defined]
+        source = app.screen.query_one("#help-tour", Markdown).source
         for words in ("Tour: the classic story", "Why the launch fails", "The fix", "ADMIN"):
             assert words in source
 
 
-async def test_zoom_fills_the_screen_with_the_focused_pane(make_app) -> None:
+async def test_zoom_fills_the_screen_with_the_focused_pane(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -323,7 +323,7 @@ def test_columns_fit_content_and_width() -> None:
     assert narrow[3] >= 19 > narrow[2]  # three names made whole beat one long one
 
 
-async def test_edges_columns_all_visible_at_80_columns(make_app) -> None:
+async def test_edges_columns_all_visible_at_80_columns(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from core.samples import sample_path
-from tests.tui_tests.conftest import SIZE, settle
+from tests.tui_tests.conftest import SIZE, Samples, settle
 from tests.tui_tests.test_whatif import edge_rows
 from tui.app import IamExploreApp
 
 
-async def test_compare_marks_the_new_admin_edge_of_the_classic_story() -> None:
-    app = IamExploreApp(
-        sample_path("classic-story-fixed"), baseline=sample_path("classic-story"), watch=False
+def compare_app(samples: Samples, old: str, new: str) -> IamExploreApp:
+    """``iam-explore OLD --compare NEW`` with NEW the shared analysed sample (OLD still loads
+    and is analysed in the load worker, as on the command line)."""
+    account, analysis = samples(new)
+    return IamExploreApp(
+        sample_path(new),
+        account=account,
+        analysis=analysis,
+        baseline=sample_path(old),
+        watch=False,
     )
+
+
+async def test_compare_marks_the_new_admin_edge_of_the_classic_story(samples: Samples) -> None:
+    app = compare_app(samples, "classic-story", "classic-story-fixed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert edge_rows(app) == [
@@ -23,10 +34,8 @@ async def test_compare_marks_the_new_admin_edge_of_the_classic_story() -> None:
         assert "+NEW (since classic-story.json)" in text
 
 
-async def test_compare_the_other_way_lists_the_edge_as_gone() -> None:
-    app = IamExploreApp(
-        sample_path("classic-story"), baseline=sample_path("classic-story-fixed"), watch=False
-    )
+async def test_compare_the_other_way_lists_the_edge_as_gone(samples: Samples) -> None:
+    app = compare_app(samples, "classic-story-fixed", "classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert [(t, status) for t, _, status in edge_rows(app)] == [
@@ -34,10 +43,8 @@ async def test_compare_the_other_way_lists_the_edge_as_gone() -> None:
         ]
 
 
-async def test_compare_with_another_account_shows_an_error_not_a_crash() -> None:
-    app = IamExploreApp(
-        sample_path("midsize-company"), baseline=sample_path("classic-story"), watch=False
-    )
+async def test_compare_with_another_account_shows_an_error_not_a_crash(samples: Samples) -> None:
+    app = compare_app(samples, "classic-story", "midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.is_running

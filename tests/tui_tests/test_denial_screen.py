@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from core.loader import load_account
@@ -20,7 +21,7 @@ ACCT = "111122223333"
 USER = f"arn:aws:iam::{ACCT}:user/test-user"
 ROLE = f"arn:aws:iam::{ACCT}:role/EC2-roles-for-XYZ"
 
-SEED = {
+SEED: dict[str, Any] = {
     "allowed": False,
     "explicitDeny": False,
     "matchedStatements": {"items": []},
@@ -44,11 +45,11 @@ SEED = {
 class Host(App[None]):
     """A tiny app that opens the screen and records what it posts."""
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: Session | Account) -> None:
         super().__init__()
         self.source = source
         self.chosen: list[DenialScreen.FixChosen] = []
-        self.dismissed: list[Any] = []
+        self.dismissed: list[DenialScreen.FixChosen | None] = []
 
     def on_mount(self) -> None:
         self.push_screen(DenialScreen(self.source), self.dismissed.append)
@@ -68,7 +69,7 @@ def _output(screen: DenialScreen) -> str:
     return console.export_text()
 
 
-async def _explain(pilot: Any, text: str) -> DenialScreen:
+async def _explain(pilot: Pilot[None], text: str) -> DenialScreen:
     screen = pilot.app.screen
     assert isinstance(screen, DenialScreen)
     screen.query_one("#denial-input", TextArea).text = text

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, OptionList
 
-from core.samples import sample_path
-from tests.tui_tests.conftest import SIZE, settle
-from tui.app import IamExploreApp
+from tests.tui_tests.conftest import SIZE, MakeApp, settle
 
 
-async def test_j_and_k_move_the_paths_table_and_the_whatif_options() -> None:
-    app = IamExploreApp(sample_path("midsize-company"), watch=False)
+async def test_j_and_k_move_the_paths_table_and_the_whatif_options(make_app: MakeApp) -> None:
+    app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("p")

@@ -19,9 +19,9 @@ from textual.command import CommandList
 from textual.widgets import DataTable
 
 from core.analysis import analyse
-from core.loader import load_account, load_data
+from core.loader import load_data
 from core.samples import sample_path
-from tests.tui_tests.conftest import loaded, settle
+from tests.tui_tests.conftest import MakeApp, analysed, front, settle
 from tui.app import IamExploreApp
 from tui.commands.explore import exit_code
 from tui.guard import SafeCommandPalette
@@ -32,6 +32,7 @@ from tui.screens.paths import PathsScreen
 from tui.screens.policy import PolicyScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.whatif import EditorScreen, WhatIfScreen
+from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import StatementView
 from tui.widgets.panes import PaneTable
 
@@ -41,14 +42,10 @@ SIZE = (110, 32)
 RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b")
 """Characters that must never reach the screen unescaped."""
 
-_HOSTILE_CACHE: list[Any] = []
-
 
 def hostile_app() -> IamExploreApp:
-    if not _HOSTILE_CACHE:
-        account = load_account(HOSTILE)
-        _HOSTILE_CACHE.append((account, analyse(account)))
-    account, analysis = _HOSTILE_CACHE[0]
+    """An app on the hostile snapshot, analysed once per session like the samples."""
+    account, analysis = analysed(HOSTILE)
     return IamExploreApp(HOSTILE, account=account, analysis=analysis, watch=False)
 
 
@@ -97,7 +94,8 @@ async def test_every_view_on_the_hostile_snapshot_shows_text_literally() -> None
                 assert_clean(app, main.details.text())
             await pilot.pause()
             assert_clean(app, screen_text(app))
-        by_prefix = {u.name.split("-", 1)[0]: u for u in app.index.account.users}  # type: ignore[union-attr]
+        assert app.index is not None
+        by_prefix = {u.name.split("-", 1)[0]: u for u in app.index.account.users}
         await pilot.press("1")
         users.move_to_key(by_prefix["user2"].arn)
         await pilot.pause()
@@ -139,7 +137,7 @@ async def test_every_view_on_the_hostile_snapshot_shows_text_literally() -> None
         assert_clean(app, screen_text(app) + "".join(cells))
         await pilot.press("enter")  # jumps to the path's first edge
         await pilot.pause()
-        assert app.screen is main
+        assert front(app) is main
         # What-if: options named after hostile policies and Sids; the editor.
         await pilot.press("4", "w")
         await pilot.pause()
@@ -150,7 +148,7 @@ async def test_every_view_on_the_hostile_snapshot_shows_text_literally() -> None
         assert isinstance(app.screen, EditorScreen)
         assert_clean(app, screen_text(app))
         for _ in range(4):  # the first escape leaves the TextArea (tab_behavior="indent")
-            if app.screen is main:
+            if front(app) is main:
                 break
             await pilot.press("escape")
             await pilot.pause()
@@ -162,14 +160,14 @@ async def test_every_view_on_the_hostile_snapshot_shows_text_literally() -> None
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is main
+        assert front(app) is main
         assert_clean(app, screen_text(app))
 
 
 TYPED = ["[/", "[bold red]x[/]", "[@click=app.quit]q"]
 
 
-async def test_typed_markup_in_filter_and_command_bar_is_literal(make_app) -> None:
+async def test_typed_markup_in_filter_and_command_bar_is_literal(make_app: MakeApp) -> None:
     app = make_app("classic-story-fixed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -185,8 +183,13 @@ async def test_typed_markup_in_filter_and_command_bar_is_literal(make_app) -> No
             await pilot.press("4", "escape")
 
 
-async def test_hostile_snapshot_path_is_literal(tmp_path: Path) -> None:
-    folder = tmp_path / "reports[/old]"
+async def test_hostile_snapshot_path_is_literal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative path, so the header shows it whole whatever the length of tmp_path (longer
+    # under pytest-xdist: .../popen-gw0/...); the header shortens long paths.
+    monkeypatch.chdir(tmp_path)
+    folder = Path("reports[/old]")
     folder.mkdir(parents=True)
     snapshot = folder / "acct[prod]\x1b[2J.json"
     snapshot.write_bytes(sample_path("classic-story").read_bytes())
@@ -194,11 +197,11 @@ async def test_hostile_snapshot_path_is_literal(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         header = screen_text(app)
-        assert "acct[prod]\\x1b[2J.json" in header
+        assert "reports[/old]/acct[prod]\\x1b[2J.json" in header  # markup and ESC literal
         assert_clean(app, header)
 
 
-async def test_double_enter_in_paths_and_whatif_dismisses_once(make_app) -> None:
+async def test_double_enter_in_paths_and_whatif_dismisses_once(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -223,7 +226,7 @@ async def test_double_enter_in_paths_and_whatif_dismisses_once(make_app) -> None
 
 
 async def test_exception_in_a_handler_shows_an_error_panel_and_the_app_goes_on(
-    make_app, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(self: MainScreen) -> None:
         raise RuntimeError("boom [/] \x1b[2J")
@@ -239,13 +242,13 @@ async def test_exception_in_a_handler_shows_an_error_panel_and_the_app_goes_on(
         assert "RuntimeError: boom [/] \\x1b[2J" in text
         await pilot.press("escape", "1")
         await pilot.pause()
-        assert app.screen is app.main
+        assert front(app) is app.main
         assert app.focused is app.main.table("users")  # still working
         assert [type(e) for e in app.recovered_errors] == [RuntimeError]
         assert exit_code(app, 0) == 0
 
 
-async def test_pageup_in_the_command_palette_does_not_crash(make_app) -> None:
+async def test_pageup_in_the_command_palette_does_not_crash(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -266,7 +269,9 @@ async def test_pageup_in_the_command_palette_does_not_crash(make_app) -> None:
         await pilot.press("escape")
 
 
-async def test_exit_code_is_non_zero_after_a_crash_or_a_failed_load(tmp_path: Path) -> None:
+async def test_exit_code_is_non_zero_after_a_crash_or_a_failed_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{")
     app = IamExploreApp(bad, watch=False)
@@ -276,11 +281,13 @@ async def test_exit_code_is_non_zero_after_a_crash_or_a_failed_load(tmp_path: Pa
         await pilot.press("q")
     assert exit_code(app, 0) == 2
     app = hostile_app()
-    app.report_error = lambda error, where="": False  # type: ignore[method-assign]
+    monkeypatch.setattr(app, "report_error", lambda error, where="": False)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            app.main.action_show_paths = lambda: (_ for _ in ()).throw(RuntimeError("x"))  # type: ignore[method-assign]
+            monkeypatch.setattr(
+                app.main, "action_show_paths", lambda: (_ for _ in ()).throw(RuntimeError("x"))
+            )
             await pilot.press("p")
             await pilot.pause()
     assert exit_code(app, None) == 1
@@ -289,7 +296,7 @@ async def test_exit_code_is_non_zero_after_a_crash_or_a_failed_load(tmp_path: Pa
 # -- property test ------------------------------------------------------------------------------
 
 PRINTABLE = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40
 )
 
 
@@ -345,7 +352,7 @@ async def _explore(name: str, sid: str, typed: str) -> None:
             await pilot.press("enter")
             await pilot.pause()
             await pilot.press("escape")
-        app.main.query_one("CommandBar").open("filter", "edges", typed)  # type: ignore[attr-defined]
+        app.main.query_one(CommandBar).open("filter", "edges", typed)
         await pilot.pause()
         await pilot.press("enter", "P")
         await pilot.pause()
@@ -376,11 +383,8 @@ MASH_KEYS = [
 """Everything but quitting (q, ctrl+q, ctrl+c), reloading and saving."""
 
 
-async def test_random_key_mashing_leaves_the_app_responsive() -> None:
-    account, analysis = loaded("midsize-company")
-    app = IamExploreApp(
-        sample_path("midsize-company"), account=account, analysis=analysis, watch=False
-    )
+async def test_random_key_mashing_leaves_the_app_responsive(make_app: MakeApp) -> None:
+    app = make_app("midsize-company")
     rng = random.Random(12)
     keys = [rng.choice(MASH_KEYS) for _ in range(160)]
     async with app.run_test(size=SIZE) as pilot:
@@ -389,13 +393,13 @@ async def test_random_key_mashing_leaves_the_app_responsive() -> None:
             await pilot.press(*keys[start : start + 20])
         await settle(app, pilot)
         for _ in range(6):
-            if app.screen is app.main:
+            if front(app) is app.main:
                 break
             await pilot.press("escape")
             await pilot.pause()
         if app.main.query_one("CommandBar").display:
             await pilot.press("escape")
-        assert app.screen is app.main, type(app.screen).__name__
+        assert front(app) is app.main, type(app.screen).__name__
         assert app.recovered_errors == []
         await pilot.press("escape", "1", "j")
         await pilot.pause()

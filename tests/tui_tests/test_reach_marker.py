@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from core.findings import Finding
+from core.findings import Escalation, Finding
 from tui.widgets.index import reach_mark
 from tui.widgets.styles import Palette
 
 PAL = Palette.from_theme({})
 
 
-def _f(escalation: str, reach: tuple[int, bool] | None) -> Finding:
+def _f(escalation: Escalation, reach: tuple[int, bool] | None) -> Finding:
     return Finding(
         "assume-role",
         "arn:aws:iam::1:user/u",
         "arn:aws:iam::1:role/a",
         "t",
         escalation=escalation,
-        reaches_admin=reach,  # type: ignore[arg-type]
+        reaches_admin=reach,
     )
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
-from tests.tui_tests.conftest import SIZE, settle
+from tests.tui_tests.conftest import SIZE, MakeApp, front, settle
 from tui.screens.resources import ResourcesScreen
 
 ACCOUNT = "444455556666"
 MAINTENANCE = f"arn:aws:iam::{ACCOUNT}:role/app/app-ops-maintenance"
 
 
-async def test_resources_grouped_by_role_and_enter_jumps_to_a_finding(make_app) -> None:
+async def test_resources_grouped_by_role_and_enter_jumps_to_a_finding(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -40,12 +40,12 @@ async def test_resources_grouped_by_role_and_enter_jumps_to_a_finding(make_app) 
         assert "findings that reach it:" in detail
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is app.main
+        assert front(app) is app.main
         hit = app.main.finding_for(app.main.table("edges").current_key)
         assert hit is not None and hit[0] == findings[0]
 
 
-async def test_without_an_inventory_the_view_says_how_to_get_one(make_app) -> None:
+async def test_without_an_inventory_the_view_says_how_to_get_one(make_app: MakeApp) -> None:
     app = make_app("classic-story")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -57,10 +57,10 @@ async def test_without_an_inventory_the_view_says_how_to_get_one(make_app) -> No
         assert "fetch --resources" in text
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is app.main
+        assert front(app) is app.main
 
 
-async def test_role_details_list_what_runs_as_it(make_app) -> None:
+async def test_role_details_list_what_runs_as_it(make_app: MakeApp) -> None:
     app = make_app("midsize-company")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
