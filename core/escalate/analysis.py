@@ -26,7 +26,7 @@ from core.escalate.capabilities import (
     without_boundary,
     without_policy,
 )
-from core.escalate.findings import Finding, Reason
+from core.escalate.findings import Finding, Reason, with_reaches_admin
 from core.escalate.gc_pause import fewer_collections
 from core.escalate.method_edges import (
     SET_DEFAULT_VERSION,
@@ -595,7 +595,7 @@ def _finish(
     findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
     dist = admin_distances(findings, admins, routes)
     findings = [
-        replace(f, reaches_admin=r) if (r := reaches_admin(f, dist)) is not None else f
+        with_reaches_admin(f, r) if (r := reaches_admin(f, dist)) is not None else f
         for f in findings
     ]
     paths = find_paths(account, findings, admins, routes, dist)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.evaluate.caller_keys import caller_controls
-from core.evaluate.conditions import describe_clause
+from core.evaluate.conditions import describe_clause as _describe_clause
 from core.evaluate.decision import Decision
 from core.model.account import ConditionClause
 from core.model.patterns import arn_matches
@@ -58,6 +58,22 @@ def merge(rs: Iterable[Resolved]) -> Resolved:
             tuple(dict.fromkeys((*out.constraints, *r.constraints))),
         )
     return out
+
+
+_DESCRIBED: dict[int, tuple[ConditionClause, str]] = {}
+
+
+def describe_clause(clause: ConditionClause) -> str:
+    """:func:`core.evaluate.conditions.describe_clause`, kept per clause (clauses belong to parsed
+    documents that many decisions cite; each entry keeps its clause alive)."""
+    hit = _DESCRIBED.get(id(clause))
+    if hit is not None and hit[0] is clause:
+        return hit[1]
+    text = _describe_clause(clause)
+    if len(_DESCRIBED) > 200_000:
+        _DESCRIBED.clear()
+    _DESCRIBED[id(clause)] = (clause, text)
+    return text
 
 
 def _concrete(glob: str) -> str:

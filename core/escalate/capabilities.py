@@ -568,6 +568,12 @@ SUMMARY_LIMIT = 32_768
 """Gain summaries kept (then all dropped): the varied 5,000 + 5,000 account has tens of
 thousands of distinct gains; a smaller bound recomputed most of them (``bench/README.md``)."""
 _NONZERO = re.compile(rb"[^\x00]+")
+_MISSING = object()
+_CHUNKS: dict[tuple[int, int], object] = {}
+"""A service's gained bits (``(service index, its bits)``) to its ranked counts per level, or
+``None``: gains of many pairs hold the same actions of a service (a ``NotAction`` grant)."""
+CHUNK_LIMIT = 200_000
+"""Entries kept in ``_CHUNKS`` (then all dropped)."""
 _SPANS: list[tuple[Numbering, list[tuple[str, int, int, list[tuple[int, str, int, int]]]]]] = []
 
 
@@ -587,6 +593,7 @@ def _level_spans(
         for svc, first, end, levels in numbering.spans
     ]
     _SPANS[:] = [(numbering, out)]
+    _CHUNKS.clear()  # its keys are service indexes of the previous numbering
     return out
 
 
@@ -618,13 +625,23 @@ def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, .
         for i in range(max(first_i, last + 1), last_i + 1):
             svc, first, end, widths = spans[i]
             chunk = int.from_bytes(raw[first >> 3 : (end + 7) >> 3], "little") >> (first & 7)
-            counts = [
-                (rank, level, n)
-                for rank, level, shift, width in widths
-                if (n := ((chunk >> shift) & width).bit_count())
-            ]
-            if counts:
-                found.append((-max(c[0] for c in counts), -sum(c[2] for c in counts), svc, counts))
+            entry = _CHUNKS.get((i, chunk), _MISSING)
+            if entry is _MISSING:
+                counts = [
+                    (rank, level, n)
+                    for rank, level, shift, width in widths
+                    if (n := ((chunk >> shift) & width).bit_count())
+                ]
+                entry = (
+                    (-max(c[0] for c in counts), -sum(c[2] for c in counts), svc, counts)
+                    if counts
+                    else None
+                )
+                if len(_CHUNKS) >= CHUNK_LIMIT:
+                    _CHUNKS.clear()
+                _CHUNKS[(i, chunk)] = entry
+            if entry is not None:
+                found.append(entry)  # type: ignore[arg-type]
         last = max(last, last_i)
     lines = []
     for _, _, svc, levels in heapq.nsmallest(limit, found):

@@ -120,3 +120,27 @@ class Finding:
             "references": [{"title": r.title, "url": r.url} for r in self.references],
             "reasons": [r.to_json() for r in self.reasons],
         }
+
+
+def with_reaches_admin(f: Finding, reaches: tuple[int, bool] | None) -> Finding:
+    """``dataclasses.replace(f, reaches_admin=reaches)``, spelled out: it runs once per finding
+    of an analysis, and ``replace`` looks every field up by name first."""
+    return Finding(
+        f.kind,
+        f.source,
+        f.target,
+        f.title,
+        f.role,
+        f.service,
+        f.service_id,
+        f.escalation,
+        f.conditional,
+        f.conditions,
+        f.constraints,
+        f.reasons,
+        f.gained,
+        f.references,
+        f.source_is_admin,
+        f.resources,
+        reaches,
+    )

@@ -40,4 +40,22 @@ def fewer_collections() -> Iterator[None]:
         with _LOCK:
             _depth -= 1
             if _depth == 0:
+                _promote_all()
                 gc.set_threshold(*_saved)
+
+
+def _promote_all() -> None:
+    """Move the objects the block kept out of the young generations without a collection pass.
+
+    ``gc.freeze()`` moves all objects to the permanent generation and ``gc.unfreeze()`` puts them
+    back "into the oldest generation" (Python ``gc`` docs); neither walks the objects. Without
+    this, restoring the thresholds makes the next allocation run a generation-1 pass over the
+    millions of objects the block kept (0.6 s of 6.5 s CPU at varied 1,000 + 1,000). They stay
+    collectable: the next full collection still examines them. When objects were frozen
+    already (the explorer freezes the analysis it shows), they stay frozen and the block's
+    objects join them: the explorer unfreezes all of them when it replaces the analysis.
+    """
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    if frozen_before == 0:
+        gc.unfreeze()

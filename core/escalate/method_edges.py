@@ -481,6 +481,7 @@ def _target_edge(
                     _trusting_caller(view, role) if rewrites_trust else trust_policy_ref(role)
                 ),
                 resource_must_allow=True,
+                share=not rewrites_trust,
             )
         else:
             d = view.decide(action, resource if i == 0 else _resource_for(action, resource))

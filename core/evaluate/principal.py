@@ -9,8 +9,22 @@ from dataclasses import dataclass, field
 
 from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
 from core.evaluate.conditions import TIME_KEYS, context_keys, evaluate_clause
-from core.evaluate.decision import Decision, PolicyRef
-from core.evaluate.evaluator import CALLER_CHOSEN, PolicySet, Request, evaluate, matching
+from core.evaluate.decision import (
+    ConditionalMatch,
+    Decision,
+    PolicyRef,
+    Requirement,
+    StatementRef,
+)
+from core.evaluate.evaluator import (
+    CALLER_CHOSEN,
+    PolicySet,
+    Request,
+    _names_role_by_condition,
+    evaluate,
+    matching,
+    principal_match,
+)
 from core.model.account import (
     Account,
     ConditionClause,
@@ -169,8 +183,9 @@ def principal_known_absent(principal: User | Role) -> frozenset[str]:
 
 _PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
 
-_SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet]] = {}
-"""Decisions shared between views (the policy set is kept so statement ids stay unique)."""
+_SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet, tuple[PolicyRef, ...]]] = {}
+"""Decisions shared between views, keyed by documents and statements (no attachment labels):
+the policy set and the cited references are kept so the ids in the keys stay unique."""
 
 _STATEMENT_KEYS: dict[int, tuple[Statement, frozenset[str]]] = {}
 
@@ -291,12 +306,17 @@ class PrincipalView:
         absent: frozenset[str] = frozenset(),
         resource_policy: PolicyRef | None = None,
         resource_must_allow: bool = False,
+        share: bool = True,
     ) -> Decision:
         """Evaluate ``action`` on ``resource`` (default: a resource the caller chooses).
 
         Decisions are cached per view, and shared between views whose *matching* statements
-        (same documents, same attachment labels) and read context values are the same: the
-        outcome depends on nothing else.
+        (same documents and statements, in the same layers and order), read context values
+        and, for a resource policy, ``Principal`` outcomes are the same: the evaluator's outcome
+        depends on nothing else (it reads a policy's document, never its name or attachment).
+        A shared decision is relabelled with this view's own references, so its reasons read
+        exactly as if it had been evaluated here. ``share=False`` for a resource policy built
+        for this call only (nobody else could hit it).
         """
         extra_items = tuple(sorted((extra or {}).items()))
         key = (
@@ -312,12 +332,14 @@ class PrincipalView:
         if hit is not None:
             return hit
         ctx = self.context(extra, resource_tags=resource_tags, absent=absent)
-        skey = None if resource_policy is not None else self._shared_key(key, action, ctx)
-        if skey is not None:
+        skey, refs = self._shared_key(key, action, ctx, resource_policy) if share else ((), ())
+        if skey:
             shared = _SHARED.get(skey)
             if shared is not None:
-                self._cache[key] = shared[0]
-                return shared[0]
+                d = _relabelled(shared[0], shared[2], refs)
+                if d is not None:
+                    self._cache[key] = d
+                    return d
         d = evaluate(
             Request(self.arn, action, resource, ctx),
             self.policies,
@@ -325,10 +347,10 @@ class PrincipalView:
             resource_must_allow=resource_must_allow,
         )
         self._cache[key] = d
-        if skey is not None:
+        if skey:
             if len(_SHARED) > 1_000_000:
                 _SHARED.clear()
-            _SHARED[skey] = (d, self.policies)
+            _SHARED[skey] = (d, self.policies, refs)
         return d
 
     def allow_patterns(self, action: str) -> tuple[bool, tuple[str, ...]] | None:
@@ -362,11 +384,18 @@ class PrincipalView:
         self.memo[key] = out
         return out
 
-    def _shared_key(
-        self, local: tuple[object, ...], action: str, ctx: RequestContext
-    ) -> tuple[object, ...]:
+    def _layer_key(
+        self, action: str
+    ) -> tuple[tuple[object, ...], tuple[PolicyRef, ...], frozenset[str]]:
+        """The part of :meth:`_shared_key` that depends only on the action: the matching
+        documents and statements per layer, the references cited and the keys they read."""
+        memo_key = f"layers:{action.lower()}"
+        hit = self.memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         ps = self.policies
-        parts: list[object] = [local, ps.principal_kind, ps.account_id]
+        parts: list[object] = [ps.principal_kind, ps.account_id]
+        cited: list[PolicyRef] = []
         keys: set[str] = set()
         layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
         if ps.boundary is not None:
@@ -374,19 +403,124 @@ class PrincipalView:
         if ps.session is not None:
             layers.append(("session", (ps.session,)))
         layers.extend(("scp", level) for level in ps.scp_levels)
+        lowered = action.lower()
         for name, refs in layers:
             parts.append(name)
             for ref in refs:
-                ms = matching(ref.document, action)
-                if ms:
-                    parts.append((id(ref.document), ref.via, tuple(id(s) for s in ms)))
-                    for s in ms:
-                        keys.update(statement_keys(s))
+                ids, read = _matching_ids(ref.document, action, lowered)
+                if ids:
+                    parts.append((id(ref.document), ids))
+                    cited.append(ref)
+                    keys.update(read)
+        out = (tuple(parts), tuple(cited), frozenset(keys))
+        self.memo[memo_key] = out
+        return out
+
+    def _shared_key(
+        self,
+        local: tuple[object, ...],
+        action: str,
+        ctx: RequestContext,
+        resource_policy: PolicyRef | None,
+    ) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]]:
+        """The label-free key of a decision and the references it cites, in key order."""
+        layers = self._layer_key(action)
+        parts: list[object] = [local, layers[0]]
+        cited = list(layers[1])
+        keys = set(layers[2])
+        if resource_policy is not None:
+            # The resource layer also reads the caller's ARN: how each Principal matches it.
+            parts.append("resource")
+            cited.append(resource_policy)  # keeps the document (its id is in the key) alive
+            ms = matching(resource_policy.document, action)
+            if ms:
+                parts.append(
+                    (
+                        id(resource_policy.document),
+                        tuple(
+                            (
+                                id(s),
+                                None
+                                if s.principal is None
+                                else (
+                                    principal_match(s.principal, self.arn),
+                                    _names_role_by_condition(s, self.arn),
+                                ),
+                            )
+                            for s in ms
+                        ),
+                    )
+                )
+                for s in ms:
+                    keys.update(statement_keys(s))
         if keys:
             parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
             if not keys.isdisjoint(TIME_KEYS):
                 parts.append(ctx.now)
-        return tuple(parts)
+        return tuple(parts), tuple(cited)
+
+
+_MATCHING_IDS: dict[tuple[int, str], tuple[PolicyDocument, tuple[int, ...], frozenset[str]]] = {}
+
+
+def _matching_ids(
+    doc: PolicyDocument, action: str, lowered: str
+) -> tuple[tuple[int, ...], frozenset[str]]:
+    """The ids of ``doc``'s statements matching ``action`` and the context keys they read
+    (kept per document and action: principals of many signatures hold the same documents)."""
+    hit = _MATCHING_IDS.get((id(doc), lowered))
+    if hit is not None and hit[0] is doc:
+        return hit[1], hit[2]
+    ms = matching(doc, action)
+    ids = tuple(id(s) for s in ms)
+    read = frozenset(k for s in ms for k in statement_keys(s))
+    if len(_MATCHING_IDS) > 1_000_000:
+        _MATCHING_IDS.clear()
+    _MATCHING_IDS[(id(doc), lowered)] = (doc, ids, read)
+    return ids, read
+
+
+def _relabelled(
+    d: Decision, theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...]
+) -> Decision | None:
+    """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
+    under this principal's names and attachments); ``None`` when the correspondence is
+    ambiguous (one reference of theirs stands for two of mine)."""
+    if not (d.allowed_by or d.denied_by or d.requirements):
+        return d  # cites no statement (an implicit deny): nothing to relabel
+    swap: dict[int, PolicyRef] = {}
+    for a, b in zip(theirs, mine, strict=True):
+        if a is b:
+            continue
+        seen = swap.setdefault(id(a), b)
+        if seen is not b:
+            return None
+    if not swap:
+        return d
+
+    def ref(s: StatementRef) -> StatementRef:
+        p = swap.get(id(s.policy))
+        return s if p is None else StatementRef(p, s.statement)
+
+    return Decision(
+        decision=d.decision,
+        action=d.action,
+        resource=d.resource,
+        conditional=d.conditional,
+        allowed_by=tuple(ref(s) for s in d.allowed_by),
+        denied_by=tuple(ref(s) for s in d.denied_by),
+        decided_by=d.decided_by,
+        requirements=tuple(
+            Requirement(
+                r.kind,
+                r.layer,
+                tuple(ConditionalMatch(ref(m.ref), m.clauses) for m in r.alternatives),
+            )
+            for r in d.requirements
+        ),
+        missing_context=d.missing_context,
+        misses=d.misses,
+    )
 
 
 def _principal_outcomes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from core.model.arn_index import ArnIndex, literal_prefix
+from core.model.patterns import arn_matches
 
 ROLE = "arn:aws:iam::111122223333:role/"
 ARNS = [ROLE + n for n in ("app-a", "app-b", "App-c", "db", "team/app-d")]
@@ -63,3 +64,37 @@ def test_a_variable_keeps_every_item_with_the_prefix(index: ArnIndex[str]) -> No
 
 def test_other_accounts_arns_are_not_candidates(index: ArnIndex[str]) -> None:
     assert index.matching(["arn:aws:iam::999988887777:role/*"]) == []
+
+
+ODD = [
+    "arn:aws:iam::111122223333:role/app-a",
+    "arn:aws:iam::444455556666:role/app-a",
+    "arn:aws:iam::111122223333:user/app-a",
+    "arn:aws:iam::111122223333:x:role/app-a",  # six colons: '*' at a segment's end spans one
+    "arn:aws:iam::role/app-a",  # four colons
+    "arn:aws:s3:::bucket/role/app-a",
+    "arn:aws-cn:iam::111122223333:role/app-b",
+]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "arn:aws:iam::*:role/app-a",
+        "arn:aws:iam::*:role/app-*",
+        "arn:aws:iam::1111*:role/app-?",
+        "arn:*:iam::*:role/app-a",
+        "arn:aws:*:*:*:role/app-a",
+        "arn:aws:iam::???????????3:role/app-a",
+        "arn:aws:iam::*:*",
+        "arn:aws:iam::*:role/app-a:extra",
+        "arn:aws:iam::*:x:role/app-a",
+    ],
+)
+def test_a_wildcard_before_the_resource_part_finds_exactly_what_matching_each_arn_finds(
+    pattern: str,
+) -> None:
+    # The index may narrow by the resource part only when no match is lost: compared with
+    # testing the pattern against every ARN (IAM User Guide: wildcards within any segment).
+    index = ArnIndex((a, a) for a in ODD)
+    assert index.matching([pattern]) == sorted(a for a in ODD if arn_matches(pattern, a))
