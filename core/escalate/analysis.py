@@ -160,7 +160,6 @@ class _Powers:
 
 
 _SigResult = tuple[PrincipalView, list[EdgeCandidate], list[MethodEdge]]
-_Done = tuple[list[Finding], tuple[tuple[str, object], ...]]
 
 
 @dataclass

@@ -261,7 +261,6 @@ def document_view(account: Account, name: str, document: PolicyDocument) -> Prin
         base=dict(DIRECT_CALL_FACTS),
         absent=DIRECT_CALL_ABSENT,
         signature=("document", id(document)),
-        region_sensitive=False,
     )
 
 

@@ -14,7 +14,7 @@ once; the edge records the regions that work when policies restrict them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
@@ -85,7 +85,6 @@ def _resolve_all(decisions: Sequence[Decision], template: str | None = None) -> 
     return merge(resolve_in_favour(d, template) for d in decisions)
 
 
-ANY_REGION = "*"
 """Region left unknown: the caller picks it (see :mod:`core.escalate.region_sets`)."""
 
 
@@ -277,7 +276,6 @@ class EdgeCandidate:
     resolved: Resolved
     reasons: tuple[Reason, ...]
     trust: TrustResult
-    extra_constraints: tuple[str, ...] = field(default=())
 
 
 def _passrole_ctx(

@@ -221,11 +221,6 @@ def _doc_is_personal(ref: PolicyRef) -> bool:
     return any(k in text for k in _PRINCIPAL_KEYS)
 
 
-def _doc_mentions(ref: PolicyRef, needles: tuple[str, ...]) -> bool:
-    text = ref.document.text.lower()
-    return any(n in text for n in needles)
-
-
 @dataclass
 class PrincipalView:
     """Evaluate requests as one principal (or a group's policies), with caching.
@@ -246,7 +241,6 @@ class PrincipalView:
     base: Mapping[str, object]
     absent: frozenset[str]
     signature: tuple[object, ...]
-    region_sensitive: bool
     entity: User | Role | Group | None = None
     now: float | None = None
     """Analysis time (epoch seconds): time keys are any instant from it on (``None``: unknown)."""
@@ -568,9 +562,6 @@ def principal_view(
         outcomes = _principal_outcomes(all_refs, base, absent)
         if outcomes:
             signature = (*signature, outcomes)
-    region = any(
-        _doc_mentions(r, ("aws:requestedregion", "iam:associatedresourcearn")) for r in all_refs
-    )
     return PrincipalView(
         arn=principal.arn,
         name=principal.name,
@@ -579,7 +570,6 @@ def principal_view(
         base=base,
         absent=absent,
         signature=signature,
-        region_sensitive=region,
         entity=principal,
         now=now,
     )
@@ -602,7 +592,6 @@ def group_view(account: Account, group: Group, now: float | None = None) -> Prin
         absent=DIRECT_CALL_ABSENT,
         # The documents are part of it: a what-if that edits the group changes it.
         signature=("group", group.arn, tuple(id(r.document) for r in refs)),
-        region_sensitive=False,
         entity=group,
         now=now,
     )
