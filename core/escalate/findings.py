@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from core.escalate.tables.services import Reference, service_by_principal
+from core.escalate.tables.methods import EscalationMethod, method_by_id
+from core.escalate.tables.services import (
+    PassRoleService,
+    Reference,
+    service_by_id,
+    service_by_principal,
+)
 from core.evaluate.decision import StatementRef
 
 Escalation = Literal["admin", "privilege-gain", "none"]
@@ -78,10 +84,20 @@ class Finding:
 
     @property
     def via(self) -> str | None:
-        """The service row (:mod:`core.escalate.tables.services` id) a PassRole edge goes through;
-        several
-        rows share ``ec2.amazonaws.com`` (EC2, EMR, Image Builder, Elastic Beanstalk)."""
+        """The service row (:mod:`core.escalate.tables.services` id) a PassRole edge goes
+        through; several rows share ``ec2.amazonaws.com`` (EC2, EMR, Image Builder, Elastic
+        Beanstalk)."""
         return self.service_id
+
+    @property
+    def service_row(self) -> PassRoleService | None:
+        """The services-table row a PassRole edge goes through (``None`` for other kinds)."""
+        return service_by_id(self.service_id) if self.service_id else None
+
+    @property
+    def method(self) -> EscalationMethod | None:
+        """The methods-table row of a non-PassRole edge (``None`` for ``passrole``)."""
+        return None if self.kind == "passrole" else method_by_id(self.kind)
 
     @property
     def key(self) -> tuple[str, str, str, str | None]:

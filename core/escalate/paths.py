@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from core.escalate.capabilities import AdminReason
 from core.escalate.findings import Finding
-from core.escalate.tables.methods import METHODS, method_by_id
+from core.escalate.tables.methods import METHODS
 from core.model.account import Account
 
 ADMIN = "*admin*"
@@ -123,7 +123,7 @@ class _Edge:
 def _outcome(f: Finding) -> str | None:
     if f.kind == "passrole":
         return "become-role"
-    m = method_by_id(f.kind)
+    m = f.method
     return m.outcome if m is not None else None
 
 
@@ -209,7 +209,7 @@ def write_routes(
     cache: dict[str, dict[str, tuple[Finding, ...]]] = {}
     out: dict[tuple[str, str, str, str | None], tuple[Finding, ...]] = {}
     for f in findings:
-        m = method_by_id(f.kind)
+        m = f.method
         if m is None or m.outcome != "policy-write" or f.source_is_admin or not _writes_admin(f):
             continue
         routes = cache.get(f.source)
@@ -250,7 +250,7 @@ def _edges(
     for user, f in _joins_by_others(findings, moves):
         edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
     for f in findings:
-        m = method_by_id(f.kind)
+        m = f.method
         if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
             continue
         route = routes.get(f.key)
@@ -267,7 +267,7 @@ then most certain, then one that creates what it needs over one that assumes it 
 
 
 def _existing(f: Finding) -> int:
-    m = method_by_id(f.kind)
+    m = f.method
     return int(m is not None and not m.resource_arn.startswith(("${", "arn:aws:iam:")))
 
 

@@ -21,6 +21,7 @@ from textual.widgets import ProgressBar, Static
 
 from core.escalate.findings import Finding
 from core.escalate.passrole_edges import why_not
+from core.escalate.tables.services import service_by_id
 from core.explain.whatif import Change, Diff
 from core.model.account import Account, Role, User
 from tui.guard import Guarded
@@ -32,7 +33,7 @@ from tui.screens.rows import EdgeRows, role_rows, service_rows, signature, user_
 from tui.widgets.command_bar import CommandBar
 from tui.widgets.details import DetailsPane, StatementView
 from tui.widgets.footer import KeyFooter
-from tui.widgets.index import EdgeIndex, service_by_id, short
+from tui.widgets.index import EdgeIndex, short
 from tui.widgets.panes import PaneTable, Row
 from tui.widgets.styles import Palette
 

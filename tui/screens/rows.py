@@ -14,7 +14,7 @@ from rich.text import Text
 from core.escalate.findings import Finding
 from core.escalate.tables.services import SERVICES
 from tui.safe_text import safe_text
-from tui.widgets.index import EdgeIndex, search_text, service_by_id, short
+from tui.widgets.index import EdgeIndex, search_text, short
 from tui.widgets.panes import Row, matches, matching
 from tui.widgets.styles import Palette
 
@@ -88,7 +88,7 @@ def service_rows(index: EdgeIndex, *, include_admin_sources: bool) -> list[Row]:
 
 def edge_row(key: str, f: Finding, pal: Palette, status: str = "") -> Row:
     """The Edges row of ``f`` (cells built when drawn); ``status``: ``added`` / ``removed``."""
-    service = service_by_id(f.service_id) if f.service_id else None
+    service = f.service_row
     via = service.name if service is not None else (f.service or f.kind)
     diff = DIFF_MARKS.get(status, "")
 

@@ -23,7 +23,7 @@ from core.evaluate.decision import StatementRef
 from core.model.account import Account, Role, User
 from tui.guard import Guarded
 from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
-from tui.widgets.index import EdgeIndex, service_by_id, short
+from tui.widgets.index import EdgeIndex, short
 from tui.widgets.styles import Palette
 
 
@@ -294,7 +294,7 @@ class DetailsPane(Guarded, VerticalScroll):
             for k, f in enumerate(fs):
                 if k:
                     t.append(", ")
-                service = service_by_id(f.service_id)
+                service = f.service_row
                 t.append(service.name if service is not None else f.service or "")
                 t.append(" ")
                 t.append_text(p.escalation(f))

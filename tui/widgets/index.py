@@ -15,12 +15,8 @@ from typing import Any
 from core.escalate.analysis import Analysis
 from core.escalate.escalation_level import Escalation
 from core.escalate.findings import Finding
-from core.escalate.tables.services import SERVICES, PassRoleService
 from core.model.account import Account
 from core.report.scan import summary
-
-_SERVICES_BY_ID = {s.id: s for s in SERVICES}
-
 
 _LABEL = {e.value: e.label for e in Escalation}
 _ORDER = {e.value: -e.rank for e in Escalation}
@@ -42,7 +38,7 @@ def reach_mark(f: Finding) -> str:
 
 def search_text(f: Finding) -> str:
     """What the Edges filter matches (lowercase): label, reach, title, kind, via, ARNs."""
-    service = _SERVICES_BY_ID.get(f.service_id or "")
+    service = f.service_row
     via = service.name if service is not None else (f.service or f.kind)
     text = f"{edge_label(f)} {reach_mark(f)} {f.title} {f.kind} {via} {f.source} {f.target}"
     if f.conditional:
@@ -53,10 +49,6 @@ def search_text(f: Finding) -> str:
 def short(arn: str) -> str:
     """The name part of an ARN (``user/path/alice`` → ``alice``)."""
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
-
-
-def service_by_id(service_id: str | None) -> PassRoleService | None:
-    return _SERVICES_BY_ID.get(service_id or "")
 
 
 @dataclass
