@@ -22,6 +22,7 @@ from core.evaluate.caller_keys import caller_controls
 from core.evaluate.conditions import describe_clause as _describe_clause
 from core.evaluate.decision import Decision
 from core.model.account import ConditionClause
+from core.model.memo import memo_of
 from core.model.patterns import arn_matches
 
 _POSITIVE = ("StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringEqualsIgnoreCase")
@@ -60,20 +61,14 @@ def merge(rs: Iterable[Resolved]) -> Resolved:
     return out
 
 
-_DESCRIBED: dict[int, tuple[ConditionClause, str]] = {}
-
-
 def describe_clause(clause: ConditionClause) -> str:
-    """:func:`core.evaluate.conditions.describe_clause`, kept per clause (clauses belong to parsed
-    documents that many decisions cite; each entry keeps its clause alive)."""
-    hit = _DESCRIBED.get(id(clause))
-    if hit is not None and hit[0] is clause:
-        return hit[1]
-    text = _describe_clause(clause)
-    if len(_DESCRIBED) > 200_000:
-        _DESCRIBED.clear()
-    _DESCRIBED[id(clause)] = (clause, text)
-    return text
+    """:func:`core.evaluate.conditions.describe_clause`, kept in the clause's memo (clauses belong
+    to parsed documents that many decisions cite)."""
+    memo = memo_of(clause)
+    hit = memo.get("caller_favour.described")
+    if hit is None:
+        hit = memo["caller_favour.described"] = _describe_clause(clause)
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 def _concrete(glob: str) -> str:

@@ -33,6 +33,7 @@ from core.model.account import (
     Statement,
     User,
 )
+from core.model.memo import memo_of
 from core.model.patterns import arn_matches
 
 FULL_ACCESS_PROBES: Final = (
@@ -297,25 +298,20 @@ def _scope_service(scope: str) -> str | None:
     return parts[2]
 
 
-_STMT_MASK: dict[int, tuple[Statement, int]] = {}
-
-
 def _statement_mask(st: Statement) -> int:
     """The catalogue actions a statement's Action (or NotAction) applies to, as a mask."""
-    hit = _STMT_MASK.get(id(st))
-    if hit is not None and hit[0] is st:
-        return hit[1]
+    memo = memo_of(st)
+    hit = memo.get("capabilities.mask")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     cat = catalogue()
     mask = 0
     for p in st.actions:
         mask |= cat.action_mask(p)
     if st.not_action:
         mask = cat.numbering().everything & ~mask
-    _STMT_MASK[id(st)] = (st, mask)
+    memo["capabilities.mask"] = mask
     return mask
-
-
-_DOC_CAPS: dict[int, tuple[PolicyDocument, Caps]] = {}
 
 
 def doc_caps(doc: PolicyDocument) -> Caps:
@@ -326,9 +322,10 @@ def doc_caps(doc: PolicyDocument) -> Caps:
     pattern's service when the pattern names one (an ARN of another service names nothing the
     action acts on). Conditions are ignored: a conditional allow counts as possible.
     """
-    hit = _DOC_CAPS.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
+    memo = memo_of(doc)
+    hit = memo.get("capabilities.caps")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     services = catalogue().numbering().service_masks
     out: Caps = {}
     for st in doc.statements:
@@ -346,7 +343,7 @@ def doc_caps(doc: PolicyDocument) -> Caps:
             m = mask if svc is None else mask & services.get(svc, 0)
             if m:
                 out[scope] = out.get(scope, 0) | m
-    _DOC_CAPS[id(doc)] = (doc, out)
+    memo["capabilities.caps"] = out
     return out
 
 

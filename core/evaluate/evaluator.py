@@ -42,6 +42,7 @@ from core.evaluate.decision import (
 )
 from core.model.account import ConditionClause, PolicyDocument, PrincipalSpec, Statement
 from core.model.context import UNKNOWN, RequestContext
+from core.model.memo import memo_of
 from core.model.patterns import action_regex, arn_matches, parts_regex
 from core.model.tri import Tri
 from core.model.variables import VERSION_2012, has_variables, substitute
@@ -98,9 +99,6 @@ class _Index:
     variables: bool
 
 
-_INDEX: dict[int, tuple[PolicyDocument, _Index]] = {}
-
-
 def _service(pattern: str) -> str | None:
     """The literal service prefix of an action pattern, or ``None`` for wildcard services."""
     if pattern == "*" or ":" not in pattern:
@@ -111,9 +109,10 @@ def _service(pattern: str) -> str | None:
 
 def index_of(doc: PolicyDocument) -> _Index:
     """The document's statements indexed by service prefix (built once per document)."""
-    hit = _INDEX.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
+    memo = memo_of(doc)
+    hit = memo.get("evaluate.index")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # the memo holds what this function put there
     by: dict[str, list[Statement]] = {}
     generic: list[Statement] = []
     for st in doc.statements:
@@ -124,9 +123,7 @@ def index_of(doc: PolicyDocument) -> _Index:
         for svc in services:
             by.setdefault(svc, []).append(st)  # type: ignore[arg-type]
     idx = _Index({k: tuple(v) for k, v in by.items()}, tuple(generic), doc.version == VERSION_2012)
-    if len(_INDEX) > 200_000:
-        _INDEX.clear()
-    _INDEX[id(doc)] = (doc, idx)
+    memo["evaluate.index"] = idx
     return idx
 
 
@@ -142,33 +139,34 @@ def candidates(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
     return tuple(sorted((*own, *idx.generic), key=lambda s: s.index))
 
 
-_MATCHING: dict[tuple[int, str], tuple[PolicyDocument, tuple[Statement, ...]]] = {}
-
-
 def matching(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
     """Statements of ``doc`` whose Action/NotAction matches ``action`` (cached)."""
-    key = (id(doc), action.lower())
-    hit = _MATCHING.get(key)
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    out = tuple(st for st in candidates(doc, action) if _action_match(st, action))
-    if len(_MATCHING) > 2_000_000:
-        _MATCHING.clear()
-    _MATCHING[key] = (doc, out)
+    memo = memo_of(doc)
+    by_action: dict[str, tuple[Statement, ...]] | None
+    by_action = memo.get("evaluate.matching")  # type: ignore[assignment]  # what this stored
+    if by_action is None:
+        by_action = memo["evaluate.matching"] = {}
+    key = action.lower()
+    out = by_action.get(key)
+    if out is None:
+        out = by_action[key] = tuple(
+            st for st in candidates(doc, action) if _action_match(st, action)
+        )
     return out
 
 
 # -- statement matching ---------------------------------------------------------------------
 
 
-_ACTION_SETS: dict[int, tuple[Statement, frozenset[str], re.Pattern[str] | None, bool]] = {}
+_ActionSet = tuple[frozenset[str], re.Pattern[str] | None, bool]
 
 
 def _action_set(st: Statement) -> tuple[frozenset[str], re.Pattern[str] | None, bool]:
     """The statement's action patterns compiled: exact names, one regex, and "matches all"."""
-    hit = _ACTION_SETS.get(id(st))
-    if hit is not None and hit[0] is st:
-        return hit[1], hit[2], hit[3]
+    memo = memo_of(st)
+    hit = memo.get("evaluate.actions")
+    if hit is not None:
+        return hit  # type: ignore[return-value]
     exact = frozenset(p.lower() for p in st.actions if "*" not in p and "?" not in p)
     globs = [p for p in st.actions if "*" in p or "?" in p]
     everything = "*" in st.actions
@@ -177,10 +175,9 @@ def _action_set(st: Statement) -> tuple[frozenset[str], re.Pattern[str] | None, 
         if globs and not everything
         else None
     )
-    if len(_ACTION_SETS) > 500_000:
-        _ACTION_SETS.clear()
-    _ACTION_SETS[id(st)] = (st, exact, regex, everything)
-    return exact, regex, everything
+    out: _ActionSet = (exact, regex, everything)
+    memo["evaluate.actions"] = out
+    return out
 
 
 def _action_match(st: Statement, action: str) -> bool:

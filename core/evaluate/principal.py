@@ -37,6 +37,7 @@ from core.model.account import (
     User,
 )
 from core.model.context import RequestContext
+from core.model.memo import memo_of
 from core.model.variables import substitute, variable_keys
 
 _EMPTY = PolicyDocument(version="2012-10-17", statements=())
@@ -187,8 +188,6 @@ _SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet, tuple[PolicyRef, ..
 """Decisions shared between views, keyed by documents and statements (no attachment labels):
 the policy set and the cited references are kept so the ids in the keys stay unique."""
 
-_STATEMENT_KEYS: dict[int, tuple[Statement, frozenset[str]]] = {}
-
 
 def _substituted(pattern: str, ctx: RequestContext) -> str:
     """The pattern with the principal's own variables filled in (``${aws:username}``)."""
@@ -204,15 +203,16 @@ def _substituted(pattern: str, ctx: RequestContext) -> str:
 
 def statement_keys(st: Statement) -> frozenset[str]:
     """Context keys a statement reads: its conditions and variables in its resources."""
-    hit = _STATEMENT_KEYS.get(id(st))
-    if hit is not None and hit[0] is st:
-        return hit[1]
+    memo = memo_of(st)
+    hit = memo.get("principal.keys")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     keys = set(context_keys(st.conditions)) if st.conditions else set()
     for r in st.resources or ():
         if "${" in r:
             keys.update(variable_keys(r))
     out = frozenset(keys)
-    _STATEMENT_KEYS[id(st)] = (st, out)
+    memo["principal.keys"] = out
     return out
 
 
@@ -454,23 +454,23 @@ class PrincipalView:
         return tuple(parts), tuple(cited)
 
 
-_MATCHING_IDS: dict[tuple[int, str], tuple[PolicyDocument, tuple[int, ...], frozenset[str]]] = {}
-
-
 def _matching_ids(
     doc: PolicyDocument, action: str, lowered: str
 ) -> tuple[tuple[int, ...], frozenset[str]]:
     """The ids of ``doc``'s statements matching ``action`` and the context keys they read
     (kept per document and action: principals of many signatures hold the same documents)."""
-    hit = _MATCHING_IDS.get((id(doc), lowered))
-    if hit is not None and hit[0] is doc:
-        return hit[1], hit[2]
+    memo = memo_of(doc)
+    by_action: dict[str, tuple[tuple[int, ...], frozenset[str]]] | None
+    by_action = memo.get("principal.matching_ids")  # type: ignore[assignment]  # what this stored
+    if by_action is None:
+        by_action = memo["principal.matching_ids"] = {}
+    hit = by_action.get(lowered)
+    if hit is not None:
+        return hit
     ms = matching(doc, action)
-    ids = tuple(id(s) for s in ms)
+    ids = tuple(id(s) for s in ms)  # the document holds these statements: the ids stay unique
     read = frozenset(k for s in ms for k in statement_keys(s))
-    if len(_MATCHING_IDS) > 1_000_000:
-        _MATCHING_IDS.clear()
-    _MATCHING_IDS[(id(doc), lowered)] = (doc, ids, read)
+    by_action[lowered] = (ids, read)
     return ids, read
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from core.model.errors import Problem
+from core.model.memo import Memoized
 
 if TYPE_CHECKING:
     from core.model.resources import Inventory
@@ -34,7 +35,7 @@ def value_text(value: str | int | float | bool) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ConditionClause:
+class ConditionClause(Memoized):
     """One key under one operator: ``{"StringEquals": {"iam:PassedToService": [...]}}``.
 
     ``operator`` is the full text as written (``ForAnyValue:StringLikeIfExists``); ``values``
@@ -68,7 +69,7 @@ class PrincipalSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(Memoized):
     """One parsed policy statement, with its place in the policy for explanations."""
 
     index: int
@@ -96,7 +97,7 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyDocument:
+class PolicyDocument(Memoized):
     """A parsed policy document. ``version`` is ``None`` when the policy omits it (2008-10-17)."""
 
     version: str | None
@@ -204,7 +205,7 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
-class Role:
+class Role(Memoized):
     name: str
     arn: str
     role_id: str = ""
@@ -253,7 +254,7 @@ class ScpLevel:
 
 
 @dataclass(frozen=True, slots=True)
-class Account:
+class Account(Memoized):
     """One AWS account as loaded: entities, managed policies, SCP levels and load problems."""
 
     account_id: str
