@@ -50,6 +50,7 @@ from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
 from core.evaluate.principal import PrincipalView, group_view, principal_view
 from core.model.account import Account, Role, User
+from core.model.arn_index import ArnIndex
 
 Progress = Callable[[str, int, int], None]
 
@@ -176,6 +177,8 @@ class Cache:
     powers: _Powers | None = None
     trusted: dict[str, list[tuple[Role, TrustResult]]] | None = None
     trust_key: tuple[object, ...] = ()
+    role_indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] = field(default_factory=dict)
+    """Service id → the ARN index of ``trusted[id]`` (valid as long as ``trusted``)."""
     per_principal: dict[
         tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
     ] = field(default_factory=dict)
@@ -275,6 +278,7 @@ def _analyse(
     if cache.trusted is None or cache.trust_key != trust_key:
         cache.trusted = trusted_roles(account)
         cache.trust_key = trust_key
+        cache.role_indexes = {}
     if cache.world != world:
         cache.by_sig = {}
         cache.per_principal = {}
@@ -339,7 +343,7 @@ def _principal_findings(
     if hit is None:
         hit = (
             view,
-            passrole_edges_for(account, view, trusted),
+            passrole_edges_for(account, view, trusted, indexes=cache.role_indexes),
             method_edges_for(
                 account,
                 view,

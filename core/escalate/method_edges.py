@@ -30,6 +30,7 @@ from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
 from core.model.arn_index import ArnIndex
+from core.model.memo import memo_of
 
 EXISTING_RESOURCE_SERVICE = {
     "ec2": "ec2",
@@ -206,17 +207,15 @@ def method_edges_for(
 
 SET_DEFAULT_VERSION = "set-default-policy-version"
 
-_BETTER: dict[int, tuple[Account, dict[str, tuple[Reason, ...]]]] = {}
-
 
 def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, ...]:
     """A reason naming the non-default versions that grant more than the default (cached)."""
-    hit = _BETTER.get(id(account))
-    if hit is None or hit[0] is not account:
-        if len(_BETTER) > 100:
-            _BETTER.clear()
-        hit = _BETTER[id(account)] = (account, {})
-    cached = hit[1].get(policy_arn)
+    memo = memo_of(account)
+    by_arn: dict[str, tuple[Reason, ...]] | None
+    by_arn = memo.get("method_edges.better")  # type: ignore[assignment]  # what this stored
+    if by_arn is None:
+        by_arn = memo["method_edges.better"] = {}
+    cached = by_arn.get(policy_arn)
     if cached is not None:
         return cached
     policy = account.policy(policy_arn)
@@ -231,7 +230,7 @@ def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, .
                 f"{policy.default_version_id}",
             ),
         )
-    hit[1][policy_arn] = out
+    by_arn[policy_arn] = out
     return out
 
 
@@ -256,14 +255,12 @@ class _TrustIndex:
     """``account`` as ARN indexes: the caller's ``sts:AssumeRole`` Resource patterns select."""
 
 
-_TRUST: dict[int, tuple[Account, _TrustIndex]] = {}
-
-
 def _trust_index(account: Account) -> _TrustIndex:
     """Which roles' trust policies could let an AWS principal of this account assume them."""
-    hit = _TRUST.get(id(account))
-    if hit is not None and hit[0] is account:
-        return hit[1]
+    memo = memo_of(account)
+    hit = memo.get("method_edges.trust")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     named: dict[str, list[Role]] = {}
     by_account: dict[str, list[Role]] = {}
     anyone: list[Role] = []
@@ -291,9 +288,7 @@ def _trust_index(account: Account) -> _TrustIndex:
         tuple(dict.fromkeys(anyone)),
         {k: ArnIndex((r.arn, r) for r in v) for k, v in accounts.items()},
     )
-    if len(_TRUST) > 100:
-        _TRUST.clear()
-    _TRUST[id(account)] = (account, index)
+    memo["method_edges.trust"] = index
     return index
 
 
@@ -311,8 +306,6 @@ def _account_of(value: str) -> str | None:
 _CALLER_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
 """Text in a trust policy that reads who the caller is (keys AWS sets from the principal)."""
 
-_CALLER_FREE: dict[int, tuple[Role, bool]] = {}
-
 
 def caller_independent(role: Role) -> bool:
     """Whether the role's trust policy decides alike for every caller of one signature.
@@ -323,9 +316,10 @@ def caller_independent(role: Role) -> bool:
     share a signature have the same kind, account and identity policies, so the evaluator's
     decision (IAM User Guide, "Policy evaluation logic") is then the same for each of them.
     """
-    hit = _CALLER_FREE.get(id(role))
-    if hit is not None and hit[0] is role:
-        return hit[1]
+    memo = memo_of(role)
+    hit = memo.get("method_edges.caller_free")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     doc = role.trust_policy
     text = doc.text.lower()
     free = not any(k in text for k in _CALLER_KEYS) and all(
@@ -336,9 +330,7 @@ def caller_independent(role: Role) -> bool:
         )
         for st in doc.statements
     )
-    if len(_CALLER_FREE) > 200_000:
-        _CALLER_FREE.clear()
-    _CALLER_FREE[id(role)] = (role, free)
+    memo["method_edges.caller_free"] = free
     return free
 
 
@@ -410,20 +402,16 @@ def _trusting_caller(view: PrincipalView, role: Role) -> PolicyRef:
 
 
 _Target = tuple[str, str, str, dict[str, str]]
-_TARGETS: dict[tuple[int, str], tuple[Account, ArnIndex[_Target], dict[object, list[_Target]]]] = {}
-_TARGET_LISTS: dict[tuple[int, str], tuple[Account, list[_Target]]] = {}
 
 
 def _all_targets(account: Account, view: PrincipalView, method: EscalationMethod) -> list[_Target]:
     """Every target of the method's kind (built once per account and kind; shared by views)."""
-    key = (id(account), method.target)
-    hit = _TARGET_LISTS.get(key)
-    if hit is not None and hit[0] is account:
-        return hit[1]
-    targets = list(_targets(account, view, method))
-    if len(_TARGET_LISTS) > 1000:
-        _TARGET_LISTS.clear()
-    _TARGET_LISTS[key] = (account, targets)
+    memo = memo_of(account)
+    key = "method_edges.targets." + method.target
+    hit = memo.get(key)
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
+    targets = memo[key] = list(_targets(account, view, method))
     return targets
 
 
@@ -434,18 +422,18 @@ def _matching_targets(
     per account and kind; the answer is kept per pattern list (principals of many signatures
     hold the same policies, so the same patterns: a pattern with a wildcard early in the ARN,
     ``arn:aws:iam::*:user/x``, would otherwise test every target again for each)."""
-    key = (id(account), kind)
-    hit = _TARGETS.get(key)
-    if hit is None or hit[0] is not account:
-        if len(_TARGETS) > 1000:
-            _TARGETS.clear()
-        hit = _TARGETS[key] = (account, ArnIndex((t[0], t) for t in targets), {})
-    memo = hit[2]
-    found = memo.get(patterns)
+    memo = memo_of(account)
+    key = "method_edges.target_index." + kind
+    hit: tuple[ArnIndex[_Target], dict[tuple[str, ...], list[_Target]]] | None
+    hit = memo.get(key)  # type: ignore[assignment]  # what this function stored
+    if hit is None:
+        hit = memo[key] = (ArnIndex((t[0], t) for t in targets), {})
+    index, by_patterns = hit
+    found = by_patterns.get(patterns)
     if found is None:
-        if len(memo) > 50_000:
-            memo.clear()
-        found = memo[patterns] = hit[1].matching(patterns)
+        if len(by_patterns) > 50_000:
+            by_patterns.clear()  # bounded: distinct pattern lists of one account
+        found = by_patterns[patterns] = index.matching(patterns)
     return found
 
 

@@ -305,8 +305,12 @@ def passrole_edges_for(
     view: PrincipalView,
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     services: Iterable[PassRoleService] = SERVICES,
+    indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] | None = None,
 ) -> list[EdgeCandidate]:
     """Every PassRole edge from ``view``; ``trusted`` maps service id → roles that trust it.
+
+    ``indexes``: service id → the ARN index of ``trusted[id]``, filled here and kept by the
+    caller for as long as it keeps ``trusted`` (the analysis :class:`Cache`).
 
     Candidate roles come from the ARN index of the roles trusting each service, through the
     principal's PassRole Resource patterns; services it cannot launch are skipped before any
@@ -324,7 +328,11 @@ def passrole_edges_for(
         trusting = trusted.get(service.id)
         if not trusting:
             continue
-        index = _role_index(trusting)
+        index = indexes.get(service.id) if indexes is not None else None
+        if index is None:
+            index = ArnIndex((r.arn, (r, t)) for r, t in trusting)
+            if indexes is not None:
+                indexes[service.id] = index
         candidates = index.all() if every else index.matching(patterns)
         if not candidates:
             continue
@@ -545,20 +553,6 @@ def _edge(
         tuple(dict.fromkeys(constraints)),
     )
     return EdgeCandidate(role, service, ordered, final, tuple(reasons), trust)
-
-
-_ROLE_INDEX: dict[int, tuple[object, ArnIndex[tuple[Role, TrustResult]]]] = {}
-
-
-def _role_index(trusting: list[tuple[Role, TrustResult]]) -> ArnIndex[tuple[Role, TrustResult]]:
-    hit = _ROLE_INDEX.get(id(trusting))
-    if hit is not None and hit[0] is trusting:
-        return hit[1]
-    index = ArnIndex((r.arn, (r, t)) for r, t in trusting)
-    if len(_ROLE_INDEX) > 10_000:
-        _ROLE_INDEX.clear()
-    _ROLE_INDEX[id(trusting)] = (trusting, index)
-    return index
 
 
 def trusted_roles(

@@ -26,6 +26,7 @@ from core.evaluate.principal import PrincipalView
 from core.load.catalogue import catalogue
 from core.load.inventory import Inventory, Resource, role_arn, runs_as
 from core.model.account import Account, Role
+from core.model.memo import memo_of
 
 Usable = Callable[[Resource], str | None]
 """``None``: the method works on the resource now; text: a condition it needs; ``SKIP``: it
@@ -174,22 +175,18 @@ class Reach:
     resources: tuple[Resource, ...] = ()
 
 
-_PROFILES: dict[int, tuple[Account, dict[str, str]]] = {}
-
-
 def profile_roles(account: Account) -> dict[str, str]:
     """Instance profile ARN and name → the ARN of the role it holds (once per account)."""
-    hit = _PROFILES.get(id(account))
-    if hit is not None and hit[0] is account:
-        return hit[1]
+    memo = memo_of(account)
+    hit = memo.get("resource_edges.profiles")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     out: dict[str, str] = {}
     for role in account.roles:
         for ip in role.instance_profiles:
             out[ip.arn] = role.arn
             out.setdefault(ip.name, role.arn)
-    if len(_PROFILES) > 100:
-        _PROFILES.clear()
-    _PROFILES[id(account)] = (account, out)
+    memo["resource_edges.profiles"] = out
     return out
 
 
@@ -204,22 +201,18 @@ def resource_role(account: Account, inventory: Inventory, r: Resource) -> str:
     return runs_as(r, profile_roles(account), account.account_id)
 
 
-_RUNNING: dict[int, tuple[Account, dict[tuple[str, str], list[Resource]]]] = {}
-
-
 def _running(account: Account, inventory: Inventory) -> dict[tuple[str, str], list[Resource]]:
     """(kind, role ARN) → the resources of that kind running as the role (once per account)."""
-    hit = _RUNNING.get(id(account))
-    if hit is not None and hit[0] is account:
-        return hit[1]
+    memo = memo_of(account)
+    hit = memo.get("resource_edges.running")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
     out: dict[tuple[str, str], list[Resource]] = {}
     for r in inventory.resources():
         arn = resource_role(account, inventory, r)
         if arn:
             out.setdefault((r.kind, arn), []).append(r)
-    if len(_RUNNING) > 100:
-        _RUNNING.clear()
-    _RUNNING[id(account)] = (account, out)
+    memo["resource_edges.running"] = out
     return out
 
 
