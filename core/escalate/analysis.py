@@ -48,7 +48,12 @@ from core.escalate.passrole_edges import to_finding as passrole_finding
 from core.escalate.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
 from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
-from core.evaluate.principal import PrincipalView, group_view, principal_view
+from core.evaluate.principal import (
+    PrincipalView,
+    SharedDecisions,
+    group_view,
+    principal_view,
+)
 from core.model.account import Account, Role, User
 from core.model.arn_index import ArnIndex
 
@@ -177,6 +182,8 @@ class Cache:
     powers: _Powers | None = None
     trusted: dict[str, list[tuple[Role, TrustResult]]] | None = None
     trust_key: tuple[object, ...] = ()
+    decisions: SharedDecisions = field(default_factory=dict)
+    """Decisions shared between the views of this analysis and the next (a what-if)."""
     role_indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] = field(default_factory=dict)
     """Service id → the ARN index of ``trusted[id]`` (valid as long as ``trusted``)."""
     per_principal: dict[
@@ -229,11 +236,17 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
     for p in account.principals:
         old = cache.views.get(p.arn) if reuse else None
         views[p.arn] = (
-            old if old is not None and old.entity is p else principal_view(account, p, now)
+            old
+            if old is not None and old.entity is p
+            else principal_view(account, p, now, cache.decisions)
         )
     for g in account.groups:
         old = cache.views.get(g.arn) if reuse else None
-        views[g.arn] = old if old is not None and old.entity is g else group_view(account, g, now)
+        views[g.arn] = (
+            old
+            if old is not None and old.entity is g
+            else group_view(account, g, now, cache.decisions)
+        )
     cache.views = views
     cache.view_key = shared
     cache.view_account = account

@@ -21,7 +21,7 @@ from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
 from core.evaluate.conditions import describe_clause
 from core.evaluate.decision import PolicyRef, StatementRef
 from core.evaluate.evaluator import PolicySet
-from core.evaluate.principal import UNKNOWN_BOUNDARY_KEY, PrincipalView
+from core.evaluate.principal import UNKNOWN_BOUNDARY_KEY, PrincipalView, shared_decisions
 from core.load.catalogue import Numbering, catalogue
 from core.model.account import (
     Account,
@@ -262,6 +262,7 @@ def document_view(account: Account, name: str, document: PolicyDocument) -> Prin
         base=dict(DIRECT_CALL_FACTS),
         absent=DIRECT_CALL_ABSENT,
         signature=("document", id(document)),
+        shared=shared_decisions(account),
     )
 
 

@@ -184,9 +184,22 @@ def principal_known_absent(principal: User | Role) -> frozenset[str]:
 
 _PRINCIPAL_KEYS = ("${", "aws:principal", "aws:username", "aws:userid")
 
-_SHARED: dict[tuple[object, ...], tuple[Decision, PolicySet, tuple[PolicyRef, ...]]] = {}
+SharedDecisions = dict[tuple[object, ...], tuple[Decision, PolicySet, tuple[PolicyRef, ...]]]
 """Decisions shared between views, keyed by documents and statements (no attachment labels):
-the policy set and the cited references are kept so the ids in the keys stay unique."""
+the policy set and the cited references are kept so the ids in the keys stay unique. Owned by
+the account (:func:`shared_decisions`) or by an analysis's cache, and passed to the views."""
+
+SHARED_LIMIT = 1_000_000
+"""Past this many entries a table of shared decisions starts again (memory stays bounded)."""
+
+
+def shared_decisions(account: Account) -> SharedDecisions:
+    """The account's own table of decisions shared between its views (in its memo)."""
+    memo = memo_of(account)
+    table = memo.get("principal.shared")
+    if table is None:
+        table = memo["principal.shared"] = {}
+    return table  # type: ignore[return-value]  # what this function stored
 
 
 def _substituted(pattern: str, ctx: RequestContext) -> str:
@@ -248,6 +261,8 @@ class PrincipalView:
     _base_ctx: RequestContext | None = field(default=None, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)
     """Per-view results of analysis helpers (e.g. the PassRole allow patterns)."""
+    shared: SharedDecisions | None = field(default=None, repr=False)
+    """Decisions shared with other views (:data:`SharedDecisions`); ``None``: none shared."""
 
     @property
     def all_refs(self) -> tuple[PolicyRef, ...]:
@@ -326,9 +341,13 @@ class PrincipalView:
         if hit is not None:
             return hit
         ctx = self.context(extra, resource_tags=resource_tags, absent=absent)
-        skey, refs = self._shared_key(key, action, ctx, resource_policy) if share else ((), ())
+        table = self.shared if share else None
+        skey, refs = (
+            self._shared_key(key, action, ctx, resource_policy) if table is not None else ((), ())
+        )
         if skey:
-            shared = _SHARED.get(skey)
+            assert table is not None
+            shared = table.get(skey)
             if shared is not None:
                 d = _relabelled(shared[0], shared[2], refs)
                 if d is not None:
@@ -342,9 +361,10 @@ class PrincipalView:
         )
         self._cache[key] = d
         if skey:
-            if len(_SHARED) > 1_000_000:
-                _SHARED.clear()
-            _SHARED[skey] = (d, self.policies, refs)
+            assert table is not None
+            if len(table) > SHARED_LIMIT:
+                table.clear()
+            table[skey] = (d, self.policies, refs)
         return d
 
     def allow_patterns(self, action: str) -> tuple[bool, tuple[str, ...]] | None:
@@ -537,9 +557,13 @@ def _principal_outcomes(
 
 
 def principal_view(
-    account: Account, principal: User | Role, now: float | None = None
+    account: Account,
+    principal: User | Role,
+    now: float | None = None,
+    shared: SharedDecisions | None = None,
 ) -> PrincipalView:
-    """The view of a user or role (``now``: the analysis time, epoch seconds)."""
+    """The view of a user or role (``now``: the analysis time, epoch seconds; ``shared``: the
+    table of decisions it shares, by default the account's own)."""
     ps = policy_set(account, principal)
     base = dict(principal_context(account, principal))
     base.update(DIRECT_CALL_FACTS)
@@ -572,10 +596,16 @@ def principal_view(
         signature=signature,
         entity=principal,
         now=now,
+        shared=shared_decisions(account) if shared is None else shared,
     )
 
 
-def group_view(account: Account, group: Group, now: float | None = None) -> PrincipalView:
+def group_view(
+    account: Account,
+    group: Group,
+    now: float | None = None,
+    shared: SharedDecisions | None = None,
+) -> PrincipalView:
     """A view that holds only a group's policies (what a member gains by joining it)."""
     via = f"via group {group.name}"
     refs = tuple(
@@ -594,4 +624,5 @@ def group_view(account: Account, group: Group, now: float | None = None) -> Prin
         signature=("group", group.arn, tuple(id(r.document) for r in refs)),
         entity=group,
         now=now,
+        shared=shared_decisions(account) if shared is None else shared,
     )

@@ -9,12 +9,17 @@ policy (a role's trust) must match the other principal's ARN on its own ("Princi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from core.evaluate import principal as view_module
 from core.evaluate.evaluator import Request, evaluate
-from core.evaluate.principal import PrincipalView, principal_view, trust_policy_ref
+from core.evaluate.principal import (
+    PrincipalView,
+    principal_view,
+    shared_decisions,
+    trust_policy_ref,
+)
 from core.load.snapshot import load_data
 
 A = "111122223333"
@@ -72,16 +77,18 @@ def test_a_shared_decision_cites_the_callers_own_attachment() -> None:
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
         {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secret/*"},
     )
-    view_module._SHARED.clear()
     alice, bob = (principal_view(acct, u, NOW) for u in acct.users)
     assert alice.signature == bob.signature
+    assert alice.shared is bob.shared is shared_decisions(acct)  # the account owns the table
     for resource in ("arn:aws:s3:::open/x", "arn:aws:s3:::secret/x"):
         alice.decide("s3:GetObject", resource)
-        assert view_module._SHARED  # alice's decision is there for bob to reuse
+        assert alice.shared  # alice's decision is there for bob to reuse
         d = bob.decide("s3:GetObject", resource)
         assert d == fresh(bob, "s3:GetObject", resource)
         cited = [*d.allowed_by, *d.denied_by]
         assert cited and all(s.policy.via == "attached to user bob" for s in cited)
+    # A changed copy of the account (a what-if) starts with a table of its own, empty.
+    assert shared_decisions(acct) and shared_decisions(replace(acct)) == {}
 
 
 def test_a_trust_naming_one_user_is_not_shared_with_another() -> None:
@@ -97,7 +104,6 @@ def test_a_trust_naming_one_user_is_not_shared_with_another() -> None:
         ),
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
     )
-    view_module._SHARED.clear()
     role = acct.roles[0]
     alice, bob = (principal_view(acct, u, NOW) for u in acct.users)
     kw: dict[str, Any] = {"resource_policy": trust_policy_ref(role), "resource_must_allow": True}
@@ -113,14 +119,13 @@ def test_a_trust_naming_the_account_is_shared_and_relabelled() -> None:
         doc({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"}),
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
     )
-    view_module._SHARED.clear()
     role = acct.roles[0]
     alice, bob = (principal_view(acct, u, NOW) for u in acct.users)
     kw: dict[str, Any] = {"resource_policy": trust_policy_ref(role), "resource_must_allow": True}
     alice.decide("sts:AssumeRole", role.arn, **kw)
-    assert len(view_module._SHARED) == 1
+    assert len(shared_decisions(acct)) == 1
     b = bob.decide("sts:AssumeRole", role.arn, **kw)
-    assert len(view_module._SHARED) == 1  # reused, not evaluated again
+    assert len(shared_decisions(acct)) == 1  # reused, not evaluated again
     assert b.allowed and b == fresh(bob, "sts:AssumeRole", role.arn, **kw)
     assert {s.policy.via for s in b.allowed_by} == {
         "attached to user bob",
