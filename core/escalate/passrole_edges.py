@@ -20,7 +20,14 @@ from string import Template
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
 from core.escalate.capabilities import may_allow
 from core.escalate.findings import Finding, Reason
-from core.escalate.region_sets import ALL_REGIONS, TemplateFor, describe_regions, possible_regions
+from core.escalate.region_sets import (
+    ALL_REGIONS,
+    RegionMemo,
+    TemplateFor,
+    describe_regions,
+    possible_regions,
+    region_memo,
+)
 from core.escalate.resource_edges import needs_condition
 from core.escalate.tables.services import SERVICES, ActionSet, PassRoleService
 from core.evaluate.decision import Decision, StatementRef
@@ -130,8 +137,9 @@ def launch_options(
         if not all(d.possible for d in decisions):
             continue
         regions = ALL_REGIONS
+        memo = region_memo(account)
         for d in decisions:
-            regions = regions & possible_regions(d)
+            regions = regions & possible_regions(d, memo=memo)
             if not regions:
                 break
         if not regions:
@@ -212,7 +220,7 @@ def _with_role_keys(
             continue
         regions = launch.regions
         for d in decisions:
-            regions = regions & possible_regions(d)
+            regions = regions & possible_regions(d, memo=region_memo(account))
         r = _launch_resolved(launch.action_set, decisions, account)
         if regions and r.possible:
             return _Launch(launch.action_set, decisions, r, regions)
@@ -232,7 +240,7 @@ def _with_role_keys(
         )
         regions = launch.regions
         for d in decisions:
-            regions = regions & possible_regions(d)
+            regions = regions & possible_regions(d, memo=region_memo(account))
         r = _launch_resolved(launch.action_set, decisions)
         if all(d.possible for d in decisions) and regions and r.possible:
             note = f"launch with a new instance profile ({name}) holding {role.name}"
@@ -391,7 +399,7 @@ def _service_role_reason(
     best: tuple[bool, Role, Decision] | None = None
     for role, trust in trusted.get(row.id, ()):
         d, template_for = passrole_decision(account, view, role, row)
-        if not d.possible or not possible_regions(d, template_for):
+        if not d.possible or not possible_regions(d, template_for, region_memo(account)):
             continue
         r = resolve_in_favour(d, template_for("*"))
         if not r.possible:
@@ -464,10 +472,15 @@ def _role_keys_read(view: PrincipalView, service: PassRoleService, launches: lis
     )
 
 
-def _choose(d: Decision, template_for: TemplateFor, launches: Sequence[_Launch]) -> _Chosen | None:
+def _choose(
+    d: Decision,
+    template_for: TemplateFor,
+    launches: Sequence[_Launch],
+    memo: RegionMemo | None = None,
+) -> _Chosen | None:
     """The first launch that works in a region where ``d`` (PassRole) does, every region
     where one does, and ``d`` resolved; ``None`` when there is none."""
-    pass_regions = possible_regions(d, template_for)
+    pass_regions = possible_regions(d, template_for, memo)
     if not pass_regions:
         return None
     chosen: _Launch | None = None
@@ -515,7 +528,7 @@ def _edge(
         keyed = [
             x for x in (_with_role_keys(view, service, role, x, account) for x in launches) if x
         ]
-        hit = _choose(d, template_for, keyed)
+        hit = _choose(d, template_for, keyed, region_memo(account))
         if memo is not None:
             memo[id(d)] = (d, hit)
     if hit is None:
@@ -603,7 +616,9 @@ def why_not(
             f"role {role.name}'s trust policy does not let {service.principals[0]} assume it"
         )
     d, template_for = passrole_decision(account, view, role, service)
-    pass_regions = possible_regions(d, template_for) if d.possible else frozenset()
+    pass_regions = (
+        possible_regions(d, template_for, region_memo(account)) if d.possible else frozenset()
+    )
     pass_ok = bool(pass_regions)
     if not pass_ok:
         failures.append(

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from core.escalate.caller_favour import arn_satisfiable, clause_status, resolve_in_favour
 from core.evaluate.conditions import evaluate_clause
 from core.evaluate.decision import Decision
-from core.model.account import ConditionClause
+from core.model.account import Account, ConditionClause
 from core.model.context import RequestContext
+from core.model.memo import memo_of
 from core.model.regions import REGIONS
 from core.model.tri import Tri
 
@@ -76,7 +77,23 @@ def _possible_in(d: Decision, region: str, template: str | None) -> bool:
     return True
 
 
-_MEMO: dict[tuple[object, ...], tuple[Decision, frozenset[str]]] = {}
+RegionMemo = dict[tuple[object, ...], tuple[Decision, frozenset[str]]]
+"""Answers of :func:`possible_regions` by requirement shape and templates; each entry keeps its
+decision (so its clauses, whose ids are in the key) alive."""
+
+MEMO_LIMIT = 500_000
+"""Past this many entries a region memo starts again (memory stays bounded)."""
+
+
+def region_memo(account: Account | None) -> RegionMemo | None:
+    """The account's memo of :func:`possible_regions` answers (``None`` without an account)."""
+    if account is None:
+        return None
+    memo = memo_of(account)
+    table = memo.get("region_sets.possible")
+    if table is None:
+        table = memo["region_sets.possible"] = {}
+    return table  # type: ignore[return-value]  # what this function stored
 
 
 def _shape(d: Decision) -> tuple[object, ...]:
@@ -89,24 +106,28 @@ def _shape(d: Decision) -> tuple[object, ...]:
     )
 
 
-def possible_regions(d: Decision, template_for: TemplateFor = _no_template) -> frozenset[str]:
+def possible_regions(
+    d: Decision, template_for: TemplateFor = _no_template, memo: RegionMemo | None = None
+) -> frozenset[str]:
     """The regions in which ``d`` (made with the region unknown) can be allowed.
 
-    Decisions with the same requirement shape (:func:`_shape`) and ``iam:AssociatedResourceARN``
-    template share one answer (the first one kept alive, so the clause ids stay unique)."""
+    With a ``memo`` (:func:`region_memo`), decisions with the same requirement shape
+    (:func:`_shape`) and ``iam:AssociatedResourceARN`` template share one answer (the first one
+    kept alive, so the clause ids stay unique)."""
     if not d.conditional:
         return ALL_REGIONS if d.allowed else frozenset()
-    key = (_shape(d), template_for("*"), template_for(REGIONS[0]))
-    hit = _MEMO.get(key)
+    key = (_shape(d), template_for("*"), template_for(REGIONS[0])) if memo is not None else ()
+    hit = memo.get(key) if memo is not None else None
     if hit is not None:
         return hit[1]
     if not _regional(d):
         out = ALL_REGIONS if resolve_in_favour(d, template_for("*")).possible else frozenset()
     else:
         out = frozenset(r for r in REGIONS if _possible_in(d, r, template_for(r)))
-    if len(_MEMO) > 500_000:
-        _MEMO.clear()
-    _MEMO[key] = (d, out)
+    if memo is not None:
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        memo[key] = (d, out)
     return out
 
 

@@ -9,7 +9,7 @@ condition clauses share one computation; different clauses must not.
 
 from __future__ import annotations
 
-from core.escalate.region_sets import possible_regions
+from core.escalate.region_sets import RegionMemo, possible_regions
 from core.evaluate.decision import Decision, PolicyRef
 from core.evaluate.evaluator import PolicySet, Request, evaluate
 from core.load.policy_parser import parse_policy
@@ -46,12 +46,17 @@ def test_same_document_for_two_principals_gives_the_same_regions() -> None:
     a = _decide("arn:aws:iam::111122223333:user/a", ref)
     b = _decide("arn:aws:iam::111122223333:user/b", ref)
     assert a is not b
-    assert possible_regions(a) == frozenset({"eu-west-1"})
-    assert possible_regions(b) == frozenset({"eu-west-1"})
+    memo: RegionMemo = {}
+    assert possible_regions(a, memo=memo) == frozenset({"eu-west-1"})
+    assert possible_regions(b, memo=memo) == frozenset({"eu-west-1"})
+    assert len(memo) == 1  # one computation for the shared shape
+    assert possible_regions(b) == frozenset({"eu-west-1"})  # and the same answer without a memo
 
 
 def test_other_clauses_are_not_confused_with_a_remembered_shape() -> None:
     first = _decide("arn:aws:iam::111122223333:user/a", _doc("eu-west-1"))
     other = _decide("arn:aws:iam::111122223333:user/a", _doc("us-east-2"))
-    assert possible_regions(first) == frozenset({"eu-west-1"})
-    assert possible_regions(other) == frozenset({"us-east-2"})
+    memo: RegionMemo = {}
+    assert possible_regions(first, memo=memo) == frozenset({"eu-west-1"})
+    assert possible_regions(other, memo=memo) == frozenset({"us-east-2"})
+    assert len(memo) == 2
