@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from dataclasses import fields, replace
+from pathlib import Path
 
 from core.escalate.capabilities import doc_caps
 from core.evaluate.evaluator import matching
@@ -62,3 +64,23 @@ def test_a_changed_copy_gets_fresh_derived_values() -> None:
     assert matching(changed, "iam:PassRole") == ()
     assert matching(doc, "iam:PassRole") == doc.statements  # the original keeps its memo
     assert "evaluate.matching" in memo_of(doc)
+
+
+def test_no_module_level_cache_in_core_is_keyed_by_object_ids() -> None:
+    # Issue 16 item 3: derived values live in the memo of the object they describe (or in an
+    # owner passed explicitly), never in a module dict keyed by id() (ints) that must pin
+    # its objects and be cleared by hand.
+    core = Path(__file__).resolve().parents[2] / "core"
+    # A module constant (``_NAME``) indexed, read or written with an id(): ``_X.get(id(o))``,
+    # ``_X[(id(o), a)] = ...``.
+    keyed_by_id = re.compile(r"\b_[A-Z][A-Z_]*(?:\.get\(|\.setdefault\(|\[)\(?id\(")
+    found = [
+        f"{p.relative_to(core)}: {m.group(0)}"
+        for p in sorted(core.rglob("*.py"))
+        for m in keyed_by_id.finditer(p.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    # The check sees such a cache where one is written.
+    assert keyed_by_id.search("    hit = _INDEX.get(id(doc))")
+    assert keyed_by_id.search("    _MATCHING[(id(doc), action)] = out")
+    assert not keyed_by_id.search("    hit = memo.get(id(d))")  # a memo passed in: allowed
