@@ -261,7 +261,7 @@ class PrincipalView:
     _base_ctx: RequestContext | None = field(default=None, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)
     """Per-view results of analysis helpers (e.g. the PassRole allow patterns)."""
-    shared: SharedDecisions | None = field(default=None, repr=False)
+    shared: SharedDecisions | None = field(default=None, repr=False, compare=False)
     """Decisions shared with other views (:data:`SharedDecisions`); ``None``: none shared."""
 
     @property
