@@ -912,6 +912,18 @@ def planted_path(output: Path) -> Path:
     return output.with_name(output.stem + ".planted.json")
 
 
+def write_snapshot(
+    output: Path, snapshot: dict[str, Any], planted: dict[str, Any], indent: int
+) -> Path:
+    """Write the snapshot (``indent`` 0: compact) and its planted side file; returns the latter."""
+    with output.open("w", encoding="utf-8") as out:
+        json.dump(snapshot, out, indent=indent or None)
+        out.write("\n")
+    side = planted_path(output)
+    side.write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
+    return side
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--users", type=int, required=True)
@@ -948,11 +960,7 @@ def main(argv: list[str] | None = None) -> int:
         args.self_service,
         not args.no_principal_scp,
     )
-    with args.output.open("w", encoding="utf-8") as out:
-        json.dump(snapshot, out, indent=args.indent or None)
-        out.write("\n")
-    side = planted_path(args.output)
-    side.write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
+    side = write_snapshot(args.output, snapshot, planted, args.indent)
     size = args.output.stat().st_size / 1024 / 1024
     print(
         f"wrote {args.output} ({size:.1f} MiB): {len(snapshot['UserDetailList'])} users, "

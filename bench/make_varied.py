@@ -31,7 +31,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections.abc import Callable
@@ -51,11 +50,11 @@ from make_synthetic import (  # bench scripts run as files: the sibling is impor
     _svc,
     boundary_doc,
     load_managed,
-    planted_path,
     role_inline_doc,
     scp_levels,
     trust_doc,
     user_inline_doc,
+    write_snapshot,
 )
 
 EXTERNAL_ACCOUNT = "444455556666"
@@ -418,11 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         "admin_roles": b.admin_roles,
         **b.planted,
     }
-    with args.output.open("w", encoding="utf-8") as out:
-        json.dump(snapshot, out, indent=args.indent or None)
-        out.write("\n")
-    side = planted_path(args.output)
-    side.write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
+    side = write_snapshot(args.output, snapshot, planted, args.indent)
     size = args.output.stat().st_size / 1024 / 1024
     print(
         f"wrote {args.output} ({size:.1f} MiB): {len(b.users)} users, {len(b.roles)} roles, "
