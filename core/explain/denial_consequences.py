@@ -12,7 +12,7 @@ from core.escalate.analysis import Analysis
 from core.escalate.capabilities import FULL_ACCESS_PROBES, gained
 from core.escalate.findings import Finding
 from core.escalate.paths import Path
-from core.escalate.tables.services import service_by_id, services_by_principal
+from core.escalate.tables.services import services_by_principal
 from core.explain.denial_fix import Fix, is_passrole
 from core.explain.whatif import Session, add_inline_policy
 from core.model.account import Account
@@ -112,7 +112,7 @@ def _admin_sentence(
     if edge is None and admin_edges:
         edge = admin_edges[0]
     if edge is not None and edge.kind == "passrole" and edge.role:
-        row = service_by_id(edge.service_id or "")
+        row = edge.service_row
         doing = _LAUNCH_PHRASE.get(row.id if row else "", f"use {row.name if row else 'it'}")
         role_name = edge.role.rsplit("/", 1)[-1]
         reason = after.admins.get(edge.role)
