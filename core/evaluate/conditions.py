@@ -394,24 +394,6 @@ _BASE: Final[dict[str, _Base]] = {
 """Base operator name -> value family and negation (names are case-sensitive in AWS)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Operator:
-    base: _Base | None
-    """``None`` for ``Null``."""
-    quantifier: str | None = None
-    """``"all"``, ``"any"`` or ``None``."""
-    if_exists: bool = False
-
-
-@lru_cache(maxsize=512)
-def _parse_operator(text: str) -> _Operator | None:
-    name = parse_operator_name(text)
-    if name is None:
-        return None
-    base = None if name.base is None else _BASE[name.base]
-    return _Operator(base, name.quantifier, name.if_exists)
-
-
 # --- compiled clauses -----------------------------------------------------------------------
 
 
@@ -524,14 +506,15 @@ def _compile(clause: ConditionClause, variables: bool) -> _Evaluator:
 
 
 def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
-    op = _parse_operator(clause.operator)
+    op = parse_operator_name(clause.operator)
     if op is None:
         return _unknown_operator
     key = clause.key
     values = clause.texts
     if op.base is None:
         return _compile_null(key, values)
-    negated = op.base.negated
+    base = _BASE[op.base]
+    negated = base.negated
     quantifier = op.quantifier
     # Key absent or empty list: IfExists -> true; ForAllValues -> true; ForAnyValue -> false;
     # otherwise false, or true for a negated operator.
@@ -541,7 +524,7 @@ def _compile_base(clause: ConditionClause, variables: bool) -> _Evaluator:
         on_absent = Tri.of(quantifier == "all")
     else:
         on_absent = Tri.of(negated)
-    matcher = _compile_matcher(op.base.family, values, variables)
+    matcher = _compile_matcher(base.family, values, variables)
     strict = not op.if_exists and variables and any(has_variables(v) for v in values)
 
     def evaluate(ctx: RequestContext) -> Tri:
@@ -631,8 +614,8 @@ def context_keys(clauses: Sequence[ConditionClause]) -> frozenset[str]:
     keys: set[str] = set()
     for clause in clauses:
         keys.add(clause.key.lower())
-        op = _parse_operator(clause.operator)
-        if op is not None and (op.base is None or op.base.family.parts is None):
+        op = parse_operator_name(clause.operator)
+        if op is not None and (op.base is None or _BASE[op.base].family.parts is None):
             continue
         for v in clause.values:
             if isinstance(v, str) and has_variables(v):
