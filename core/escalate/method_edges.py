@@ -30,7 +30,7 @@ from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
 from core.model.arn_index import ArnIndex
-from core.model.memo import memo_of
+from core.model.memo import memo_of, memo_table
 
 EXISTING_RESOURCE_SERVICE = {
     "ec2": "ec2",
@@ -210,11 +210,7 @@ SET_DEFAULT_VERSION = "set-default-policy-version"
 
 def _better_version_reason(account: Account, policy_arn: str) -> tuple[Reason, ...]:
     """A reason naming the non-default versions that grant more than the default (cached)."""
-    memo = memo_of(account)
-    by_arn: dict[str, tuple[Reason, ...]] | None
-    by_arn = memo.get("method_edges.better")  # type: ignore[assignment]  # what this stored
-    if by_arn is None:
-        by_arn = memo["method_edges.better"] = {}
+    by_arn: dict[str, tuple[Reason, ...]] = memo_table(account, "method_edges.better")
     cached = by_arn.get(policy_arn)
     if cached is not None:
         return cached

@@ -16,7 +16,7 @@ from core.evaluate.conditions import evaluate_clause
 from core.evaluate.decision import Decision
 from core.model.account import Account, ConditionClause
 from core.model.context import RequestContext
-from core.model.memo import memo_of
+from core.model.memo import memo_table
 from core.model.regions import REGIONS
 from core.model.tri import Tri
 
@@ -89,11 +89,7 @@ def region_memo(account: Account | None) -> RegionMemo | None:
     """The account's memo of :func:`possible_regions` answers (``None`` without an account)."""
     if account is None:
         return None
-    memo = memo_of(account)
-    table = memo.get("region_sets.possible")
-    if table is None:
-        table = memo["region_sets.possible"] = {}
-    return table  # type: ignore[return-value]  # what this function stored
+    return memo_table(account, "region_sets.possible")
 
 
 def _shape(d: Decision) -> tuple[object, ...]:

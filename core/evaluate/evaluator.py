@@ -42,7 +42,7 @@ from core.evaluate.decision import (
 )
 from core.model.account import ConditionClause, PolicyDocument, PrincipalSpec, Statement
 from core.model.context import UNKNOWN, RequestContext
-from core.model.memo import memo_of
+from core.model.memo import memo_of, memo_table
 from core.model.patterns import action_regex, arn_matches, parts_regex
 from core.model.tri import Tri
 from core.model.variables import VERSION_2012, has_variables, substitute
@@ -141,11 +141,7 @@ def candidates(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
 
 def matching(doc: PolicyDocument, action: str) -> tuple[Statement, ...]:
     """Statements of ``doc`` whose Action/NotAction matches ``action`` (cached)."""
-    memo = memo_of(doc)
-    by_action: dict[str, tuple[Statement, ...]] | None
-    by_action = memo.get("evaluate.matching")  # type: ignore[assignment]  # what this stored
-    if by_action is None:
-        by_action = memo["evaluate.matching"] = {}
+    by_action: dict[str, tuple[Statement, ...]] = memo_table(doc, "evaluate.matching")
     key = action.lower()
     out = by_action.get(key)
     if out is None:

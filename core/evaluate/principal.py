@@ -37,7 +37,7 @@ from core.model.account import (
     User,
 )
 from core.model.context import RequestContext
-from core.model.memo import memo_of
+from core.model.memo import memo_of, memo_table
 from core.model.variables import substitute, variable_keys
 
 _EMPTY = PolicyDocument(version="2012-10-17", statements=())
@@ -195,11 +195,7 @@ SHARED_LIMIT = 1_000_000
 
 def shared_decisions(account: Account) -> SharedDecisions:
     """The account's own table of decisions shared between its views (in its memo)."""
-    memo = memo_of(account)
-    table = memo.get("principal.shared")
-    if table is None:
-        table = memo["principal.shared"] = {}
-    return table  # type: ignore[return-value]  # what this function stored
+    return memo_table(account, "principal.shared")
 
 
 def _substituted(pattern: str, ctx: RequestContext) -> str:
@@ -479,11 +475,9 @@ def _matching_ids(
 ) -> tuple[tuple[int, ...], frozenset[str]]:
     """The ids of ``doc``'s statements matching ``action`` and the context keys they read
     (kept per document and action: principals of many signatures hold the same documents)."""
-    memo = memo_of(doc)
-    by_action: dict[str, tuple[tuple[int, ...], frozenset[str]]] | None
-    by_action = memo.get("principal.matching_ids")  # type: ignore[assignment]  # what this stored
-    if by_action is None:
-        by_action = memo["principal.matching_ids"] = {}
+    by_action: dict[str, tuple[tuple[int, ...], frozenset[str]]] = memo_table(
+        doc, "principal.matching_ids"
+    )
     hit = by_action.get(lowered)
     if hit is not None:
         return hit

@@ -9,6 +9,8 @@ nothing outlives the model it describes (no module-level cache keyed by ``id()``
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 
 class Memoized:
     """Base of the frozen model classes that carry a memo (one private slot, set lazily)."""
@@ -25,3 +27,13 @@ def memo_of(obj: Memoized) -> dict[str, object]:
         memo: dict[str, object] = {}
         object.__setattr__(obj, "_memo", memo)  # the model is frozen; the memo is not state
         return memo
+
+
+def memo_table(obj: Memoized, name: str) -> dict[Any, Any]:
+    """A dict kept in ``obj``'s memo under ``name`` (created on first use), for values derived
+    per key (a document's statements matching each action, an account's answers per policy)."""
+    memo = memo_of(obj)
+    table = memo.get(name)
+    if table is None:
+        table = memo[name] = {}
+    return cast("dict[Any, Any]", table)  # only this function stores under a table's name
