@@ -31,6 +31,7 @@ from core.escalate.gc_pause import fewer_collections
 from core.escalate.method_edges import (
     SET_DEFAULT_VERSION,
     SHARED_METHODS,
+    TAKEOVER_METHODS,
     MethodEdge,
     assume_role_edges,
     method_edges_for,
@@ -205,6 +206,9 @@ class Cache:
     """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
+    admin_key: tuple[object, ...] | None = None
+    """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
+    with: edges taking over an existing resource exist only towards those."""
     """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
 
 
@@ -301,6 +305,7 @@ def _analyse(
     cache.powers.account = account
     trusted = cache.trusted
     powers = cache.powers
+    _drop_stale_takeovers(views, trusted, powers, cache)
     findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
     analysis = _finish(account, views, trusted, powers, findings)
     analysis.cache = cache
@@ -444,6 +449,38 @@ def _admin_trusted(
     out = {sid: [rt for rt in roles if admin(rt[0].arn)] for sid, roles in trusted.items()}
     cache.admin_trusted = (views, trusted, powers, out)
     return out
+
+
+def _takes_over(view: PrincipalView) -> bool:
+    """Whether an identity Allow names every action of a method that takes over an existing
+    resource: without that, ``method_edges_for`` gives no such edge whatever roles are admin."""
+    return any(
+        all(view.allow_patterns(a) is not None for a in m.actions if a.lower() != "sts:assumerole")
+        for m in TAKEOVER_METHODS
+    )
+
+
+def _drop_stale_takeovers(
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    cache: Cache,
+) -> None:
+    """Forget the cached edges of principals that may take over existing resources when the
+    admin-equivalent roles those resources run as changed (a what-if made a role admin, or
+    took that away): their takeover edges were chosen among the old admin roles."""
+    admin = _admin_trusted(views, trusted, powers, cache)
+    key = tuple(sorted((sid, tuple(r.arn for r, _ in rts)) for sid, rts in admin.items()))
+    if cache.admin_key == key:
+        return
+    if cache.admin_key is not None:
+        cache.by_sig = {s: hit for s, hit in cache.by_sig.items() if not _takes_over(hit[0])}
+        cache.per_principal = {
+            k: done
+            for k, done in cache.per_principal.items()
+            if k[0] in views and not _takes_over(views[k[0]])
+        }
+    cache.admin_key = key
 
 
 def _on_boundary(f: Finding, target: PrincipalView) -> Finding:
