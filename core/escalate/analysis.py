@@ -46,7 +46,14 @@ from core.escalate.passrole_edges import (
     trusted_roles,
 )
 from core.escalate.passrole_edges import to_finding as passrole_finding
-from core.escalate.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
+from core.escalate.paths import (
+    Path,
+    admin_distances,
+    find_paths,
+    moves_of,
+    reaches_admin,
+    write_routes,
+)
 from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
 from core.evaluate.principal import (
@@ -644,9 +651,15 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
-    routes = write_routes(findings, holders, _makes_admin(account, views, powers))
-    findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
-    dist = admin_distances(findings, admins, routes)
+    # Moves are never relabelled as writes: one list of them serves both searches.
+    moves = moves_of(findings)
+    routes = write_routes(findings, holders, _makes_admin(account, views, powers), moves)
+    written = {key[0] for key in routes}  # the kinds of the writes with a route
+    findings = [
+        _write_label(f, routes[f.key]) if f.kind in written and f.key in routes else f
+        for f in findings
+    ]
+    dist = admin_distances(findings, admins, routes, moves)
     findings = [
         with_reaches_admin(f, r) if (r := reaches_admin(f, dist)) is not None else f
         for f in findings
