@@ -61,7 +61,7 @@ if profile:
     import cProfile, pstats
     prof = cProfile.Profile()
     prof.enable()
-analysis = analyse(account)
+analysis = analyse(account, reusable=False)  # as scan runs it
 if profile:
     prof.disable()
 t2 = time.perf_counter()

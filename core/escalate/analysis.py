@@ -7,6 +7,7 @@ only the signatures a change touches (:func:`reanalyse`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -269,15 +270,20 @@ def analyse(
     progress: Progress | None = None,
     cache: Cache | None = None,
     at: datetime | None = None,
+    *,
+    reusable: bool = True,
 ) -> Analysis:
     """Analyse every principal of the account, reusing ``cache`` from an earlier analysis.
 
     ``at`` is the analysis time that ``aws:CurrentTime``, ``aws:EpochTime`` and
     ``aws:TokenIssueTime`` are evaluated against (default: the cache's, else now).
+    ``reusable=False`` keeps nothing for a later what-if (a one-off scan): each principal's
+    findings are not cached, a signature's edges are dropped once its last principal is done,
+    and ``Analysis.cache`` is ``None``; peak memory is then about the findings'.
     The garbage collector runs less often meanwhile (:mod:`core.escalate.gc_pause`).
     """
     with fewer_collections():
-        return _analyse(account, progress, cache, at)
+        return _analyse(account, progress, cache, at, reusable)
 
 
 def _analyse(
@@ -285,6 +291,7 @@ def _analyse(
     progress: Progress | None,
     cache: Cache | None,
     at: datetime | None,
+    reusable: bool = True,
 ) -> Analysis:
     if cache is None:
         cache = Cache()
@@ -313,9 +320,11 @@ def _analyse(
     trusted = cache.trusted
     powers = cache.powers
     _drop_stale_takeovers(views, trusted, powers, cache)
-    findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
+    findings = _findings_for(
+        account, views, trusted, powers, account.principals, progress, cache, reusable
+    )
     analysis = _finish(account, views, trusted, powers, findings)
-    analysis.cache = cache
+    analysis.cache = cache if reusable else None
     analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
 
@@ -328,9 +337,12 @@ def _findings_for(
     principals: Iterable[User | Role],
     progress: Progress | None,
     cache: Cache,
+    reusable: bool = True,
 ) -> list[Finding]:
     principals = list(principals)
     findings: list[Finding] = []
+    # Not reusable: a signature's edges are dropped after its last principal (memory).
+    left = Counter(views[p.arn].signature for p in principals) if not reusable else None
     for i, p in enumerate(principals):
         if isinstance(p, Role) and p.is_service_linked:
             continue  # only the service can act as a service-linked role
@@ -343,8 +355,13 @@ def _findings_for(
             findings.extend(done[0])
         else:
             mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
-            cache.per_principal[key] = (mine, deps)
+            if reusable:
+                cache.per_principal[key] = (mine, deps)
             findings.extend(mine)
+        if left is not None:
+            left[view.signature] -= 1
+            if not left[view.signature]:
+                cache.by_sig.pop(view.signature, None)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
     findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
@@ -655,15 +672,16 @@ def _finish(
     moves = moves_of(findings)
     routes = write_routes(findings, holders, _makes_admin(account, views, powers), moves)
     written = {key[0] for key in routes}  # the kinds of the writes with a route
-    findings = [
-        _write_label(f, routes[f.key]) if f.kind in written and f.key in routes else f
-        for f in findings
-    ]
+    # Replaced in place (the list is this analysis' own): an unreferenced original is freed
+    # at once instead of when a second list is complete.
+    for i, f in enumerate(findings):
+        if f.kind in written and f.key in routes:
+            findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
-    findings = [
-        with_reaches_admin(f, r) if (r := reaches_admin(f, dist)) is not None else f
-        for f in findings
-    ]
+    for i, f in enumerate(findings):
+        r = reaches_admin(f, dist)
+        if r is not None:
+            findings[i] = with_reaches_admin(f, r)
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
 

@@ -346,6 +346,10 @@ def _edge_order(e: _Edge) -> tuple[str, int, tuple[str, str, str, str | None]]:
     )
 
 
+_ONE_HOP = {False: (1, False), True: (1, True)}
+"""The two answers of a move labelled admin itself, shared (one per finding otherwise)."""
+
+
 def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     """``(hops, conditional)`` of the best path to admin that starts with ``f``, or ``None``.
 
@@ -355,7 +359,7 @@ def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     if f.source_is_admin or _outcome(f) not in _MOVE:
         return None
     if f.escalation == "admin":
-        return 1, f.conditional
+        return _ONE_HOP[f.conditional]
     c = d.cost.get(f.target)
     if c is None or _outcome(f) == "join-group":
         return None  # a group has no moves: joining it is admin exactly when labelled so

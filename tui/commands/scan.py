@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
-    analysis = analyse(account, at=getattr(args, "at", None))
+    analysis = analyse(account, at=getattr(args, "at", None), reusable=False)
     if args.format == "table":
         _table(analysis, include_admin=args.all, path=args.output)
     elif args.output:
