@@ -103,19 +103,47 @@ def _relabel_ref(ref: StatementRef, old: str, new: str) -> StatementRef:
     return ref
 
 
+@dataclass
+class Relabelled:
+    """One principal's relabelled reasons and statement references, by the id of the
+    representative's (which the signature's cached edges keep alive meanwhile)."""
+
+    reasons: dict[int, tuple[tuple[Reason, ...], tuple[Reason, ...]]] = field(default_factory=dict)
+    refs: dict[int, tuple[StatementRef, StatementRef]] = field(default_factory=dict)
+
+    def ref(self, s: StatementRef, old: str, new: str) -> StatementRef:
+        hit = self.refs.get(id(s))
+        if hit is None or hit[0] is not s:
+            hit = self.refs[id(s)] = (s, _relabel_ref(s, old, new))
+        return hit[1]
+
+
 def _relabel(
-    reasons: tuple[Reason, ...], old_view: PrincipalView, view: PrincipalView
+    reasons: tuple[Reason, ...],
+    old_view: PrincipalView,
+    view: PrincipalView,
+    memo: Relabelled | None = None,
 ) -> tuple[Reason, ...]:
+    """``reasons`` of the signature's representative, cited for ``view``: statements attached
+    through the representative's name are attached through ``view``'s. ``memo`` shares the
+    result between one principal's findings (the same reasons recur on every role)."""
     if old_view.arn == view.arn:
         return reasons
+    if memo is None:
+        memo = Relabelled()
+    hit = memo.reasons.get(id(reasons))
+    if hit is not None and hit[0] is reasons:
+        return hit[1]
     old = f"{old_view.kind} {old_view.name}"
     new = f"{view.kind} {view.name}"
-    if not any(old in s.policy.via for r in reasons for s in r.statements):
-        return reasons  # no statement is attached through the representative's name
-    return tuple(
-        Reason(r.step, r.text, tuple(_relabel_ref(s, old, new) for s in r.statements))
-        for r in reasons
-    )
+    out = reasons
+    if any(old in s.policy.via for r in reasons for s in r.statements):
+        out = tuple(
+            Reason(r.step, r.text, tuple(memo.ref(s, old, new) for s in r.statements))
+            for r in reasons
+        )
+    memo.reasons[id(reasons)] = (reasons, out)
+    return out
 
 
 class _Powers:
@@ -134,6 +162,15 @@ class _Powers:
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+        self.lines: dict[str, tuple[str]] = {}
+
+    def admin_line(self, reason: AdminReason) -> tuple[str]:
+        """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
+        as an admin role says the same (hundreds of thousands on a large account)."""
+        hit = self.lines.get(reason.detail)
+        if hit is None:
+            hit = self.lines[reason.detail] = (f"admin: {reason.detail}",)
+        return hit
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         memo = view.memo.get("admin-reason", self)
@@ -402,6 +439,7 @@ def _principal_findings(
     own = assume_role_edges(account, view, shared=False)
     medges = [*shared, *own]
     own_ids = {id(e) for e in own}
+    relabelled = Relabelled()
     is_admin = powers.admin_of(view) is not None
     out: list[Finding] = []
     deps: dict[str, object] = {}
@@ -411,7 +449,7 @@ def _principal_findings(
         target = views[cand.role.arn]
         deps[target.arn] = target.signature
         esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        reasons = None if rep is view else _relabel(cand.reasons, rep, view)
+        reasons = None if rep is view else _relabel(cand.reasons, rep, view, relabelled)
         out.append(
             _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin, reasons), target)
         )
@@ -433,9 +471,9 @@ def _principal_findings(
             reason = powers.admin_of(owner) if owner is not None else None
             if reason is None:
                 continue
-            reasons = _relabel(edge.reasons, rep, view)
+            reasons = _relabel(edge.reasons, rep, view, relabelled)
             out.append(
-                method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin, reasons)
+                method_finding(view, edge, "admin", powers.admin_line(reason), is_admin, reasons)
             )
             continue
         esc, gained_ = (
@@ -447,7 +485,7 @@ def _principal_findings(
             and (edge.target == view.arn)
         ):
             continue  # nothing of its own to lift: no Deny, no boundary, no better version
-        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view)
+        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view, relabelled)
         f = method_finding(view, edge, esc, gained_, is_admin, reasons)
         if outcome in ("become-user", "become-role") and edge.target in views:
             f = _on_boundary(f, views[edge.target])
