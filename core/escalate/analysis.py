@@ -716,6 +716,7 @@ def _finish(
         if f.kind in written and f.key in routes:
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
+    del moves  # its references would keep every original alive while its copy is made
     for i, f in enumerate(findings):
         r = reaches_admin(f, dist)
         if r is not None:
