@@ -232,9 +232,7 @@ class Cache:
     """Decisions shared between the views of this analysis and the next (a what-if)."""
     role_indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] = field(default_factory=dict)
     """Service id → the ARN index of ``trusted[id]`` (valid as long as ``trusted``)."""
-    per_principal: dict[
-        tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
-    ] = field(default_factory=dict)
+    per_principal: dict[tuple[str, object], _Done] = field(default_factory=dict)
     views: dict[str, PrincipalView] = field(default_factory=dict)
     view_key: tuple[object, ...] = ()
     now: float | None = None
@@ -386,15 +384,19 @@ def _findings_for(
         view = views[p.arn]
         key = (p.arn, view.signature)
         done = cache.per_principal.get(key)
-        if done is not None and all(
-            (views[t].signature if t in views else None) == sig for t, sig in done[1]
-        ):
-            findings.extend(done[0])
+        if done is not None:
+            changed = {
+                t for t, sig in done.deps if (views[t].signature if t in views else None) != sig
+            }
+            if changed:
+                done = cache.per_principal[key] = _refreshed(
+                    account, views, powers, view, done, changed
+                )
         else:
-            mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
+            done = _principal_findings(account, views, trusted, powers, view, cache)
             if reusable:
-                cache.per_principal[key] = (mine, deps)
-            findings.extend(mine)
+                cache.per_principal[key] = done
+        findings.extend(done.findings)
         if left is not None:
             left[view.signature] -= 1
             if not left[view.signature]:
@@ -405,6 +407,23 @@ def _findings_for(
     return findings
 
 
+_Item = tuple["EdgeCandidate | MethodEdge", bool, Finding]
+"""A finding with the edge it was made from and whether that edge is the principal's own
+(decided for it, not for its signature)."""
+
+
+@dataclass
+class _Done:
+    """One principal's findings, kept for the next analysis (a what-if)."""
+
+    findings: list[Finding]
+    deps: tuple[tuple[str, object], ...]
+    """(target ARN, its signature) of every user, role or group its edges lead to."""
+    items: list[_Item]
+    rep: PrincipalView | None
+    """The view its signature's edges were decided for (``None``: admin, no edges)."""
+
+
 def _principal_findings(
     account: Account,
     views: dict[str, PrincipalView],
@@ -412,12 +431,13 @@ def _principal_findings(
     powers: _Powers,
     view: PrincipalView,
     cache: Cache,
-) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
+) -> _Done:
     reason = powers.admin_of(view)
     if reason is not None:
         # Already admin-equivalent: its edges are not enumerated. Rewriting its own
         # permissions is the one escalation it has: report that as its finding.
-        return ([_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []), ()
+        mine = [_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []
+        return _Done(mine, (), [], None)
     hit = cache.by_sig.get(view.signature)
     if hit is None:
         hit = (
@@ -437,24 +457,16 @@ def _principal_findings(
     rep, pedges, shared = hit
     # Trust policies that name principals (or read their keys) are decided per principal.
     own = assume_role_edges(account, view, shared=False)
-    medges = [*shared, *own]
-    own_ids = {id(e) for e in own}
-    relabelled = Relabelled()
-    is_admin = powers.admin_of(view) is not None
-    out: list[Finding] = []
+    label = _Labeller(account, views, powers, view, rep)
+    items: list[_Item] = []
     deps: dict[str, object] = {}
     for cand in pedges:
         if cand.role.arn == view.arn:
             continue
-        target = views[cand.role.arn]
-        deps[target.arn] = target.signature
-        esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        reasons = None if rep is view else _relabel(cand.reasons, rep, view, relabelled)
-        out.append(
-            _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin, reasons), target)
-        )
+        deps[cand.role.arn] = views[cand.role.arn].signature
+        items.append((cand, False, label.passrole(cand)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
-    for edge in medges:
+    for edge, is_own in [*((e, False) for e in shared), *((e, True) for e in own)]:
         outcome = edge.method.outcome
         if edge.target == view.arn and outcome in ("become-user", "become-role", "join-group"):
             continue
@@ -464,33 +476,101 @@ def _principal_findings(
             continue  # already a member
         if edge.target in views:
             deps[edge.target] = views[edge.target].signature
+        f = label.method(edge, is_own)
+        if f is not None:
+            items.append((edge, is_own, f))
+    return _Done([f for _, _, f in items], tuple(deps.items()), items, rep)
+
+
+def _refreshed(
+    account: Account,
+    views: dict[str, PrincipalView],
+    powers: _Powers,
+    view: PrincipalView,
+    done: _Done,
+    changed: set[str],
+) -> _Done:
+    """``done`` for a principal whose own policies are unchanged but some of whose targets'
+    (``changed``) are: its edges stand (they follow from its own policies and the roles'
+    trust), only the labels of the edges to those targets are decided again."""
+    label = _Labeller(account, views, powers, view, done.rep or view)
+    items: list[_Item] = []
+    for edge, is_own, f in done.items:
+        if f.target in changed:
+            new = (
+                label.passrole(edge)
+                if isinstance(edge, EdgeCandidate)
+                else label.method(edge, is_own)
+            )
+            if new is None:
+                continue
+            f = new
+        items.append((edge, is_own, f))
+    deps = tuple((t, views[t].signature if t in views else None) for t, _ in done.deps)
+    return _Done([f for _, _, f in items], deps, items, done.rep)
+
+
+class _Labeller:
+    """Makes one principal's findings from its edges: labels, gains and relabelled reasons."""
+
+    def __init__(
+        self,
+        account: Account,
+        views: dict[str, PrincipalView],
+        powers: _Powers,
+        view: PrincipalView,
+        rep: PrincipalView,
+    ) -> None:
+        self.account = account
+        self.views = views
+        self.powers = powers
+        self.view = view
+        self.rep = rep
+        self.relabelled = Relabelled()
+        self.is_admin = powers.admin_of(view) is not None
+
+    def passrole(self, cand: EdgeCandidate) -> Finding:
+        view, target = self.view, self.views[cand.role.arn]
+        esc, gained_ = ("none", ()) if self.is_admin else self.powers.gain(view, target)
+        reasons = (
+            None if self.rep is view else _relabel(cand.reasons, self.rep, view, self.relabelled)
+        )
+        return _on_boundary(
+            passrole_finding(view, cand, esc, gained_, self.is_admin, reasons), target
+        )
+
+    def method(self, edge: MethodEdge, is_own: bool) -> Finding | None:
+        view, views, powers = self.view, self.views, self.powers
+        outcome = edge.method.outcome
         if edge.existing:
             # Taking over an existing instance, function or stack that *could* run as the
             # role: reported only when that role is admin-equivalent (too many otherwise).
             owner = views.get(edge.target)
             reason = powers.admin_of(owner) if owner is not None else None
             if reason is None:
-                continue
-            reasons = _relabel(edge.reasons, rep, view, relabelled)
-            out.append(
-                method_finding(view, edge, "admin", powers.admin_line(reason), is_admin, reasons)
+                return None
+            return method_finding(
+                view,
+                edge,
+                "admin",
+                powers.admin_line(reason),
+                self.is_admin,
+                _relabel(edge.reasons, self.rep, view, self.relabelled),
             )
-            continue
         esc, gained_ = (
-            ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
+            ("none", ()) if self.is_admin else _method_gain(self.account, views, powers, view, edge)
         )
         if (
             outcome in ("policy-remove", "policy-write")
             and esc == "none"
             and (edge.target == view.arn)
         ):
-            continue  # nothing of its own to lift: no Deny, no boundary, no better version
-        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view, relabelled)
-        f = method_finding(view, edge, esc, gained_, is_admin, reasons)
+            return None  # nothing of its own to lift: no Deny, no boundary, no better version
+        reasons = None if is_own else _relabel(edge.reasons, self.rep, view, self.relabelled)
+        f = method_finding(view, edge, esc, gained_, self.is_admin, reasons)
         if outcome in ("become-user", "become-role") and edge.target in views:
             f = _on_boundary(f, views[edge.target])
-        out.append(f)
-    return out, tuple(deps.items())
+        return f
 
 
 def _admin_trusted(
