@@ -57,10 +57,12 @@ from core.escalate.paths import (
 )
 from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
+from core.evaluate.evaluator import PolicySet
 from core.evaluate.principal import (
     PrincipalView,
     SharedDecisions,
     group_view,
+    policy_set,
     principal_view,
 )
 from core.model.account import Account, Role, User
@@ -283,12 +285,17 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
         now,
     )
     reuse = cache.view_key == shared
+    # The account's policies changed (a what-if edit) but not the time or metadata: a view
+    # whose principal holds the very same documents is kept (with what it has decided).
+    recheck = not reuse and cache.view_key[3:] == shared[3:] and cache.view_account is not None
     views: dict[str, PrincipalView] = {}
     for p in account.principals:
-        old = cache.views.get(p.arn) if reuse else None
+        old = cache.views.get(p.arn) if reuse or recheck else None
         views[p.arn] = (
             old
-            if old is not None and old.entity is p
+            if old is not None
+            and old.entity is p
+            and (reuse or _same_policies(old.policies, policy_set(account, p)))
             else principal_view(account, p, now, cache.decisions)
         )
     for g in account.groups:
@@ -302,6 +309,22 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
     cache.view_key = shared
     cache.view_account = account
     return views
+
+
+def _same_policies(old: PolicySet, new: PolicySet) -> bool:
+    """The same documents, attached the same way (names, ARNs, labels, layers, levels)."""
+
+    def refs(ps: PolicySet) -> list[tuple[object, ...]]:
+        every = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
+        every += [r for level in ps.scp_levels for r in level]
+        return [(id(r.document), r.name, r.arn, r.via, r.layer, r.level) for r in every]
+
+    return (
+        old.account_id == new.account_id
+        and [len(level) for level in old.scp_levels] == [len(level) for level in new.scp_levels]
+        and (old.boundary is None) == (new.boundary is None)
+        and refs(old) == refs(new)
+    )
 
 
 def analyse(
