@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tui.guard import Guarded
@@ -416,8 +417,21 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         else:
             self._widths = fit_widths(self._lengths, available - overhead, minimum)
         self._width = sum(self._widths) + overhead
-        self.virtual_size = Size(self._width, len(self._visible) + 1)
+        self._resize_virtual()
         self.refresh()
+
+    def _resize_virtual(self) -> None:
+        """Fit the scrollable size to the rows shown, without a layout of the whole screen.
+
+        Assigning ``virtual_size`` (a ``layout=True`` reactive) re-arranges and repaints every
+        widget of the screen: about 40 ms at 160x48, on each filter result. Only the scrollbars
+        depend on it; they are updated here as Textual's own ``_size_updated`` does, and a
+        scrollbar that appears or goes still lays the screen out (its reactive does).
+        """
+        size = Size(self._width, len(self._visible) + 1)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     # -- filtering ------------------------------------------------------------------------
 
@@ -536,7 +550,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._visible = visible
         self._applied = query
         self._rest = list(rest)
-        self.virtual_size = Size(self._width, len(visible) + 1)
+        self._resize_virtual()
         row = self._position(keep_key) or 0
         self.set_reactive(PaneTable.cursor_row, min(row, max(0, len(visible) - 1)))
         self._scroll_to_cursor()
