@@ -139,11 +139,15 @@ FILTER_CHUNK = 50_000
 """Rows filtered between two checks whether a newer keystroke cancelled the worker."""
 
 
-def chunks(segments: Sequence[Sequence[int]], size: int) -> Iterator[Sequence[int]]:
+Pending = tuple[Sequence[int], int]
+"""Ids still to filter: ``ids[start:]`` (kept whole: slicing a list of a million ids copies it)."""
+
+
+def chunks(segments: Iterable[Pending], size: int) -> Iterator[Sequence[int]]:
     """Consecutive slices of at most ``size`` ids over ``segments`` (kept in order)."""
-    for segment in segments:
-        for start in range(0, len(segment), size):
-            yield segment[start : start + size]
+    for ids, first in segments:
+        for start in range(first, len(ids), size):
+            yield ids[start : start + size]
 
 
 def position(ids: Sequence[int], i: int) -> int | None:
@@ -302,7 +306,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         empty)."""
         self._applied = ""
         """The filter ``_visible`` matches (a pending worker filter is not applied yet)."""
-        self._rest: list[Sequence[int]] = []
+        self._rest: list[Pending] = []
         """Ids not looked at yet for ``_applied`` (a worker is filtering them)."""
         self._generation = 0
         """Bumped by every new filter or model: results of older filter workers are dropped."""
@@ -438,13 +442,13 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
     def watch_filter_text(self) -> None:
         self._refill(keep_key=self.current_key)
 
-    def _base_for(self, query: str) -> list[Sequence[int]]:
+    def _base_for(self, query: str) -> list[Pending]:
         """Rows a new filter must look at: when it narrows the applied one, the rows that one
         kept and those it had not looked at yet; otherwise every row."""
         applied = self._applied
         if applied and not applied.startswith("!") and query.lower().startswith(applied.lower()):
-            return [self._visible, *self._rest]
-        return [self._ids]
+            return [(self._visible, 0), *self._rest]
+        return [(self._ids, 0)]
 
     def _refill(self, *, keep_key: str | None) -> None:
         """Apply ``filter_text``: on the UI thread within :data:`FILTER_BUDGET`, the rest in a
@@ -463,10 +467,10 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         scanned, last = 0, -1
         deadline = time.perf_counter() + FILTER_BUDGET
         while rest:
-            segment = rest[0]
-            chunk = segment[:SYNC_CHUNK]
-            if len(chunk) < len(segment):
-                rest[0] = segment[SYNC_CHUNK:]
+            ids, start = rest[0]
+            chunk = ids[start : start + SYNC_CHUNK]
+            if start + SYNC_CHUNK < len(ids):
+                rest[0] = (ids, start + SYNC_CHUNK)
             else:
                 rest.pop(0)
             if not chunk:
@@ -504,7 +508,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self,
         generation: int,
         found: list[int],
-        rest: list[Sequence[int]],
+        rest: list[Pending],
         query: str,
         keep_key: str | None,
     ) -> None:
@@ -516,7 +520,8 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
             worker = get_current_worker()
             more: list[int] = []
             for chunk in chunks(rest, FILTER_CHUNK):
-                if worker.is_cancelled:
+                # A newer keystroke or model: stop now, not when the next worker starts.
+                if worker.is_cancelled or generation != self._generation:
                     return
                 more += model.filter(chunk, query)
             if not worker.is_cancelled:
@@ -544,7 +549,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         visible: Sequence[int],
         query: str,
         keep_key: str | None,
-        rest: Sequence[Sequence[int]] = (),
+        rest: Sequence[Pending] = (),
     ) -> None:
         """Show ``visible`` for ``query`` (``rest``: ids a worker still filters)."""
         self._visible = visible
