@@ -14,7 +14,7 @@ import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -428,9 +428,19 @@ class Powers:
     boundary: Caps | None
     scp_key: tuple[tuple[int, ...], ...]
     caps: Caps
+    star: dict[bool, int] = field(default_factory=dict)
+    """``allowed("*", scps=...)``, kept: every pair with this principal as the source asks it."""
 
     def allowed(self, scope: str, *, scps: bool = True) -> int:
         """The actions on ``scope`` its identity documents allow and its limits keep."""
+        if scope == "*":
+            hit = self.star.get(scps)
+            if hit is None:
+                hit = self.star[scps] = self._allowed(scope, scps)
+            return hit
+        return self._allowed(scope, scps)
+
+    def _allowed(self, scope: str, scps: bool) -> int:
         m = cover(self.raw, scope)
         if not m:
             return 0
