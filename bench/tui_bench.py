@@ -4,12 +4,13 @@ Measures, on ``--users`` users and ``--roles`` roles (default 5,000 each):
 
 * **first screen**: from the moment the loaded data reaches the app (the ``AccountLoaded``
   message) to the first refresh with every pane filled;
-* **filter keystroke**: one character typed into the ``/`` filter of the Users pane and of the
-  Edges pane: until the next refresh (the key is handled and echoed; median and worst), and
-  until the filtered rows are shown (a large pane filters in a worker, debounced);
-* **cursor move**: ``j`` in the Users pane (a preview: re-marks Roles/Services and renders
-  details; the Edges pane is filtered on ``enter``);
-* **enter on a user**: selects it, filters the Edges pane (columns re-measured) and focuses it;
+* **filter keystroke**: characters typed into the ``/`` filter of the Users pane and of the
+  Edges pane, each sent as a terminal would send it (no Pilot idle waits): until the frame that
+  shows the filtered rows is painted (a hook on ``app._display``, which the screen calls with
+  every rendered update), until the last frame (the count, once a worker has filtered the rest)
+  and the UI thread's CPU per key; then needles pasted whole (nothing to narrow from);
+* **pane switch**, **cursor move** (``j`` in Users: marks and the Details preview) and
+  **enter on a user** (filters the Edges pane): until the last frame before the app goes quiet;
 * **what-if apply**: from ``apply_change`` until the diff is shown (median), plus the
   re-analysis time ``Diff.seconds`` reported by the core, and while it runs the latency of a
   pane switch (``2``, then ``4``): whether the UI stalls.
