@@ -375,7 +375,7 @@ def _findings_for(
     reusable: bool = True,
 ) -> list[Finding]:
     principals = list(principals)
-    findings: list[Finding] = []
+    parts: list[tuple[str, _Done]] = []
     # Not reusable: a signature's edges are dropped after its last principal (memory).
     left = Counter(views[p.arn].signature for p in principals) if not reusable else None
     for i, p in enumerate(principals):
@@ -396,14 +396,18 @@ def _findings_for(
             done = _principal_findings(account, views, trusted, powers, view, cache)
             if reusable:
                 cache.per_principal[key] = done
-        findings.extend(done.findings)
+        parts.append((p.arn, done))
         if left is not None:
             left[view.signature] -= 1
             if not left[view.signature]:
                 cache.by_sig.pop(view.signature, None)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
-    findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
+    # The order of a sort of every finding by (not PassRole, source, kind, target, service),
+    # from each principal's own sorted list (its findings all have its ARN as their source).
+    parts.sort(key=lambda part: part[0])
+    findings = [f for _, done in parts for f in done.findings[: done.passrole]]
+    findings.extend(f for _, done in parts for f in done.findings[done.passrole :])
     return findings
 
 
@@ -422,6 +426,13 @@ class _Done:
     items: list[_Item]
     rep: PrincipalView | None
     """The view its signature's edges were decided for (``None``: admin, no edges)."""
+    passrole: int = 0
+    """How many of ``findings`` (sorted: PassRole first, then by kind, target, service) are
+    PassRole edges."""
+
+    def __post_init__(self) -> None:
+        self.findings.sort(key=lambda f: (f.kind != "passrole", f.kind, f.target, f.service or ""))
+        self.passrole = sum(1 for f in self.findings if f.kind == "passrole")
 
 
 def _principal_findings(
