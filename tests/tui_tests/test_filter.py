@@ -9,8 +9,10 @@ superseding a running worker, a query narrowing a result that is still partial.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
@@ -87,13 +89,11 @@ def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(panes, "FILTER_DEBOUNCE", 0.001)
 
 
-async def done(app: App[None], table: PaneTable) -> None:
+async def done(app: App[Any], table: PaneTable) -> None:
     for _ in range(500):
         await app.workers.wait_for_complete()
         if not table.filter_pending:
             return
-        import asyncio
-
         await asyncio.sleep(0.01)
     raise AssertionError("the filter never finished")
 
