@@ -542,7 +542,10 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         """A worker's filter result: shown unless a newer filter or model superseded it."""
         if generation != self._generation:
             return
-        self._show(found, query, self.current_key or keep_key)
+        key = self.current_key
+        # The first rows were shown already: the cursor's row did not change, say so only once.
+        again = self._applied == query and key is not None
+        self._show(found, query, key or keep_key, highlight=not again)
 
     def _show(
         self,
@@ -550,8 +553,11 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         query: str,
         keep_key: str | None,
         rest: Sequence[Pending] = (),
+        *,
+        highlight: bool = True,
     ) -> None:
-        """Show ``visible`` for ``query`` (``rest``: ids a worker still filters)."""
+        """Show ``visible`` for ``query`` (``rest``: ids a worker still filters); ``highlight``:
+        announce the cursor's row (a preview in Details)."""
         self._visible = visible
         self._applied = query
         self._rest = list(rest)
@@ -561,7 +567,8 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Filtered(self, pending=bool(rest)))
-        self.post_message(self.RowHighlighted(self, self.current_key))
+        if highlight or self.current_key != keep_key:
+            self.post_message(self.RowHighlighted(self, self.current_key))
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on ``row`` (clamped)."""
