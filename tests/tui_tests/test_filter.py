@@ -227,3 +227,37 @@ async def test_filters_on_hostile_names_show_the_right_rows_literally() -> None:
         assert app.is_running and [names[k] for k in users.visible_keys] == [
             "user3-[@click=app.quit]quit[/]"
         ]
+
+
+async def test_the_edges_title_says_n_plus_while_the_rest_is_counted(
+    make_app: MakeApp, small_steps: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app("midsize-company")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        edges = app.main.table("edges")
+        model = edges.model
+        gate = threading.Event()
+        real = model.filter
+
+        def gated(ids: Sequence[int], query: str) -> list[int]:
+            if threading.current_thread() is not threading.main_thread():
+                assert gate.wait(5), "the test never opened the gate"
+            return real(ids, query)
+
+        monkeypatch.setattr(model, "filter", gated)
+        monkeypatch.setattr(panes, "SYNC_CHUNK", 30)  # more than the pane shows, not every row
+        assert len(model.ids()) > 30
+        await pilot.press("4", "slash", "a")
+        await pilot.pause(0.05)
+        title = str(app.main.query_one("#edges-pane").border_title)
+        shown = edges.row_count
+        assert edges.rows_final and edges.filter_pending
+        assert f"4 Edges ({shown}+)" in title and "filtering…" in title
+        gate.set()
+        await settle(app, pilot)
+        await done(app, edges)
+        title = str(app.main.query_one("#edges-pane").border_title)
+        want = [model.key(i) for i in model.ids() if "a" in model.row(i).text]
+        assert edges.visible_keys == want and len(want) > shown
+        assert f"4 Edges ({len(want)})" in title and "filtering" not in title
