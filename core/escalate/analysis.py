@@ -249,6 +249,10 @@ class Cache:
     """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
+    finished: dict[int, tuple[Finding, tuple[int, bool], Finding]] = field(default_factory=dict)
+    """id(finding) → (finding, its reach, the copy carrying it) of the last analysis: a what-if
+    reuses the copy when the reach is the same (an unchanged finding stays the same object,
+    which also lets the diff skip it)."""
     admin_key: tuple[object, ...] | None = None
     """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
     with: edges taking over an existing resource exist only towards those."""
@@ -358,7 +362,7 @@ def _analyse(
     findings = _findings_for(
         account, views, trusted, powers, account.principals, progress, cache, reusable
     )
-    analysis = _finish(account, views, trusted, powers, findings)
+    analysis = _finish(account, views, trusted, powers, findings, cache if reusable else None)
     analysis.cache = cache if reusable else None
     analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
@@ -790,6 +794,7 @@ def _finish(
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     powers: _Powers,
     findings: list[Finding],
+    cache: Cache | None = None,
 ) -> Analysis:
     admins: dict[str, AdminReason] = {}
     for arn, view in views.items():
@@ -808,10 +813,20 @@ def _finish(
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
     del moves  # its references would keep every original alive while its copy is made
+    before = cache.finished if cache is not None else {}
+    kept: dict[int, tuple[Finding, tuple[int, bool], Finding]] = {}
     for i, f in enumerate(findings):
         r = reaches_admin(f, dist)
         if r is not None:
-            findings[i] = with_reaches_admin(f, r)
+            hit = before.get(id(f))
+            copy = hit[2] if hit is not None and hit[0] is f and hit[1] == r else None
+            if copy is None:
+                copy = with_reaches_admin(f, r)
+            findings[i] = copy
+            if cache is not None:
+                kept[id(f)] = (f, r, copy)
+    if cache is not None:
+        cache.finished = kept
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
 
