@@ -583,7 +583,8 @@ class IamExploreApp(Guarded, App[int]):
             description = outcome.change.description
         else:
             description = ""
-        index = EdgeIndex.build(outcome.analysis) if outcome is not None else None
+        # Texts of unchanged findings come from the shown index (it keeps them alive: ids hold).
+        index = EdgeIndex.build(outcome.analysis, self.index) if outcome is not None else None
         self.post_message(WhatIfApplied(outcome, verb, description, index, generation))
 
     @on(WhatIfApplied)

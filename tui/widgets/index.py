@@ -47,6 +47,17 @@ def search_text(f: Finding) -> str:
     return text.lower()
 
 
+def _texts(findings: list[Finding], previous: EdgeIndex | None) -> list[str]:
+    if previous is None:
+        return [search_text(f) for f in findings]
+    known = {id(f): t for f, t in zip(previous.findings, previous.texts, strict=True)}
+    texts = []
+    for f in findings:
+        text = known.get(id(f))
+        texts.append(search_text(f) if text is None else text)
+    return texts
+
+
 def short(arn: str) -> str:
     """The name part of an ARN (``user/path/alice`` → ``alice``)."""
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
@@ -86,7 +97,10 @@ class EdgeIndex:
     shown_passrole: int = 0
 
     @classmethod
-    def build(cls, analysis: Analysis) -> EdgeIndex:
+    def build(cls, analysis: Analysis, previous: EdgeIndex | None = None) -> EdgeIndex:
+        """The index of ``analysis``; ``previous`` (the index of the analysis a what-if started
+        from) lends the search texts of the findings both share: a what-if keeps the finding
+        objects it did not redo, so most texts are looked up instead of written again."""
         findings = sorted(
             analysis.findings,
             key=lambda f: (
@@ -129,7 +143,7 @@ class EdgeIndex:
             dict(by_role),
             dict(by_service),
             trusts,
-            [search_text(f) for f in findings],
+            _texts(findings, previous),
             shown,
             escalating,
             service_counts,
