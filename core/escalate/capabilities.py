@@ -100,10 +100,8 @@ def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
     return pairs
 
 
-def may_allow(view: PrincipalView, action: str) -> bool:
-    """``False`` when no identity Allow statement of the view names ``action`` (so no request
-    for it can be allowed: an identity-based allow is required); ``True`` otherwise, and for
-    actions the catalogue does not know. A bit test: a cheap filter before :meth:`decide`."""
+def identity_allow_mask(view: PrincipalView) -> int:
+    """The catalogue actions some identity Allow statement of the view names, as a mask."""
     mask = view.memo.get("identity-actions")
     if not isinstance(mask, int):
         mask = 0
@@ -112,8 +110,26 @@ def may_allow(view: PrincipalView, action: str) -> bool:
                 if st.effect == "Allow":
                     mask |= _statement_mask(st)
         view.memo["identity-actions"] = mask
+    return mask
+
+
+def actions_mask(actions: Iterable[str]) -> int:
+    """The catalogue's bits of ``actions`` (actions it does not know have none)."""
+    bit = catalogue().numbering().bit
+    mask = 0
+    for a in actions:
+        b = bit.get(a.lower())
+        if b is not None:
+            mask |= 1 << b
+    return mask
+
+
+def may_allow(view: PrincipalView, action: str) -> bool:
+    """``False`` when no identity Allow statement of the view names ``action`` (so no request
+    for it can be allowed: an identity-based allow is required); ``True`` otherwise, and for
+    actions the catalogue does not know. A bit test: a cheap filter before :meth:`decide`."""
     bit = catalogue().numbering().bit.get(action.lower())
-    return bit is None or bool(mask >> bit & 1)
+    return bit is None or bool(identity_allow_mask(view) >> bit & 1)
 
 
 def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:

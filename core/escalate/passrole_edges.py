@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
-from core.escalate.capabilities import may_allow
+from core.escalate.capabilities import actions_mask, identity_allow_mask, may_allow
 from core.escalate.findings import Finding, Reason
 from core.escalate.region_sets import (
     ALL_REGIONS,
@@ -30,12 +31,19 @@ from core.escalate.region_sets import (
 )
 from core.escalate.resource_edges import needs_condition
 from core.escalate.tables.services import SERVICES, ActionSet, PassRoleService
-from core.evaluate.decision import Decision, StatementRef
+from core.evaluate.decision import Decision, PolicyRef, StatementRef
 from core.evaluate.evaluator import PolicySet, Request, evaluate, matching
-from core.evaluate.principal import PrincipalView, own_account, statement_keys, trust_policy_ref
+from core.evaluate.principal import (
+    ActionScope,
+    PrincipalView,
+    own_account,
+    statement_keys,
+    trust_policy_ref,
+)
 from core.model.account import Account, Role, Statement
 from core.model.arn_index import ArnIndex
 from core.model.context import RequestContext
+from core.model.memo import memo_table
 from core.model.patterns import arn_matches
 from core.model.regions import REGIONS
 
@@ -308,6 +316,34 @@ def passrole_decision(
     return d, template_for
 
 
+SCOPE = ActionScope.of(
+    "passrole_edges",
+    (
+        "iam:PassRole",
+        *PROFILE_ACTIONS,
+        *(a for service in SERVICES for aset in service.action_sets for a in aset.actions),
+    ),
+)
+"""Every action :func:`passrole_edges_for` decides (with the table's services)."""
+
+
+@cache
+def _scope_mask() -> int:
+    """:data:`SCOPE`'s actions as catalogue bits (the catalogue loads on first use)."""
+    return actions_mask(SCOPE.actions)
+
+
+SHARED_LIMIT = 100_000
+"""Past this many entries the account's table of shared PassRole edges starts again."""
+
+SharedEdges = dict[
+    tuple[object, ...],
+    tuple[dict[str, list[tuple[Role, TrustResult]]], tuple[PolicyRef, ...], list["EdgeCandidate"]],
+]
+"""(``trusted``'s id, the views' :data:`SCOPE` key) → ``trusted``, the references the key's ids
+name (kept alive) and the edges."""
+
+
 def passrole_edges_for(
     account: Account,
     view: PrincipalView,
@@ -319,6 +355,37 @@ def passrole_edges_for(
 
     ``indexes``: service id → the ARN index of ``trusted[id]``, filled here and kept by the
     caller for as long as it keeps ``trusted`` (the analysis :class:`Cache`).
+
+    With the table's services, views whose statements for the actions decided here are the same
+    (:meth:`PrincipalView.scope_key` of :data:`SCOPE`, with the same attachments, and the same
+    identity Allow bits for those actions) get the same edges: they are computed once per such
+    key and kept in the account's memo (a what-if's changed account starts a new one). The
+    edges and their reasons are then exactly those the view would compute: every decision here
+    is on an action of the scope, with requests that do not depend on the view.
+    """
+    if services is not SERVICES:
+        return _passrole_edges(account, view, trusted, services, indexes)
+    scope_key, refs = view.scope_key(SCOPE)
+    key = (id(trusted), identity_allow_mask(view) & _scope_mask(), scope_key)
+    table: SharedEdges = memo_table(account, "passrole_edges.shared")
+    hit = table.get(key)
+    if hit is not None and hit[0] is trusted:
+        return list(hit[2])
+    out = _passrole_edges(account, view, trusted, services, indexes)
+    if len(table) >= SHARED_LIMIT:
+        table.clear()
+    table[key] = (trusted, refs, out)
+    return list(out)
+
+
+def _passrole_edges(
+    account: Account,
+    view: PrincipalView,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    services: Iterable[PassRoleService],
+    indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] | None,
+) -> list[EdgeCandidate]:
+    """:func:`passrole_edges_for` computed for ``view``.
 
     Candidate roles come from the ARN index of the roles trusting each service, through the
     principal's PassRole Resource patterns; services it cannot launch are skipped before any

@@ -4,7 +4,7 @@ cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -22,6 +22,7 @@ from core.evaluate.evaluator import (
     Request,
     _names_role_by_condition,
     evaluate,
+    index_of,
     matching,
     principal_match,
 )
@@ -225,6 +226,49 @@ def statement_keys(st: Statement) -> frozenset[str]:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class ActionScope:
+    """A fixed set of actions that one part of the analysis decides (a PassRole edge's pass,
+    launch and instance-profile actions): views whose statements for these actions are the same
+    (:meth:`PrincipalView.scope_key`) get the same decisions for them. Compared by identity:
+    define one per use, at module level."""
+
+    name: str
+    actions: tuple[str, ...]
+    by_service: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, name: str, actions: tuple[str, ...]) -> ActionScope:
+        lowered = tuple(dict.fromkeys(a.lower() for a in actions))
+        by_service: dict[str, list[str]] = {}
+        for a in lowered:
+            by_service.setdefault(a.split(":", 1)[0], []).append(a)
+        return cls(name, lowered, {k: tuple(v) for k, v in by_service.items()})
+
+
+def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, frozenset[str]]:
+    """Whether a statement of ``doc`` matches an action of ``scope``, and the context keys such
+    statements read (kept per document and scope)."""
+    table: dict[ActionScope, tuple[bool, frozenset[str]]] = memo_table(doc, "principal.scopes")
+    hit = table.get(scope)
+    if hit is not None:
+        return hit
+    idx = index_of(doc)
+    if idx.generic:
+        actions: Iterable[str] = scope.actions
+    else:
+        actions = (
+            a for svc in idx.by_service if svc in scope.by_service for a in scope.by_service[svc]
+        )
+    found: dict[int, Statement] = {}
+    for a in actions:
+        for st in matching(doc, a):
+            found.setdefault(id(st), st)
+    keys = frozenset(k for st in found.values() for k in statement_keys(st))
+    out = table[scope] = (bool(found), keys)
+    return out
+
+
 def _doc_is_personal(ref: PolicyRef) -> bool:
     text = ref.document.text.lower()
     return any(k in text for k in _PRINCIPAL_KEYS)
@@ -423,6 +467,56 @@ class PrincipalView:
                     cited.append(ref)
                     keys.update(read)
         out = (tuple(parts), tuple(cited), frozenset(keys))
+        self.memo[memo_key] = out
+        return out
+
+    def scope_key(self, scope: ActionScope) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]]:
+        """What every decision of this view on an action of ``scope`` depends on (with the same
+        request otherwise): its kind and account, per layer the documents holding a statement
+        for one of the actions (with how they are attached, which the reasons cite), the values
+        of the context keys those statements read and, when one reads a time key, the analysis
+        time. Views with equal keys decide every such request alike, with the same reasons
+        (the evaluator reads only the matching statements of each layer and the context; see
+        :meth:`decide`). Also the references cited (they keep the documents, whose ids are in
+        the key, alive)."""
+        memo_key = f"scope:{scope.name}"
+        hit = self.memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]  # what this method stored
+        ps = self.policies
+        parts: list[object] = [ps.principal_kind, ps.account_id]
+        cited: list[PolicyRef] = []
+        keys: set[str] = set()
+        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+        if ps.boundary is not None:
+            layers.append(("boundary", (ps.boundary,)))
+        if ps.session is not None:
+            layers.append(("session", (ps.session,)))
+        layers.extend(("scp", level) for level in ps.scp_levels)
+        for name, refs in layers:
+            parts.append(name)
+            for ref in refs:
+                relevant, read = _scope_statements(ref.document, scope)
+                if relevant:
+                    parts.append(
+                        (
+                            id(ref.document),
+                            ref.name,
+                            ref.arn,
+                            ref.via,
+                            ref.layer,
+                            ref.level,
+                            ref.owner,
+                        )
+                    )
+                    cited.append(ref)
+                    keys.update(read)
+        if keys:
+            ctx = self.context()
+            parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
+            if not keys.isdisjoint(TIME_KEYS):
+                parts.append(self.now)
+        out = (tuple(parts), tuple(cited))
         self.memo[memo_key] = out
         return out
 
