@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
-from core.escalate.capabilities import better_versions
+from core.escalate.capabilities import actions_mask, better_versions, identity_allow_mask
 from core.escalate.findings import Finding, Reason
 from core.escalate.passrole_edges import TrustResult
 from core.escalate.resource_edges import resource_reach
 from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
 from core.evaluate.decision import Decision, PolicyRef
 from core.evaluate.evaluator import CALLER_CHOSEN, chosen
-from core.evaluate.principal import PrincipalView, own_account, trust_policy_ref
+from core.evaluate.principal import ActionScope, PrincipalView, own_account, trust_policy_ref
 from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
@@ -126,82 +126,173 @@ def method_edges_for(
     every signature instead of once per signature and method).
     """
     out: list[MethodEdge] = []
+    allowed_bits = identity_allow_mask(view)
     for method in methods:
-        existing = _existing_service(method)
-        resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
-        if any(
-            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
-        ):
-            continue  # no identity Allow names it: cheap (memoised) and needs no decision
-        pre = [
-            view.decide(a, resource if i == 0 else CALLER_CHOSEN)
-            for i, a in enumerate(method.actions)
-            if a.lower() != "sts:assumerole"
+        needed = _identity_actions(method)
+        if needed[0] & ~allowed_bits or any(view.allow_patterns(a) is None for a in needed[1]):
+            continue  # no identity Allow names one of its actions: needs no decision
+        key = _shared_key(view, method, trusted, existing_roles)
+        if key is None:
+            out.extend(_method_edges(account, view, trusted, method, keep_existing, existing_roles))
+            continue
+        table: SharedMethodEdges = memo_table(account, "method_edges.shared")
+        hit = table.get(key[0])
+        if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
+            edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
+            if len(table) >= SHARED_LIMIT:
+                table.clear()
+            hit = table[key[0]] = (trusted, existing_roles, key[1], edges)
+        out.extend(hit[3])
+    return out
+
+
+def _identity_actions(method: EscalationMethod) -> tuple[int, tuple[str, ...]]:
+    """The method's actions an identity policy must allow (all but ``sts:AssumeRole``, which a
+    trust policy naming the caller allows on its own): the catalogue's bits of those it knows
+    (a cheap test against :func:`identity_allow_mask`) and the others (kept per method)."""
+    hit = _IDENTITY_ACTIONS.get(method.id)
+    if hit is not None and hit[0] is method:
+        return hit[1], hit[2]
+    actions = [a for a in method.actions if a.lower() != "sts:assumerole"]
+    known = actions_mask(actions)
+    unknown = tuple(a for a in actions if not actions_mask((a,)))
+    _IDENTITY_ACTIONS[method.id] = (method, known, unknown)
+    return known, unknown
+
+
+_IDENTITY_ACTIONS: dict[str, tuple[EscalationMethod, int, tuple[str, ...]]] = {}
+"""Method id → the method and its :func:`_identity_actions`."""
+
+
+SHARED_LIMIT = 200_000
+"""Past this many entries the account's table of shared method edges starts again."""
+
+SharedMethodEdges = dict[
+    tuple[object, ...],
+    tuple[
+        dict[str, list[tuple[Role, TrustResult]]],
+        Mapping[str, list[tuple[Role, TrustResult]]] | None,
+        tuple[PolicyRef, ...],
+        list[MethodEdge],
+    ],
+]
+"""(method, ids of ``trusted`` and ``existing_roles``, the view's scope key for the method's
+actions) → those two maps and the references the key's ids name (kept alive, so the ids stay
+unique), and the method's edges."""
+
+
+def _method_scopes() -> dict[str, tuple[EscalationMethod, ActionScope]]:
+    return {m.id: (m, ActionScope.of(f"method_edges.{m.id}", m.actions)) for m in METHODS}
+
+
+_SCOPES = _method_scopes()
+"""Method id → the table's method and the scope of its actions."""
+
+
+def _shared_key(
+    view: PrincipalView,
+    method: EscalationMethod,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None,
+) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]] | None:
+    """The key under which views share ``method``'s edges, or ``None`` when they cannot.
+
+    A method of the table that targets others, decides only its own actions (no trust policy
+    rewritten to name the caller) and, when it takes over existing resources, is given the
+    roles worth an edge as a map (``existing_roles``), decides requests that do not depend on
+    the caller beyond its statements for those actions and its account: views with the same
+    :meth:`PrincipalView.scope_key` for them get the same edges, with the same reasons."""
+    entry = _SCOPES.get(method.id)
+    if entry is None or entry[0] is not method or method.target == "self":
+        return None
+    if any(a.lower() == "sts:assumerole" for a in method.actions):
+        return None  # the assume is decided with the trust policy, against the caller's ARN
+    existing = _existing_service(method) is not None
+    if existing and existing_roles is None:
+        return None
+    scope_key, refs = view.scope_key(entry[1])
+    key = (method.id, id(trusted), id(existing_roles) if existing else None, scope_key)
+    return key, refs
+
+
+def _method_edges(
+    account: Account,
+    view: PrincipalView,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    method: EscalationMethod,
+    keep_existing: Callable[[str], bool],
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None,
+) -> list[MethodEdge]:
+    """``method``'s edges from ``view`` (see :func:`method_edges_for`)."""
+    existing = _existing_service(method)
+    resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+    pre = [
+        view.decide(a, resource if i == 0 else CALLER_CHOSEN)
+        for i, a in enumerate(method.actions)
+        if a.lower() != "sts:assumerole"
+    ]
+    if not all(d.possible for d in pre):
+        return []
+    if existing is not None:
+        roles = (
+            [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+            if existing_roles is None
+            else existing_roles.get(existing, [])
+        )
+        mine = own_account(account, view.arn)
+        reach = resource_reach(
+            account,
+            view,
+            method.id,
+            method.actions,
+            pre,
+            [r for r, _ in roles if own_account(account, r.arn) == mine],
+        )
+        if reach is None:
+            return _existing_edges(account, view, method, pre, roles)
+        trust = {r.arn: t for r, t in roles}
+        return [
+            MethodEdge(
+                method,
+                x.role.arn,
+                x.role.name,
+                "role",
+                x.resolved,
+                (
+                    *x.reasons,
+                    Reason(
+                        "trust",
+                        f"role {x.role.name} trusts the {existing} service",
+                        trust[x.role.arn].statements,
+                    ),
+                ),
+                True,
+                x.resources,
+            )
+            for x in reach
         ]
-        if not all(d.possible for d in pre):
-            continue
-        if existing is not None:
-            roles = (
-                [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
-                if existing_roles is None
-                else existing_roles.get(existing, [])
-            )
-            mine = own_account(account, view.arn)
-            reach = resource_reach(
-                account,
-                view,
-                method.id,
-                method.actions,
-                pre,
-                [r for r, _ in roles if own_account(account, r.arn) == mine],
-            )
-            if reach is None:
-                out.extend(_existing_edges(account, view, method, pre, roles))
-            else:
-                trust = {r.arn: t for r, t in roles}
-                out.extend(
-                    MethodEdge(
-                        method,
-                        x.role.arn,
-                        x.role.name,
-                        "role",
-                        x.resolved,
-                        (
-                            *x.reasons,
-                            Reason(
-                                "trust",
-                                f"role {x.role.name} trusts the {existing} service",
-                                trust[x.role.arn].statements,
-                            ),
-                        ),
-                        True,
-                        x.resources,
-                    )
-                    for x in reach
-                )
-            continue
-        if method.id == ASSUME_ROLE:
-            out.extend(assume_role_edges(account, view))
-            continue
-        allowed = view.allow_patterns(method.actions[0])
-        if allowed is None:
-            continue
-        if method.target == "self":
-            targets = list(_targets(account, view, method))
-        else:
-            targets = _all_targets(account, view, method)
-            every, patterns = allowed
-            if not every:
-                targets = _matching_targets(account, method.target, targets, patterns)
-        for arn, name, kind, values in targets:
-            better: tuple[Reason, ...] = ()
-            if method.id == SET_DEFAULT_VERSION:
-                better = _better_version_reason(account, arn)
-                if not better:
-                    continue  # no non-default version grants more than the default
-            edge = _target_edge(account, view, method, arn, name, kind, values)
-            if edge is not None:
-                out.append(replace(edge, reasons=(*edge.reasons, *better)))
+    if method.id == ASSUME_ROLE:
+        return assume_role_edges(account, view)
+    allowed = view.allow_patterns(method.actions[0])
+    if allowed is None:
+        return []
+    if method.target == "self":
+        targets = list(_targets(account, view, method))
+    else:
+        targets = _all_targets(account, view, method)
+        every, patterns = allowed
+        if not every:
+            targets = _matching_targets(account, method.target, targets, patterns)
+    out: list[MethodEdge] = []
+    for arn, name, kind, values in targets:
+        better: tuple[Reason, ...] = ()
+        if method.id == SET_DEFAULT_VERSION:
+            better = _better_version_reason(account, arn)
+            if not better:
+                continue  # no non-default version grants more than the default
+        edge = _target_edge(account, view, method, arn, name, kind, values)
+        if edge is not None:
+            out.append(replace(edge, reasons=(*edge.reasons, *better)))
     return out
 
 
