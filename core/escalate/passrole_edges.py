@@ -136,7 +136,48 @@ def _launch_resolved(
 def launch_options(
     view: PrincipalView, service: PassRoleService, account: Account | None = None
 ) -> list[_Launch]:
-    """The action sets the principal can perform for ``service``, with their regions."""
+    """The action sets the principal can perform for ``service``, with their regions.
+
+    For a service of the table, views whose statements for its launch actions are the same
+    (:meth:`PrincipalView.scope_key`, with the same identity Allow bits for them) get the same
+    launches, with the same decisions and reasons: kept per such key in the account's memo."""
+    entry = _LAUNCH_SCOPES.get(service.id)
+    if account is None or entry is None or entry[0] is not service:
+        return _launch_options(view, service, account)
+    scope_key, refs = view.scope_key(entry[1])
+    key = (service.id, identity_allow_mask(view) & _launch_mask(service.id), scope_key)
+    table: dict[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[_Launch]]] = memo_table(
+        account, "passrole_edges.launches"
+    )
+    hit = table.get(key)
+    if hit is None:
+        if len(table) >= SHARED_LIMIT:
+            table.clear()
+        hit = table[key] = (refs, _launch_options(view, service, account))
+    return list(hit[1])
+
+
+_LAUNCH_SCOPES = {
+    s.id: (
+        s,
+        ActionScope.of(
+            f"passrole_edges.launch.{s.id}", tuple(a for x in s.action_sets for a in x.actions)
+        ),
+    )
+    for s in SERVICES
+}
+"""Service id → the table's row and the scope of its launch actions."""
+
+
+@cache
+def _launch_mask(service_id: str) -> int:
+    return actions_mask(_LAUNCH_SCOPES[service_id][1].actions)
+
+
+def _launch_options(
+    view: PrincipalView, service: PassRoleService, account: Account | None = None
+) -> list[_Launch]:
+    """:func:`launch_options` computed for ``view``."""
     out: list[_Launch] = []
     for aset in service.action_sets:
         if not all(may_allow(view, a) for a in aset.actions):

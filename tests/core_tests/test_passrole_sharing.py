@@ -219,3 +219,24 @@ def test_another_trust_map_is_not_answered_from_the_table() -> None:
     v = views(acct)
     edges(acct, v["alice"], trusted_roles(acct))
     assert edges(acct, v["bob"], {}) == []
+
+
+def test_launch_choices_are_shared_when_only_the_passrole_statements_differ() -> None:
+    web_only = doc(
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{A}:role/app-batch"}
+    )
+    acct = account(user("alice", S3_ONLY), user("frank", web_only))
+    v = views(acct)
+    trusted = trusted_roles(acct)
+    got_alice = edges(acct, v["alice"], trusted)
+    got_frank = edges(acct, v["frank"], trusted)
+    assert len(memo_table(acct, "passrole_edges.shared")) == 2
+    launches = memo_table(acct, "passrole_edges.launches")
+    services = [k[0] for k in launches]
+    assert "ec2" in services
+    assert len(services) == len(set(services))  # one launch choice per service for both
+    assert got_frank == alone(acct, v["frank"], trusted)
+    assert {r for r, *_ in got_alice} == {
+        f"arn:aws:iam::{A}:role/{n}" for n in ("app-web", "app-batch")
+    }
+    assert {r for r, *_ in got_frank} == {f"arn:aws:iam::{A}:role/app-web"}
