@@ -20,12 +20,19 @@ from string import Template
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
 from core.escalate.capabilities import actions_mask, better_versions, identity_allow_mask
 from core.escalate.findings import Finding, Reason
-from core.escalate.passrole_edges import TrustResult
+from core.escalate.passrole_edges import TrustResult, relabel_reasons
 from core.escalate.resource_edges import resource_reach
 from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
 from core.evaluate.decision import Decision, PolicyRef
 from core.evaluate.evaluator import CALLER_CHOSEN, chosen
-from core.evaluate.principal import ActionScope, PrincipalView, own_account, trust_policy_ref
+from core.evaluate.principal import (
+    ActionScope,
+    PrincipalView,
+    Relabelling,
+    own_account,
+    relabelling,
+    trust_policy_ref,
+)
 from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
@@ -137,13 +144,34 @@ def method_edges_for(
             continue
         table: SharedMethodEdges = memo_table(account, "method_edges.shared")
         hit = table.get(key[0])
+        if hit is not None and hit[0] is trusted and hit[1] is existing_roles:
+            swap = relabelling(hit[2], key[1], by_label=True)
+            if swap is not None:
+                out.extend(_relabel_edge(e, swap) for e in hit[3])
+                continue
+        edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
         if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
-            edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
             if len(table) >= SHARED_LIMIT:
                 table.clear()
-            hit = table[key[0]] = (trusted, existing_roles, key[1], edges)
-        out.extend(hit[3])
+            table[key[0]] = (trusted, existing_roles, key[1], edges)
+        out.extend(edges)
     return out
+
+
+def _relabel_edge(e: MethodEdge, swap: Relabelling) -> MethodEdge:
+    reasons = relabel_reasons(e.reasons, swap)
+    if reasons is e.reasons:
+        return e
+    return MethodEdge(
+        e.method,
+        e.target,
+        e.target_name,
+        e.target_kind,
+        e.resolved,
+        reasons,
+        e.existing,
+        e.resources,
+    )
 
 
 def _identity_actions(method: EscalationMethod) -> tuple[int, tuple[str, ...]]:

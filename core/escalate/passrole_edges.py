@@ -36,7 +36,11 @@ from core.evaluate.evaluator import PolicySet, Request, evaluate, matching
 from core.evaluate.principal import (
     ActionScope,
     PrincipalView,
+    Relabelling,
     own_account,
+    relabel_decision,
+    relabel_statements,
+    relabelling,
     statement_keys,
     trust_policy_ref,
 )
@@ -140,7 +144,8 @@ def launch_options(
 
     For a service of the table, views whose statements for its launch actions are the same
     (:meth:`PrincipalView.scope_key`, with the same identity Allow bits for them) get the same
-    launches, with the same decisions and reasons: kept per such key in the account's memo."""
+    launches: kept per such key in the account's memo, their decisions relabelled to cite the
+    view's own references."""
     entry = _LAUNCH_SCOPES.get(service.id)
     if account is None or entry is None or entry[0] is not service:
         return _launch_options(view, service, account)
@@ -150,11 +155,33 @@ def launch_options(
         account, "passrole_edges.launches"
     )
     hit = table.get(key)
+    if hit is not None:
+        swap = relabelling(hit[0], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_launch(x, swap) for x in hit[1]] if swap else list(hit[1])
+    out = _launch_options(view, service, account)
     if hit is None:
         if len(table) >= SHARED_LIMIT:
             table.clear()
-        hit = table[key] = (refs, _launch_options(view, service, account))
-    return list(hit[1])
+        table[key] = (refs, out)
+    return list(out)
+
+
+def _relabel_launch(launch: _Launch, swap: Relabelling) -> _Launch:
+    decisions = tuple(relabel_decision(d, swap) for d in launch.decisions)
+    return _Launch(launch.action_set, decisions, launch.resolved, launch.regions)
+
+
+def relabel_reasons(reasons: tuple[Reason, ...], swap: Relabelling) -> tuple[Reason, ...]:
+    """``reasons`` citing the references ``swap`` maps to (the same tuple when none changes)."""
+    if not swap:
+        return reasons
+    out = tuple(
+        r if s is r.statements else Reason(r.step, r.text, s)
+        for r in reasons
+        for s in (relabel_statements(r.statements, swap),)
+    )
+    return reasons if all(a is b for a, b in zip(out, reasons, strict=True)) else out
 
 
 _LAUNCH_SCOPES = {
@@ -381,8 +408,9 @@ SharedEdges = dict[
     tuple[object, ...],
     tuple[dict[str, list[tuple[Role, TrustResult]]], tuple[PolicyRef, ...], list["EdgeCandidate"]],
 ]
-"""(``trusted``'s id, the views' :data:`SCOPE` key) → ``trusted``, the references the key's ids
-name (kept alive) and the edges."""
+"""(``trusted``'s id, the views' :data:`SCOPE` key) → ``trusted``, the references cited in key
+order (they keep the documents whose ids are in the key alive, and say how to relabel the edges
+for another view) and the edges."""
 
 
 def passrole_edges_for(
@@ -398,11 +426,12 @@ def passrole_edges_for(
     caller for as long as it keeps ``trusted`` (the analysis :class:`Cache`).
 
     With the table's services, views whose statements for the actions decided here are the same
-    (:meth:`PrincipalView.scope_key` of :data:`SCOPE`, with the same attachments, and the same
-    identity Allow bits for those actions) get the same edges: they are computed once per such
-    key and kept in the account's memo (a what-if's changed account starts a new one). The
-    edges and their reasons are then exactly those the view would compute: every decision here
-    is on an action of the scope, with requests that do not depend on the view.
+    (:meth:`PrincipalView.scope_key` of :data:`SCOPE`, and the same identity Allow bits for
+    those actions) get the same edges: they are computed once per such key and kept in the
+    account's memo (a what-if's changed account starts a new one), then relabelled to cite the
+    view's own references (:func:`core.evaluate.principal.relabelling`). The edges and their
+    reasons are exactly those the view would compute: every decision here is on an action of
+    the scope, with requests that do not depend on the view.
     """
     if services is not SERVICES:
         return _passrole_edges(account, view, trusted, services, indexes)
@@ -411,12 +440,22 @@ def passrole_edges_for(
     table: SharedEdges = memo_table(account, "passrole_edges.shared")
     hit = table.get(key)
     if hit is not None and hit[0] is trusted:
-        return list(hit[2])
+        swap = relabelling(hit[1], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_edge(c, swap) for c in hit[2]] if swap else list(hit[2])
     out = _passrole_edges(account, view, trusted, services, indexes)
-    if len(table) >= SHARED_LIMIT:
-        table.clear()
-    table[key] = (trusted, refs, out)
+    if hit is None or hit[0] is not trusted:
+        if len(table) >= SHARED_LIMIT:
+            table.clear()
+        table[key] = (trusted, refs, out)
     return list(out)
+
+
+def _relabel_edge(c: EdgeCandidate, swap: Relabelling) -> EdgeCandidate:
+    reasons = relabel_reasons(c.reasons, swap)
+    if reasons is c.reasons:
+        return c
+    return EdgeCandidate(c.role, c.service, c.regions, c.resolved, reasons, c.trust)
 
 
 def _passrole_edges(

@@ -246,10 +246,13 @@ class ActionScope:
         return cls(name, lowered, {k: tuple(v) for k, v in by_service.items()})
 
 
-def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, frozenset[str]]:
-    """Whether a statement of ``doc`` matches an action of ``scope``, and the context keys such
-    statements read (kept per document and scope)."""
-    table: dict[ActionScope, tuple[bool, frozenset[str]]] = memo_table(doc, "principal.scopes")
+def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, frozenset[str], bool]:
+    """Whether a statement of ``doc`` matches an action of ``scope``, the context keys such
+    statements read, and whether one of them is a Deny with conditions (an explanation may then
+    name its policy in words: "avoid ... (policy label)"); kept per document and scope."""
+    table: dict[ActionScope, tuple[bool, frozenset[str], bool]] = memo_table(
+        doc, "principal.scopes"
+    )
     hit = table.get(scope)
     if hit is not None:
         return hit
@@ -265,7 +268,8 @@ def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, fr
         for st in matching(doc, a):
             found.setdefault(id(st), st)
     keys = frozenset(k for st in found.values() for k in statement_keys(st))
-    out = table[scope] = (bool(found), keys)
+    named = any(st.effect == "Deny" and st.conditions for st in found.values())
+    out = table[scope] = (bool(found), keys, named)
     return out
 
 
@@ -473,12 +477,13 @@ class PrincipalView:
     def scope_key(self, scope: ActionScope) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]]:
         """What every decision of this view on an action of ``scope`` depends on (with the same
         request otherwise): its kind and account, per layer the documents holding a statement
-        for one of the actions (with how they are attached, which the reasons cite), the values
-        of the context keys those statements read and, when one reads a time key, the analysis
-        time. Views with equal keys decide every such request alike, with the same reasons
-        (the evaluator reads only the matching statements of each layer and the context; see
-        :meth:`decide`). Also the references cited (they keep the documents, whose ids are in
-        the key, alive)."""
+        for one of the actions, the values of the context keys those statements read and, when
+        one reads a time key, the analysis time. Views with equal keys decide every such
+        request alike (the evaluator reads only the matching statements of each layer and the
+        context; see :meth:`decide`), citing the references at the same positions of their
+        cited lists (the second value, in key order: see :func:`relabelling`). A document with
+        a conditional Deny for one of the actions is keyed with its attachment too, as
+        explanations may name it in words."""
         memo_key = f"scope:{scope.name}"
         hit = self.memo.get(memo_key)
         if hit is not None:
@@ -496,19 +501,9 @@ class PrincipalView:
         for name, refs in layers:
             parts.append(name)
             for ref in refs:
-                relevant, read = _scope_statements(ref.document, scope)
+                relevant, read, named = _scope_statements(ref.document, scope)
                 if relevant:
-                    parts.append(
-                        (
-                            id(ref.document),
-                            ref.name,
-                            ref.arn,
-                            ref.via,
-                            ref.layer,
-                            ref.level,
-                            ref.owner,
-                        )
-                    )
+                    parts.append((id(ref.document), _label_of(ref)) if named else id(ref.document))
                     cited.append(ref)
                     keys.update(read)
         if keys:
@@ -582,27 +577,56 @@ def _matching_ids(
     return ids, read
 
 
-def _relabelled(
-    d: Decision, theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...]
-) -> Decision | None:
-    """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
-    under this principal's names and attachments); ``None`` when the correspondence is
-    ambiguous (one reference of theirs stands for two of mine)."""
-    if not (d.allowed_by or d.denied_by or d.requirements):
-        return d  # cites no statement (an implicit deny): nothing to relabel
-    swap: dict[int, PolicyRef] = {}
+def _label_of(ref: PolicyRef) -> tuple[object, ...]:
+    """What a reference shows besides its document: its names and attachment."""
+    return (ref.name, ref.arn, ref.via, ref.layer, ref.level, ref.owner)
+
+
+Relabelling = dict[int, PolicyRef]
+"""``id()`` of a reference of one view → the reference of another view it stands for."""
+
+
+def relabelling(
+    theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...], *, by_label: bool = False
+) -> Relabelling | None:
+    """How to cite ``mine`` where ``theirs`` is cited (the same documents at the same
+    positions); ``None`` when ambiguous (one reference of theirs stands for two of mine).
+    ``by_label``: a reference shown exactly like its counterpart (:func:`_label_of`) is kept
+    (what is cited reads the same either way)."""
+    chosen: dict[int, PolicyRef] = {}
     for a, b in zip(theirs, mine, strict=True):
-        if a is b:
+        if a is b and not by_label:
             continue
-        seen = swap.setdefault(id(a), b)
-        if seen is not b:
+        c = a if a is b or (by_label and _label_of(a) == _label_of(b)) else b
+        seen = chosen.setdefault(id(a), c)
+        if seen is not c:
             return None
-    if not swap:
+    return {k: v for k, v in chosen.items() if id(v) != k}
+
+
+def relabel_statement(s: StatementRef, swap: Relabelling) -> StatementRef:
+    """``s`` citing the reference ``swap`` maps its policy to, if any."""
+    p = swap.get(id(s.policy))
+    return s if p is None else StatementRef(p, s.statement)
+
+
+def relabel_statements(
+    refs: tuple[StatementRef, ...], swap: Relabelling
+) -> tuple[StatementRef, ...]:
+    """:func:`relabel_statement` of each (the same tuple when none changes)."""
+    if not swap or not refs:
+        return refs
+    out = tuple(relabel_statement(s, swap) for s in refs)
+    return refs if all(a is b for a, b in zip(out, refs, strict=True)) else out
+
+
+def relabel_decision(d: Decision, swap: Relabelling) -> Decision:
+    """``d`` citing the references ``swap`` maps to (``d`` itself when none changes)."""
+    if not swap or not (d.allowed_by or d.denied_by or d.requirements):
         return d
 
     def ref(s: StatementRef) -> StatementRef:
-        p = swap.get(id(s.policy))
-        return s if p is None else StatementRef(p, s.statement)
+        return relabel_statement(s, swap)
 
     return Decision(
         decision=d.decision,
@@ -623,6 +647,20 @@ def _relabelled(
         missing_context=d.missing_context,
         misses=d.misses,
     )
+
+
+def _relabelled(
+    d: Decision, theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...]
+) -> Decision | None:
+    """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
+    under this principal's names and attachments); ``None`` when the correspondence is
+    ambiguous (one reference of theirs stands for two of mine)."""
+    if not (d.allowed_by or d.denied_by or d.requirements):
+        return d  # cites no statement (an implicit deny): nothing to relabel
+    swap = relabelling(theirs, mine)
+    if swap is None:
+        return None
+    return relabel_decision(d, swap)
 
 
 def _principal_outcomes(
