@@ -240,3 +240,40 @@ def test_launch_choices_are_shared_when_only_the_passrole_statements_differ() ->
         f"arn:aws:iam::{A}:role/{n}" for n in ("app-web", "app-batch")
     }
     assert {r for r, *_ in got_frank} == {f"arn:aws:iam::{A}:role/app-web"}
+
+
+def test_principals_with_the_same_boundary_share_and_each_cites_its_own() -> None:
+    acct = account(user("dave", S3_ONLY, boundary=True), user("gina", DYNAMO_ONLY, boundary=True))
+    v = views(acct)
+    trusted = trusted_roles(acct)
+    got_dave = edges(acct, v["dave"], trusted)
+    got_gina = edges(acct, v["gina"], trusted)
+    assert len(memo_table(acct, "passrole_edges.shared")) == 1  # one computation, relabelled
+    assert got_gina == alone(acct, v["gina"], trusted)
+    assert got_dave == alone(acct, v["dave"], trusted)
+    cited = {s.policy.via for *_, reasons, _t in got_gina for r in reasons for s in r.statements}
+    assert "permissions boundary of user gina" in cited
+    assert "permissions boundary of user dave" not in cited
+
+
+def test_a_conditional_deny_named_in_words_is_shared_only_with_the_same_attachment() -> None:
+    # "avoid ... (policy label)": the label of a conditional Deny is part of the edge's text.
+    no_spot = doc(
+        {
+            "Effect": "Deny",
+            "Action": "ec2:RunInstances",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"ec2:InstanceMarketType": "spot"}},
+        }
+    )
+    acct = account(user("hank", no_spot), user("ivy", no_spot))
+    v = views(acct)
+    trusted = trusted_roles(acct)
+    got_hank = edges(acct, v["hank"], trusted)
+    got_ivy = edges(acct, v["ivy"], trusted)
+    assert len(memo_table(acct, "passrole_edges.shared")) == 2
+    assert got_ivy == alone(acct, v["ivy"], trusted)
+    texts = [c for _r, _s, _g, resolved, *_ in got_ivy for c in resolved.constraints]
+    assert any("inline on user ivy" in t for t in texts)
+    assert not any("inline on user hank" in t for t in texts)
+    assert got_hank == alone(acct, v["hank"], trusted)
