@@ -106,11 +106,22 @@ def identity_allow_mask(view: PrincipalView) -> int:
     if not isinstance(mask, int):
         mask = 0
         for ref in view.policies.identity:
-            for st in ref.document.statements:
-                if st.effect == "Allow":
-                    mask |= _statement_mask(st)
+            mask |= _allow_mask(ref.document)
         view.memo["identity-actions"] = mask
     return mask
+
+
+def _allow_mask(doc: PolicyDocument) -> int:
+    """The catalogue actions the document's Allow statements name (kept per document)."""
+    memo = memo_of(doc)
+    hit = memo.get("capabilities.allow_mask")
+    if hit is None:
+        mask = 0
+        for st in doc.statements:
+            if st.effect == "Allow":
+                mask |= _statement_mask(st)
+        hit = memo["capabilities.allow_mask"] = mask
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 def actions_mask(actions: Iterable[str]) -> int:

@@ -273,9 +273,34 @@ def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, fr
     return out
 
 
-def _doc_is_personal(ref: PolicyRef) -> bool:
-    text = ref.document.text.lower()
-    return any(k in text for k in _PRINCIPAL_KEYS)
+def _principal_clauses(doc: PolicyDocument) -> tuple[tuple[int, ConditionClause, bool], ...]:
+    """The condition clauses of ``doc`` on keys AWS sets from the principal, when its text
+    reads such keys (with each clause's id and whether the document's version substitutes
+    policy variables); kept per document."""
+    memo = memo_of(doc)
+    hit = memo.get("principal.principal_clauses")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
+    text = doc.text.lower()
+    out: tuple[tuple[int, ConditionClause, bool], ...] = ()
+    if any(k in text for k in _PRINCIPAL_KEYS):
+        out = tuple(
+            (id(c), c, doc.version == "2012-10-17")
+            for st in doc.statements
+            for c in st.conditions
+            if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
+        )
+    memo["principal.principal_clauses"] = out
+    return out
+
+
+def _has_variables(doc: PolicyDocument) -> bool:
+    """Whether ``doc``'s text holds a policy variable (kept per document)."""
+    memo = memo_of(doc)
+    hit = memo.get("principal.variables")
+    if hit is None:
+        hit = memo["principal.variables"] = "${" in doc.text
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 @dataclass
@@ -666,14 +691,7 @@ def _relabelled(
 def _principal_outcomes(
     refs: list[PolicyRef], base: Mapping[str, object], absent: frozenset[str]
 ) -> tuple[object, ...]:
-    clauses = [
-        (id(c), c, ref.document.version == "2012-10-17")
-        for ref in refs
-        if _doc_is_personal(ref)
-        for st in ref.document.statements
-        for c in st.conditions
-        if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
-    ]
+    clauses = [c for ref in refs for c in _principal_clauses(ref.document)]
     if not clauses:
         return ()
     ctx = RequestContext.of(
@@ -696,7 +714,7 @@ def principal_view(
     absent = principal_known_absent(principal) | DIRECT_CALL_ABSENT
     refs = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
     all_refs = [*refs, *(r for lvl in ps.scp_levels for r in lvl)]
-    personal = any("${" in r.document.text for r in all_refs)
+    personal = any(_has_variables(r.document) for r in all_refs)
     signature: tuple[object, ...] = (
         principal.kind,
         ps.account_id,
