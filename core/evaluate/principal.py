@@ -246,13 +246,14 @@ class ActionScope:
         return cls(name, lowered, {k: tuple(v) for k, v in by_service.items()})
 
 
-def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> tuple[bool, frozenset[str], bool]:
+_ScopeStatements = tuple[bool, frozenset[str], bool]
+
+
+def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> _ScopeStatements:
     """Whether a statement of ``doc`` matches an action of ``scope``, the context keys such
     statements read, and whether one of them is a Deny with conditions (an explanation may then
     name its policy in words: "avoid ... (policy label)"); kept per document and scope."""
-    table: dict[ActionScope, tuple[bool, frozenset[str], bool]] = memo_table(
-        doc, "principal.scopes"
-    )
+    table: dict[ActionScope, _ScopeStatements] = memo_table(doc, "principal.scopes")
     hit = table.get(scope)
     if hit is not None:
         return hit
@@ -517,20 +518,17 @@ class PrincipalView:
         parts: list[object] = [ps.principal_kind, ps.account_id]
         cited: list[PolicyRef] = []
         keys: set[str] = set()
-        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
-        if ps.boundary is not None:
-            layers.append(("boundary", (ps.boundary,)))
-        if ps.session is not None:
-            layers.append(("session", (ps.session,)))
-        layers.extend(("scp", level) for level in ps.scp_levels)
-        for name, refs in layers:
-            parts.append(name)
-            for ref in refs:
-                relevant, read, named = _scope_statements(ref.document, scope)
-                if relevant:
-                    parts.append((id(ref.document), _label_of(ref)) if named else id(ref.document))
-                    cited.append(ref)
-                    keys.update(read)
+        for item in self._layout():
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            ref, table = item
+            found = table.get(scope)
+            relevant, read, named = found or _scope_statements(ref.document, scope)
+            if relevant:
+                parts.append((id(ref.document), _label_of(ref)) if named else id(ref.document))
+                cited.append(ref)
+                keys.update(read)
         if keys:
             ctx = self.context()
             parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
@@ -538,6 +536,26 @@ class PrincipalView:
                 parts.append(self.now)
         out = (tuple(parts), tuple(cited))
         self.memo[memo_key] = out
+        return out
+
+    def _layout(self) -> list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]]:
+        """The layers in evaluation order: each layer's name, then its references with their
+        documents' tables of :func:`_scope_statements` (kept per view)."""
+        hit = self.memo.get("layout")
+        if hit is not None:
+            return hit  # type: ignore[return-value]  # what this method stored
+        ps = self.policies
+        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+        if ps.boundary is not None:
+            layers.append(("boundary", (ps.boundary,)))
+        if ps.session is not None:
+            layers.append(("session", (ps.session,)))
+        layers.extend(("scp", level) for level in ps.scp_levels)
+        out: list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]] = []
+        for name, refs in layers:
+            out.append(name)
+            out.extend((ref, memo_table(ref.document, "principal.scopes")) for ref in refs)
+        self.memo["layout"] = out
         return out
 
     def _shared_key(
