@@ -24,7 +24,7 @@ from core.escalate.passrole_edges import TrustResult, relabel_reasons
 from core.escalate.resource_edges import resource_reach
 from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
 from core.evaluate.decision import Decision, PolicyRef
-from core.evaluate.evaluator import CALLER_CHOSEN, chosen
+from core.evaluate.evaluator import CALLER_CHOSEN, chosen, principal_account
 from core.evaluate.principal import (
     ActionScope,
     PrincipalView,
@@ -465,7 +465,39 @@ def assume_role_edges(
     ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
     :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
     once per signature; the caller's own role is kept, callers drop it); ``False`` for the rest.
+
+    With ``shared=True`` the edges are also the same for views of other signatures whose
+    statements for ``sts:AssumeRole`` are the same (:meth:`PrincipalView.scope_key`), of the same
+    kind, account and analysis time: such a trust names no principal by ARN and reads no key
+    set from the principal, so it matches every such caller alike. They are computed once per
+    such key (kept in the account's memo) and relabelled to cite the view's own references.
     """
+    if not shared:
+        return _assume_role_edges(account, view, shared)
+    scope_key, refs = view.scope_key(_ASSUME_SCOPE)
+    key = (principal_account(view.arn), view.now, scope_key)
+    table: dict[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[MethodEdge]]]
+    table = memo_table(account, "method_edges.shared_assume")
+    hit = table.get(key)
+    if hit is not None:
+        swap = relabelling(hit[0], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_edge(e, swap) for e in hit[1]]
+    out = _assume_role_edges(account, view, shared)
+    if hit is None:
+        if len(table) >= SHARED_LIMIT:
+            table.clear()
+        table[key] = (refs, out)
+    return list(out)
+
+
+_ASSUME_SCOPE = ActionScope.of("method_edges.assume", ("sts:AssumeRole",))
+
+
+def _assume_role_edges(
+    account: Account, view: PrincipalView, shared: bool | None
+) -> list[MethodEdge]:
+    """:func:`assume_role_edges` computed for ``view``."""
     method = method_by_id(ASSUME_ROLE)
     assert method is not None
     index = _trust_index(account)

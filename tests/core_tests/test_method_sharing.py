@@ -15,8 +15,10 @@ from typing import Any
 
 from core.escalate.method_edges import (
     MethodEdge,
+    _assume_role_edges,
     _method_edges,
     _shared_key,
+    assume_role_edges,
     method_edges_for,
 )
 from core.escalate.passrole_edges import trusted_roles
@@ -162,3 +164,46 @@ def test_a_method_no_identity_statement_allows_has_no_edges() -> None:
     assert method is not None
     assert method_edges_for(acct, view, trusted_roles(acct), [method]) == []
     assert memo_table(acct, "method_edges.shared") == {}
+
+
+def test_assume_role_edges_on_account_trusts_are_shared_across_signatures() -> None:
+    # STS AssumeRole: a trust naming the account delegates to the caller's identity policies,
+    # so callers with the same sts:AssumeRole statements get the same edges.
+    root_trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{A}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+        }
+    )
+    acct = load_data(
+        {
+            "UserDetailList": [user("alice", S3_ONLY), user("bob", SQS_ONLY)],
+            "GroupDetailList": [
+                {
+                    "GroupName": "ops",
+                    "Arn": f"arn:aws:iam::{A}:group/ops",
+                    "GroupPolicyList": [{"PolicyName": "ops", "PolicyDocument": OPS}],
+                }
+            ],
+            "RoleDetailList": [
+                {
+                    "RoleName": name,
+                    "Arn": f"arn:aws:iam::{A}:role/{name}",
+                    "AssumeRolePolicyDocument": root_trust,
+                }
+                for name in ("app-web", "ops")
+            ],
+            "Policies": [],
+        }
+    )
+    v = views(acct)
+    assert v["alice"].signature != v["bob"].signature
+    got_alice = assume_role_edges(acct, v["alice"], shared=True)
+    got_bob = assume_role_edges(acct, v["bob"], shared=True)
+    assert len(memo_table(acct, "method_edges.shared_assume")) == 1
+    fresh = principal_view(acct, v["bob"].entity, NOW, shared={})  # type: ignore[arg-type]
+    assert got_bob == _assume_role_edges(acct, fresh, True)
+    assert {e.target_name for e in got_bob} == {e.target_name for e in got_alice} == {"app-web"}
+    assert all(e.resolved.conditional for e in got_bob)  # MFA: not the caller's to choose
