@@ -47,7 +47,7 @@ from core.evaluate.principal import (
 from core.model.account import Account, Role, Statement
 from core.model.arn_index import ArnIndex
 from core.model.context import RequestContext
-from core.model.memo import memo_table
+from core.model.memo import memo_of, memo_table
 from core.model.patterns import arn_matches
 from core.model.regions import REGIONS
 
@@ -593,13 +593,28 @@ def _decision_class(
     parts: list[object] = [arn[4] if len(arn) == 6 else role.arn]
     tags = False
     for st in statements:
+        matches, reads_tags = _role_matches(st)
         if st.resources is not None:
-            parts.append(any(arn_matches(p, role.arn) for p in st.resources))
-        if st.conditions and any("resourcetag" in k for k in statement_keys(st)):
-            tags = True
+            hit = matches.get(role.arn)
+            if hit is None:
+                hit = matches[role.arn] = any(arn_matches(p, role.arn) for p in st.resources)
+            parts.append(hit)
+        tags = tags or reads_tags
     if tags:
         parts.append(role.tags)
     return tuple(parts)
+
+
+def _role_matches(st: Statement) -> tuple[dict[str, bool], bool]:
+    """Per statement: whether its Resource matches each role ARN asked about (filled by
+    :func:`_decision_class`; statements are shared by every principal holding their document),
+    and whether a condition reads resource tags."""
+    memo = memo_of(st)
+    hit = memo.get("passrole_edges.role_matches")
+    if hit is None:
+        reads = bool(st.conditions) and any("resourcetag" in k for k in statement_keys(st))
+        hit = memo["passrole_edges.role_matches"] = ({}, reads)
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 _Chosen = tuple["_Launch", frozenset[str], Resolved, tuple[str, ...], tuple[Reason, ...]]

@@ -20,11 +20,13 @@ from core.escalate.method_edges import (
     _shared_key,
     assume_role_edges,
     method_edges_for,
+    policy_holders,
 )
 from core.escalate.passrole_edges import trusted_roles
 from core.escalate.tables.methods import METHODS, method_by_id
 from core.evaluate.principal import PrincipalView, principal_view
-from core.load.snapshot import load_data
+from core.load.samples import sample_path
+from core.load.snapshot import load_account, load_data
 from core.model.account import Account
 from core.model.memo import memo_table
 
@@ -207,3 +209,15 @@ def test_assume_role_edges_on_account_trusts_are_shared_across_signatures() -> N
     assert got_bob == _assume_role_edges(acct, fresh, True)
     assert {e.target_name for e in got_bob} == {e.target_name for e in got_alice} == {"app-web"}
     assert all(e.resolved.conditional for e in got_bob)  # MFA: not the caller's to choose
+
+
+def test_policy_holders_from_the_index_are_those_a_scan_finds_in_order() -> None:
+    account = load_account(sample_path("midsize-company"))
+    customer = [p for p in account.policies if not p.is_aws_managed]
+    assert customer
+    held = 0
+    for policy in customer:
+        scan = [e.arn for e in account.entities if policy.arn in e.attached_policies]
+        assert policy_holders(account, policy) == scan
+        held += bool(scan)
+    assert held  # some policy is attached to someone
