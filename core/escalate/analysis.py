@@ -7,6 +7,7 @@ only the signatures a change touches (:func:`reanalyse`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from core.escalate.gc_pause import fewer_collections
 from core.escalate.method_edges import (
     SET_DEFAULT_VERSION,
     SHARED_METHODS,
+    TAKEOVER_METHODS,
     MethodEdge,
     assume_role_edges,
     method_edges_for,
@@ -45,7 +47,14 @@ from core.escalate.passrole_edges import (
     trusted_roles,
 )
 from core.escalate.passrole_edges import to_finding as passrole_finding
-from core.escalate.paths import Path, admin_distances, find_paths, reaches_admin, write_routes
+from core.escalate.paths import (
+    Path,
+    admin_distances,
+    find_paths,
+    moves_of,
+    reaches_admin,
+    write_routes,
+)
 from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
 from core.evaluate.principal import (
@@ -205,6 +214,9 @@ class Cache:
     """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
+    admin_key: tuple[object, ...] | None = None
+    """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
+    with: edges taking over an existing resource exist only towards those."""
     """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
 
 
@@ -258,15 +270,20 @@ def analyse(
     progress: Progress | None = None,
     cache: Cache | None = None,
     at: datetime | None = None,
+    *,
+    reusable: bool = True,
 ) -> Analysis:
     """Analyse every principal of the account, reusing ``cache`` from an earlier analysis.
 
     ``at`` is the analysis time that ``aws:CurrentTime``, ``aws:EpochTime`` and
     ``aws:TokenIssueTime`` are evaluated against (default: the cache's, else now).
+    ``reusable=False`` keeps nothing for a later what-if (a one-off scan): each principal's
+    findings are not cached, a signature's edges are dropped once its last principal is done,
+    and ``Analysis.cache`` is ``None``; peak memory is then about the findings'.
     The garbage collector runs less often meanwhile (:mod:`core.escalate.gc_pause`).
     """
     with fewer_collections():
-        return _analyse(account, progress, cache, at)
+        return _analyse(account, progress, cache, at, reusable)
 
 
 def _analyse(
@@ -274,6 +291,7 @@ def _analyse(
     progress: Progress | None,
     cache: Cache | None,
     at: datetime | None,
+    reusable: bool = True,
 ) -> Analysis:
     if cache is None:
         cache = Cache()
@@ -301,9 +319,12 @@ def _analyse(
     cache.powers.account = account
     trusted = cache.trusted
     powers = cache.powers
-    findings = _findings_for(account, views, trusted, powers, account.principals, progress, cache)
+    _drop_stale_takeovers(views, trusted, powers, cache)
+    findings = _findings_for(
+        account, views, trusted, powers, account.principals, progress, cache, reusable
+    )
     analysis = _finish(account, views, trusted, powers, findings)
-    analysis.cache = cache
+    analysis.cache = cache if reusable else None
     analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
 
@@ -316,9 +337,12 @@ def _findings_for(
     principals: Iterable[User | Role],
     progress: Progress | None,
     cache: Cache,
+    reusable: bool = True,
 ) -> list[Finding]:
     principals = list(principals)
     findings: list[Finding] = []
+    # Not reusable: a signature's edges are dropped after its last principal (memory).
+    left = Counter(views[p.arn].signature for p in principals) if not reusable else None
     for i, p in enumerate(principals):
         if isinstance(p, Role) and p.is_service_linked:
             continue  # only the service can act as a service-linked role
@@ -331,8 +355,13 @@ def _findings_for(
             findings.extend(done[0])
         else:
             mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
-            cache.per_principal[key] = (mine, deps)
+            if reusable:
+                cache.per_principal[key] = (mine, deps)
             findings.extend(mine)
+        if left is not None:
+            left[view.signature] -= 1
+            if not left[view.signature]:
+                cache.by_sig.pop(view.signature, None)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
     findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
@@ -444,6 +473,38 @@ def _admin_trusted(
     out = {sid: [rt for rt in roles if admin(rt[0].arn)] for sid, roles in trusted.items()}
     cache.admin_trusted = (views, trusted, powers, out)
     return out
+
+
+def _takes_over(view: PrincipalView) -> bool:
+    """Whether an identity Allow names every action of a method that takes over an existing
+    resource: without that, ``method_edges_for`` gives no such edge whatever roles are admin."""
+    return any(
+        all(view.allow_patterns(a) is not None for a in m.actions if a.lower() != "sts:assumerole")
+        for m in TAKEOVER_METHODS
+    )
+
+
+def _drop_stale_takeovers(
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    cache: Cache,
+) -> None:
+    """Forget the cached edges of principals that may take over existing resources when the
+    admin-equivalent roles those resources run as changed (a what-if made a role admin, or
+    took that away): their takeover edges were chosen among the old admin roles."""
+    admin = _admin_trusted(views, trusted, powers, cache)
+    key = tuple(sorted((sid, tuple(r.arn for r, _ in rts)) for sid, rts in admin.items()))
+    if cache.admin_key == key:
+        return
+    if cache.admin_key is not None:
+        cache.by_sig = {s: hit for s, hit in cache.by_sig.items() if not _takes_over(hit[0])}
+        cache.per_principal = {
+            k: done
+            for k, done in cache.per_principal.items()
+            if k[0] in views and not _takes_over(views[k[0]])
+        }
+    cache.admin_key = key
 
 
 def _on_boundary(f: Finding, target: PrincipalView) -> Finding:
@@ -607,13 +668,20 @@ def _finish(
         if reason is not None:
             admins[arn] = reason
     holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
-    routes = write_routes(findings, holders, _makes_admin(account, views, powers))
-    findings = [_write_label(f, routes[f.key]) if f.key in routes else f for f in findings]
-    dist = admin_distances(findings, admins, routes)
-    findings = [
-        with_reaches_admin(f, r) if (r := reaches_admin(f, dist)) is not None else f
-        for f in findings
-    ]
+    # Moves are never relabelled as writes: one list of them serves both searches.
+    moves = moves_of(findings)
+    routes = write_routes(findings, holders, _makes_admin(account, views, powers), moves)
+    written = {key[0] for key in routes}  # the kinds of the writes with a route
+    # Replaced in place (the list is this analysis' own): an unreferenced original is freed
+    # at once instead of when a second list is complete.
+    for i, f in enumerate(findings):
+        if f.kind in written and f.key in routes:
+            findings[i] = _write_label(f, routes[f.key])
+    dist = admin_distances(findings, admins, routes, moves)
+    for i, f in enumerate(findings):
+        r = reaches_admin(f, dist)
+        if r is not None:
+            findings[i] = with_reaches_admin(f, r)
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
 

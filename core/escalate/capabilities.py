@@ -456,8 +456,9 @@ class Powers:
     scp_key: tuple[tuple[int, ...], ...]
     caps: Caps
     _allowed: dict[tuple[str, bool], int] = field(default_factory=dict, repr=False)
-    """:meth:`allowed` per scope: a source is compared with many targets holding the same
-    scopes (half the calls repeat one at organisation 5,000)."""
+    """:meth:`allowed` per scope: every pair with this principal as the source asks it for
+    ``*``, and a source is compared with many targets holding the same named scopes (half the
+    calls repeat one at organisation 5,000)."""
 
     def allowed(self, scope: str, *, scps: bool = True) -> int:
         """The actions on ``scope`` its identity documents allow and its limits keep."""

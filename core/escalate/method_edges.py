@@ -756,3 +756,10 @@ def to_finding(
         references=m.references,
         source_is_admin=source_is_admin,
     )
+
+
+TAKEOVER_METHODS: tuple[EscalationMethod, ...] = tuple(
+    m for m in METHODS if _existing_service(m) is not None
+)
+"""The methods that take over an existing resource (an instance, function, stack) running as a
+role: their edges depend on which of those roles are admin-equivalent (``existing_roles``)."""

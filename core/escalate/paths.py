@@ -39,6 +39,14 @@ ADMIN = "*admin*"
 
 _MOVE = ("become-user", "become-role", "join-group")
 _USER = ":user/"
+_WRITES = ("policy-write", "policy-remove")
+_OUTCOME: dict[str, str] = {"passrole": "become-role", **{m.id: m.outcome for m in METHODS}}
+"""Finding kind → its outcome (a PassRole edge becomes the role): looked up once per finding
+and pass, without building the methods-table row reference."""
+_EXISTING: dict[str, int] = {
+    m.id: int(not m.resource_arn.startswith(("${", "arn:aws:iam:"))) for m in METHODS
+}
+"""Method id → 1 when it acts on an existing resource (an instance, a function, a stack)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,19 +129,16 @@ class _Edge:
 
 
 def _outcome(f: Finding) -> str | None:
-    if f.kind == "passrole":
-        return "become-role"
-    m = f.method
-    return m.outcome if m is not None else None
+    return _OUTCOME.get(f.kind)
 
 
-def _moves(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+def moves_of(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
     """Source → findings that move the attacker to their target (users join groups)."""
     out: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.source_is_admin:
             continue
-        outcome = _outcome(f)
+        outcome = _OUTCOME.get(f.kind)
         if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
             out[f.source].append(f)
     return out
@@ -197,20 +202,24 @@ def _route(start: str, moves: Mapping[str, list[Finding]]) -> dict[str, tuple[Fi
 
 
 def write_routes(
-    findings: Sequence[Finding], holders: Mapping[str, list[str]], makes_admin: MakesAdmin
+    findings: Sequence[Finding],
+    holders: Mapping[str, list[str]],
+    makes_admin: MakesAdmin,
+    moves: Mapping[str, list[Finding]] | None = None,
 ) -> dict[tuple[str, str, str, str | None], tuple[Finding, ...]]:
     """Finding key → the moves that follow a write on another principal to admin.
 
     A write on T (or on a policy T holds) leads to admin when the writer can then become T
     (the route) and T, with what is written, is admin-equivalent (``makes_admin``; for a group,
     the user who joins it is judged, as a member). Writes on itself are not routes.
+    ``moves``: :func:`moves_of` ``findings``, when the caller has it already.
     """
-    moves = _moves(findings)
+    if moves is None:
+        moves = moves_of(findings)
     cache: dict[str, dict[str, tuple[Finding, ...]]] = {}
     out: dict[tuple[str, str, str, str | None], tuple[Finding, ...]] = {}
     for f in findings:
-        m = f.method
-        if m is None or m.outcome != "policy-write" or f.source_is_admin or not _writes_admin(f):
+        if _OUTCOME.get(f.kind) != "policy-write" or f.source_is_admin or not _writes_admin(f):
             continue
         routes = cache.get(f.source)
         if routes is None:
@@ -232,12 +241,14 @@ def _edges(
     findings: Sequence[Finding],
     admins: Mapping[str, AdminReason],
     routes: Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]],
+    moves: Mapping[str, list[Finding]] | None = None,
 ) -> list[_Edge]:
-    moves = _moves(findings)
+    if moves is None:
+        moves = moves_of(findings)
     edges: list[_Edge] = []
     for fs in moves.values():
         for f in fs:
-            if _outcome(f) == "join-group":
+            if _OUTCOME.get(f.kind) == "join-group":
                 # Groups have no moves of their own: joining one ends the path exactly when
                 # the caller, as a member, is admin-equivalent (its label says so; a member's
                 # own boundary can cap an admin group).
@@ -250,8 +261,7 @@ def _edges(
     for user, f in _joins_by_others(findings, moves):
         edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
     for f in findings:
-        m = f.method
-        if m is None or m.outcome not in ("policy-write", "policy-remove") or f.source_is_admin:
+        if _OUTCOME.get(f.kind) not in _WRITES or f.source_is_admin:
             continue
         route = routes.get(f.key)
         if route is not None:
@@ -267,8 +277,7 @@ then most certain, then one that creates what it needs over one that assumes it 
 
 
 def _existing(f: Finding) -> int:
-    m = f.method
-    return int(m is not None and not m.resource_arn.startswith(("${", "arn:aws:iam:")))
+    return _EXISTING.get(f.kind, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +294,15 @@ Routes = Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]]
 
 
 def admin_distances(
-    findings: Sequence[Finding], admins: Mapping[str, AdminReason], routes: Routes
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    routes: Routes,
+    moves: Mapping[str, list[Finding]] | None = None,
 ) -> Distances:
-    """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`)."""
+    """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`);
+    ``moves``: :func:`moves_of` ``findings``, when the caller has it already."""
     reverse: dict[str, list[_Edge]] = defaultdict(list)
-    for e in _edges(findings, admins, routes):
+    for e in _edges(findings, admins, routes, moves):
         reverse[e.target].append(e)
     zero: Cost = (0, 0, 0, 0)
     cost: dict[str, Cost] = {a: zero for a in admins}
@@ -333,6 +346,10 @@ def _edge_order(e: _Edge) -> tuple[str, int, tuple[str, str, str, str | None]]:
     )
 
 
+_ONE_HOP = {False: (1, False), True: (1, True)}
+"""The two answers of a move labelled admin itself, shared (one per finding otherwise)."""
+
+
 def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     """``(hops, conditional)`` of the best path to admin that starts with ``f``, or ``None``.
 
@@ -342,7 +359,7 @@ def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     if f.source_is_admin or _outcome(f) not in _MOVE:
         return None
     if f.escalation == "admin":
-        return 1, f.conditional
+        return _ONE_HOP[f.conditional]
     c = d.cost.get(f.target)
     if c is None or _outcome(f) == "join-group":
         return None  # a group has no moves: joining it is admin exactly when labelled so

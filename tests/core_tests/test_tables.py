@@ -297,3 +297,19 @@ def test_role_keys_are_keys_of_their_launch_actions(service: PassRoleService) ->
             assert action in launch, action
             info = catalogue().action(action)
             assert info is not None and rk.key in info.condition_keys, (action, rk.key)
+
+
+def test_table_principals_are_in_normal_form() -> None:
+    # services_by_principal tries the spelling it is given before normalising it: that is
+    # only the same lookup when every table principal is already lower-case, trimmed and in
+    # its .amazonaws.com form.
+    for service in SERVICES:
+        for principal in service.principals:
+            assert principal == principal.strip().lower()
+            assert not principal.endswith(".cn")
+
+
+@pytest.mark.parametrize("spelling", [" EC2.amazonaws.com ", "Ec2.AmazonAWS.com.CN"])
+def test_other_spellings_still_resolve(spelling: str) -> None:
+    found = service_by_principal(spelling)
+    assert found is not None and found.id == "ec2"

@@ -273,7 +273,8 @@ def test_write_through_wrapped_client_is_refused(moto_server: MotoServer) -> Non
     with pytest.raises(ReadOnlyViolation, match="iam:AttachUserPolicy"):
         iam.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
     assert iam.list_users()["Users"]  # reads still work
-    assert moto_server.stop_recording() == ["iam:ListUsers"]  # nothing else was sent
+    # Nothing else was sent (a read may be retried by botocore on a busy machine: sent twice).
+    assert set(moto_server.stop_recording()) == {"iam:ListUsers"}
     names = {u["UserName"] for u in client(moto_server.url, "iam").list_users()["Users"]}
     assert "mallory" not in names
 

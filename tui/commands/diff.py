@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         # One analysis time for both, so that only the snapshots differ.
         at = args.at or datetime.now(UTC)
-        old = analyse(load_account(args.old), at=at)
-        new = analyse(load_account(args.new), at=at)
+        old = analyse(load_account(args.old), at=at, reusable=False)
+        new = analyse(load_account(args.new), at=at, reusable=False)
         d = diff_analyses(old, new)
     except IamExploreError as exc:
         print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)

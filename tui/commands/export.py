@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        analysis = analyse(load_account(args.snapshot or sample_path()), at=args.at)
+        analysis = analyse(load_account(args.snapshot or sample_path()), at=args.at, reusable=False)
     except IamExploreError as exc:
         print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,11 +16,12 @@ from rich.text import Text
 
 from core.escalate.analysis import Analysis, analyse
 from core.escalate.escalation_level import Escalation
+from core.escalate.gc_pause import fewer_collections
 from core.load.inventory import arn_label
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
 from core.model.errors import IamExploreError
-from core.report.scan import to_json, to_json_v1, to_sarif
+from core.report.scan import dumps_report, report_items, to_json_v1, to_sarif, write_report
 from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
@@ -102,31 +104,6 @@ def parse_at(text: str) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def dumps_report(data: dict[str, Any]) -> str:
-    """The report as JSON with one top-level key per line and one list item (finding, path,
-    statement) per line: readable and greppable, and written by the C encoder (``indent=``
-    makes :func:`json.dumps` pure Python, seconds on a large account)."""
-    lines = ["{"]
-    items = list(data.items())
-    for i, (key, value) in enumerate(items):
-        comma = "," if i < len(items) - 1 else ""
-        name = json.dumps(key)
-        if isinstance(value, list) and value:
-            lines.append(f"  {name}: [")
-            lines.append(",\n".join("    " + json.dumps(v) for v in value))
-            lines.append(f"  ]{comma}")
-        elif isinstance(value, dict) and value:
-            lines.append(f"  {name}: {{")
-            lines.append(
-                ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
-            )
-            lines.append(f"  }}{comma}")
-        else:
-            lines.append(f"  {name}: {json.dumps(value)}{comma}")
-    lines.append("}")
-    return "\n".join(lines)
-
-
 def _failing(analysis: Analysis, level: str) -> bool:
     wanted = {"admin": {"admin"}, "any": {"admin", "privilege-gain"}}.get(level, set())
     return any(f.escalation in wanted and not f.source_is_admin for f in analysis.findings)
@@ -138,30 +115,33 @@ def run(args: argparse.Namespace) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
-    analysis = analyse(account, at=getattr(args, "at", None))
+    analysis = analyse(account, at=getattr(args, "at", None), reusable=False)
     if args.format == "table":
-        text = None
         _table(analysis, include_admin=args.all, path=args.output)
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            _write(analysis, args, fh.write)
     else:
-        if args.format == "sarif":
-            data = with_problems(to_sarif(analysis), analysis)
-        elif args.schema == 1:
-            data = to_json_v1(analysis, include_admin_sources=args.all)
-        else:
-            data = to_json(
+        _write(analysis, args, sys.stdout.write)
+    return 1 if _failing(analysis, args.fail_on) else 0
+
+
+def _write(analysis: Analysis, args: argparse.Namespace, write: Callable[[str], object]) -> None:
+    """The JSON or SARIF report; schema 2 JSON is streamed (a large account's report is never
+    held whole: peak memory stays the analysis')."""
+    if args.format == "sarif":
+        write(json.dumps(with_problems(to_sarif(analysis), analysis), indent=2) + "\n")
+    elif args.schema == 1:
+        write(dumps_report(to_json_v1(analysis, include_admin_sources=args.all)) + "\n")
+    else:
+        with fewer_collections():
+            items = report_items(
                 analysis,
                 include_admin_sources=args.all,
                 all_edges=args.all_edges,
                 group_min=max(0, args.group),
             )
-        text = json.dumps(data, indent=2) if args.format == "sarif" else dumps_report(data)
-    if text is not None:
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-        else:
-            print(text)
-    return 1 if _failing(analysis, args.fail_on) else 0
+            write_report(items, write)
 
 
 PROBLEM_RULE = {

@@ -40,7 +40,7 @@ def run_summary(snapshot: str | None, at: Any = None) -> int:
     except IamExploreError as exc:
         print(f"iam-explore: {safe(exc, 2000)}", file=sys.stderr)
         return 2
-    analysis = analyse(account, at=at)
+    analysis = analyse(account, at=at, reusable=False)
     s = summary(analysis)
     console.print(
         join(Text(f"Account {safe(account.account_id)}", style="bold"), " from ", account.source)

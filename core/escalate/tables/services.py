@@ -1055,7 +1055,8 @@ _BY_PRINCIPAL = _index_principals()
 
 def services_by_principal(principal: str) -> tuple[PassRoleService, ...]:
     """Every row whose role trusts ``principal`` (``.amazonaws.com.cn`` form accepted)."""
-    return _BY_PRINCIPAL.get(_normalize_principal(principal), ())
+    hit = _BY_PRINCIPAL.get(principal)  # the table's own spelling: most calls (Finding.key)
+    return hit if hit is not None else _BY_PRINCIPAL.get(_normalize_principal(principal), ())
 
 
 def service_by_principal(principal: str) -> PassRoleService | None:
