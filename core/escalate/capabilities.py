@@ -455,20 +455,19 @@ class Powers:
     boundary: Caps | None
     scp_key: tuple[tuple[int, ...], ...]
     caps: Caps
-    _allowed: dict[tuple[str, bool], int] = field(default_factory=dict, repr=False)
-    """:meth:`allowed` per scope: every pair with this principal as the source asks it for
-    ``*``, and a source is compared with many targets holding the same named scopes (half the
-    calls repeat one at organisation 5,000)."""
+    star: dict[bool, int] = field(default_factory=dict)
+    """``allowed("*", scps=...)``, kept: every pair with this principal as the source asks it."""
 
     def allowed(self, scope: str, *, scps: bool = True) -> int:
         """The actions on ``scope`` its identity documents allow and its limits keep."""
-        key = (scope, scps)
-        hit = self._allowed.get(key)
-        if hit is None:
-            hit = self._allowed[key] = self._allowed_now(scope, scps)
-        return hit
+        if scope == "*":
+            hit = self.star.get(scps)
+            if hit is None:
+                hit = self.star[scps] = self._allowed(scope, scps)
+            return hit
+        return self._allowed(scope, scps)
 
-    def _allowed_now(self, scope: str, scps: bool) -> int:
+    def _allowed(self, scope: str, scps: bool) -> int:
         m = cover(self.raw, scope)
         if not m:
             return 0

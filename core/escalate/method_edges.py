@@ -37,7 +37,7 @@ from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
 from core.model.arn_index import ArnIndex
-from core.model.memo import memo_of, memo_table
+from core.model.memo import BoundedTable, memo_bounded, memo_of, memo_table
 
 EXISTING_RESOURCE_SERVICE = {
     "ec2": "ec2",
@@ -142,7 +142,7 @@ def method_edges_for(
         if key is None:
             out.extend(_method_edges(account, view, trusted, method, keep_existing, existing_roles))
             continue
-        table: SharedMethodEdges = memo_table(account, "method_edges.shared")
+        table: SharedMethodEdges = memo_bounded(account, "method_edges.shared", SHARED_BUDGET)
         hit = table.get(key[0])
         if hit is not None and hit[0] is trusted and hit[1] is existing_roles:
             swap = relabelling(hit[2], key[1], by_label=True)
@@ -151,9 +151,7 @@ def method_edges_for(
                 continue
         edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
         if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
-            if len(table) >= SHARED_LIMIT:
-                table.clear()
-            table[key[0]] = (trusted, existing_roles, key[1], edges)
+            table.put(key[0], (trusted, existing_roles, key[1], edges), 1 + len(edges))
         out.extend(edges)
     return out
 
@@ -192,10 +190,11 @@ _IDENTITY_ACTIONS: dict[str, tuple[EscalationMethod, int, tuple[str, ...]]] = {}
 """Method id → the method and its :func:`_identity_actions`."""
 
 
-SHARED_LIMIT = 200_000
-"""Past this many entries the account's table of shared method edges starts again."""
+SHARED_BUDGET = 20_000
+"""How many shared method edges the account's tables keep, the most recently used (see
+:data:`core.escalate.passrole_edges.SHARED_BUDGET`)."""
 
-SharedMethodEdges = dict[
+SharedMethodEdges = BoundedTable[
     tuple[object, ...],
     tuple[
         dict[str, list[tuple[Role, TrustResult]]],
@@ -476,8 +475,8 @@ def assume_role_edges(
         return _assume_role_edges(account, view, shared)
     scope_key, refs = view.scope_key(_ASSUME_SCOPE)
     key = (principal_account(view.arn), view.now, scope_key)
-    table: dict[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[MethodEdge]]]
-    table = memo_table(account, "method_edges.shared_assume")
+    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[MethodEdge]]]
+    table = memo_bounded(account, "method_edges.shared_assume", SHARED_BUDGET)
     hit = table.get(key)
     if hit is not None:
         swap = relabelling(hit[0], refs, by_label=True)
@@ -485,9 +484,7 @@ def assume_role_edges(
             return [_relabel_edge(e, swap) for e in hit[1]]
     out = _assume_role_edges(account, view, shared)
     if hit is None:
-        if len(table) >= SHARED_LIMIT:
-            table.clear()
-        table[key] = (refs, out)
+        table.put(key, (refs, out), 1 + len(out))
     return list(out)
 
 

@@ -47,7 +47,7 @@ from core.evaluate.principal import (
 from core.model.account import Account, Role, Statement
 from core.model.arn_index import ArnIndex
 from core.model.context import RequestContext
-from core.model.memo import memo_of, memo_table
+from core.model.memo import BoundedTable, memo_bounded, memo_of
 from core.model.patterns import arn_matches
 from core.model.regions import REGIONS
 
@@ -151,9 +151,8 @@ def launch_options(
         return _launch_options(view, service, account)
     scope_key, refs = view.scope_key(entry[1])
     key = (service.id, identity_allow_mask(view) & _launch_mask(service.id), scope_key)
-    table: dict[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[_Launch]]] = memo_table(
-        account, "passrole_edges.launches"
-    )
+    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[_Launch]]]
+    table = memo_bounded(account, "passrole_edges.launches", SHARED_BUDGET)
     hit = table.get(key)
     if hit is not None:
         swap = relabelling(hit[0], refs, by_label=True)
@@ -161,9 +160,7 @@ def launch_options(
             return [_relabel_launch(x, swap) for x in hit[1]] if swap else list(hit[1])
     out = _launch_options(view, service, account)
     if hit is None:
-        if len(table) >= SHARED_LIMIT:
-            table.clear()
-        table[key] = (refs, out)
+        table.put(key, (refs, out), 1 + len(out))
     return list(out)
 
 
@@ -401,10 +398,12 @@ def _scope_mask() -> int:
     return actions_mask(SCOPE.actions)
 
 
-SHARED_LIMIT = 100_000
-"""Past this many entries the account's table of shared PassRole edges starts again."""
+SHARED_BUDGET = 20_000
+"""How many shared edges (or launches) the account's tables keep, the most recently used: the
+analysis holds each signature's edges only while it needs them, and these tables must not
+keep them all (the varied shape shares few)."""
 
-SharedEdges = dict[
+SharedEdges = BoundedTable[
     tuple[object, ...],
     tuple[dict[str, list[tuple[Role, TrustResult]]], tuple[PolicyRef, ...], list["EdgeCandidate"]],
 ]
@@ -437,7 +436,7 @@ def passrole_edges_for(
         return _passrole_edges(account, view, trusted, services, indexes)
     scope_key, refs = view.scope_key(SCOPE)
     key = (id(trusted), identity_allow_mask(view) & _scope_mask(), scope_key)
-    table: SharedEdges = memo_table(account, "passrole_edges.shared")
+    table: SharedEdges = memo_bounded(account, "passrole_edges.shared", SHARED_BUDGET)
     hit = table.get(key)
     if hit is not None and hit[0] is trusted:
         swap = relabelling(hit[1], refs, by_label=True)
@@ -445,9 +444,7 @@ def passrole_edges_for(
             return [_relabel_edge(c, swap) for c in hit[2]] if swap else list(hit[2])
     out = _passrole_edges(account, view, trusted, services, indexes)
     if hit is None or hit[0] is not trusted:
-        if len(table) >= SHARED_LIMIT:
-            table.clear()
-        table[key] = (trusted, refs, out)
+        table.put(key, (trusted, refs, out), 1 + len(out))
     return list(out)
 
 

@@ -510,10 +510,6 @@ class PrincipalView:
         cited lists (the second value, in key order: see :func:`relabelling`). A document with
         a conditional Deny for one of the actions is keyed with its attachment too, as
         explanations may name it in words."""
-        memo_key = f"scope:{scope.name}"
-        hit = self.memo.get(memo_key)
-        if hit is not None:
-            return hit  # type: ignore[return-value]  # what this method stored
         ps = self.policies
         parts: list[object] = [ps.principal_kind, ps.account_id]
         cited: list[PolicyRef] = []
@@ -534,9 +530,7 @@ class PrincipalView:
             parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
             if not keys.isdisjoint(TIME_KEYS):
                 parts.append(self.now)
-        out = (tuple(parts), tuple(cited))
-        self.memo[memo_key] = out
-        return out
+        return tuple(parts), tuple(cited)  # not kept: each is asked for about once per view
 
     def _layout(self) -> list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]]:
         """The layers in evaluation order: each layer's name, then its references with their

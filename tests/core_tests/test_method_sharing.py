@@ -28,9 +28,17 @@ from core.evaluate.principal import PrincipalView, principal_view
 from core.load.samples import sample_path
 from core.load.snapshot import load_account, load_data
 from core.model.account import Account
-from core.model.memo import memo_table
+from core.model.memo import BoundedTable, memo_of
 
 A = "111122223333"
+
+
+def kept(acct: Account, name: str) -> BoundedTable[Any, Any]:
+    """The account's table of shared results named ``name`` (empty when none was made)."""
+    table = memo_of(acct).get(name)
+    return table if isinstance(table, BoundedTable) else BoundedTable(0)
+
+
 NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
 
 
@@ -117,7 +125,7 @@ def test_a_method_on_others_is_computed_once_for_principals_with_the_same_statem
     assert method is not None
     method_edges_for(acct, v["alice"], trusted, [method])
     got = method_edges_for(acct, v["bob"], trusted, [method])
-    assert len(memo_table(acct, "method_edges.shared")) == 1
+    assert len(kept(acct, "method_edges.shared")) == 1
     assert got == alone(acct, v["bob"], trusted, "attach-role-policy")
     assert {e.target_name for e in got} == {"app-web", "app-batch"}
 
@@ -151,7 +159,7 @@ def test_a_statement_reading_the_callers_name_keeps_targets_per_principal() -> N
     method = method_by_id("create-access-key")
     assert method is not None
     got = {n: method_edges_for(acct, v[n], trusted, [method]) for n in ("alice", "bob", "carol")}
-    assert len(memo_table(acct, "method_edges.shared")) == 3
+    assert len(kept(acct, "method_edges.shared")) == 3
     assert {e.target_name for e in got["alice"]} == {"alice"}
     assert {e.target_name for e in got["bob"]} == {"bob"}
     assert {e.target_name for e in got["carol"]} == {"alice", "bob", "carol"}
@@ -165,7 +173,7 @@ def test_a_method_no_identity_statement_allows_has_no_edges() -> None:
     method = method_by_id("put-user-policy")
     assert method is not None
     assert method_edges_for(acct, view, trusted_roles(acct), [method]) == []
-    assert memo_table(acct, "method_edges.shared") == {}
+    assert len(kept(acct, "method_edges.shared")) == 0
 
 
 def test_assume_role_edges_on_account_trusts_are_shared_across_signatures() -> None:
@@ -204,7 +212,7 @@ def test_assume_role_edges_on_account_trusts_are_shared_across_signatures() -> N
     assert v["alice"].signature != v["bob"].signature
     got_alice = assume_role_edges(acct, v["alice"], shared=True)
     got_bob = assume_role_edges(acct, v["bob"], shared=True)
-    assert len(memo_table(acct, "method_edges.shared_assume")) == 1
+    assert len(kept(acct, "method_edges.shared_assume")) == 1
     fresh = principal_view(acct, v["bob"].entity, NOW, shared={})  # type: ignore[arg-type]
     assert got_bob == _assume_role_edges(acct, fresh, True)
     assert {e.target_name for e in got_bob} == {e.target_name for e in got_alice} == {"app-web"}
