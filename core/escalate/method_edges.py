@@ -190,7 +190,7 @@ _IDENTITY_ACTIONS: dict[str, tuple[EscalationMethod, int, tuple[str, ...]]] = {}
 """Method id → the method and its :func:`_identity_actions`."""
 
 
-SHARED_BUDGET = 20_000
+SHARED_BUDGET = 60_000
 """How many shared method edges the account's tables keep, the most recently used (see
 :data:`core.escalate.passrole_edges.SHARED_BUDGET`)."""
 

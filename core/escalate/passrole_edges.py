@@ -398,7 +398,7 @@ def _scope_mask() -> int:
     return actions_mask(SCOPE.actions)
 
 
-SHARED_BUDGET = 20_000
+SHARED_BUDGET = 60_000
 """How many shared edges (or launches) the account's tables keep, the most recently used: the
 analysis holds each signature's edges only while it needs them, and these tables must not
 keep them all (the varied shape shares few)."""
