@@ -103,19 +103,47 @@ def _relabel_ref(ref: StatementRef, old: str, new: str) -> StatementRef:
     return ref
 
 
+@dataclass
+class Relabelled:
+    """One principal's relabelled reasons and statement references, by the id of the
+    representative's (which the signature's cached edges keep alive meanwhile)."""
+
+    reasons: dict[int, tuple[tuple[Reason, ...], tuple[Reason, ...]]] = field(default_factory=dict)
+    refs: dict[int, tuple[StatementRef, StatementRef]] = field(default_factory=dict)
+
+    def ref(self, s: StatementRef, old: str, new: str) -> StatementRef:
+        hit = self.refs.get(id(s))
+        if hit is None or hit[0] is not s:
+            hit = self.refs[id(s)] = (s, _relabel_ref(s, old, new))
+        return hit[1]
+
+
 def _relabel(
-    reasons: tuple[Reason, ...], old_view: PrincipalView, view: PrincipalView
+    reasons: tuple[Reason, ...],
+    old_view: PrincipalView,
+    view: PrincipalView,
+    memo: Relabelled | None = None,
 ) -> tuple[Reason, ...]:
+    """``reasons`` of the signature's representative, cited for ``view``: statements attached
+    through the representative's name are attached through ``view``'s. ``memo`` shares the
+    result between one principal's findings (the same reasons recur on every role)."""
     if old_view.arn == view.arn:
         return reasons
+    if memo is None:
+        memo = Relabelled()
+    hit = memo.reasons.get(id(reasons))
+    if hit is not None and hit[0] is reasons:
+        return hit[1]
     old = f"{old_view.kind} {old_view.name}"
     new = f"{view.kind} {view.name}"
-    if not any(old in s.policy.via for r in reasons for s in r.statements):
-        return reasons  # no statement is attached through the representative's name
-    return tuple(
-        Reason(r.step, r.text, tuple(_relabel_ref(s, old, new) for s in r.statements))
-        for r in reasons
-    )
+    out = reasons
+    if any(old in s.policy.via for r in reasons for s in r.statements):
+        out = tuple(
+            Reason(r.step, r.text, tuple(memo.ref(s, old, new) for s in r.statements))
+            for r in reasons
+        )
+    memo.reasons[id(reasons)] = (reasons, out)
+    return out
 
 
 class _Powers:
@@ -134,6 +162,15 @@ class _Powers:
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+        self.lines: dict[str, tuple[str]] = {}
+
+    def admin_line(self, reason: AdminReason) -> tuple[str]:
+        """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
+        as an admin role says the same (hundreds of thousands on a large account)."""
+        hit = self.lines.get(reason.detail)
+        if hit is None:
+            hit = self.lines[reason.detail] = (f"admin: {reason.detail}",)
+        return hit
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         memo = view.memo.get("admin-reason", self)
@@ -195,9 +232,7 @@ class Cache:
     """Decisions shared between the views of this analysis and the next (a what-if)."""
     role_indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] = field(default_factory=dict)
     """Service id → the ARN index of ``trusted[id]`` (valid as long as ``trusted``)."""
-    per_principal: dict[
-        tuple[str, object], tuple[list[Finding], tuple[tuple[str, object], ...]]
-    ] = field(default_factory=dict)
+    per_principal: dict[tuple[str, object], _Done] = field(default_factory=dict)
     views: dict[str, PrincipalView] = field(default_factory=dict)
     view_key: tuple[object, ...] = ()
     now: float | None = None
@@ -340,7 +375,7 @@ def _findings_for(
     reusable: bool = True,
 ) -> list[Finding]:
     principals = list(principals)
-    findings: list[Finding] = []
+    parts: list[tuple[str, _Done]] = []
     # Not reusable: a signature's edges are dropped after its last principal (memory).
     left = Counter(views[p.arn].signature for p in principals) if not reusable else None
     for i, p in enumerate(principals):
@@ -349,23 +384,55 @@ def _findings_for(
         view = views[p.arn]
         key = (p.arn, view.signature)
         done = cache.per_principal.get(key)
-        if done is not None and all(
-            (views[t].signature if t in views else None) == sig for t, sig in done[1]
-        ):
-            findings.extend(done[0])
+        if done is not None:
+            changed = {
+                t for t, sig in done.deps if (views[t].signature if t in views else None) != sig
+            }
+            if changed:
+                done = cache.per_principal[key] = _refreshed(
+                    account, views, powers, view, done, changed
+                )
         else:
-            mine, deps = _principal_findings(account, views, trusted, powers, view, cache)
+            done = _principal_findings(account, views, trusted, powers, view, cache)
             if reusable:
-                cache.per_principal[key] = (mine, deps)
-            findings.extend(mine)
+                cache.per_principal[key] = done
+        parts.append((p.arn, done))
         if left is not None:
             left[view.signature] -= 1
             if not left[view.signature]:
                 cache.by_sig.pop(view.signature, None)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
-    findings.sort(key=lambda f: (f.kind != "passrole", f.source, f.kind, f.target, f.service or ""))
+    # The order of a sort of every finding by (not PassRole, source, kind, target, service),
+    # from each principal's own sorted list (its findings all have its ARN as their source).
+    parts.sort(key=lambda part: part[0])
+    findings = [f for _, done in parts for f in done.findings[: done.passrole]]
+    findings.extend(f for _, done in parts for f in done.findings[done.passrole :])
     return findings
+
+
+_Item = tuple["EdgeCandidate | MethodEdge", bool, Finding]
+"""A finding with the edge it was made from and whether that edge is the principal's own
+(decided for it, not for its signature)."""
+
+
+@dataclass
+class _Done:
+    """One principal's findings, kept for the next analysis (a what-if)."""
+
+    findings: list[Finding]
+    deps: tuple[tuple[str, object], ...]
+    """(target ARN, its signature) of every user, role or group its edges lead to."""
+    items: list[_Item]
+    rep: PrincipalView | None
+    """The view its signature's edges were decided for (``None``: admin, no edges)."""
+    passrole: int = 0
+    """How many of ``findings`` (sorted: PassRole first, then by kind, target, service) are
+    PassRole edges."""
+
+    def __post_init__(self) -> None:
+        self.findings.sort(key=lambda f: (f.kind != "passrole", f.kind, f.target, f.service or ""))
+        self.passrole = sum(1 for f in self.findings if f.kind == "passrole")
 
 
 def _principal_findings(
@@ -375,12 +442,13 @@ def _principal_findings(
     powers: _Powers,
     view: PrincipalView,
     cache: Cache,
-) -> tuple[list[Finding], tuple[tuple[str, object], ...]]:
+) -> _Done:
     reason = powers.admin_of(view)
     if reason is not None:
         # Already admin-equivalent: its edges are not enumerated. Rewriting its own
         # permissions is the one escalation it has: report that as its finding.
-        return ([_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []), ()
+        mine = [_self_modify_finding(view, reason)] if reason.kind == "self-modify" else []
+        return _Done(mine, (), [], None)
     hit = cache.by_sig.get(view.signature)
     if hit is None:
         hit = (
@@ -400,23 +468,16 @@ def _principal_findings(
     rep, pedges, shared = hit
     # Trust policies that name principals (or read their keys) are decided per principal.
     own = assume_role_edges(account, view, shared=False)
-    medges = [*shared, *own]
-    own_ids = {id(e) for e in own}
-    is_admin = powers.admin_of(view) is not None
-    out: list[Finding] = []
+    label = _Labeller(account, views, powers, view, rep)
+    items: list[_Item] = []
     deps: dict[str, object] = {}
     for cand in pedges:
         if cand.role.arn == view.arn:
             continue
-        target = views[cand.role.arn]
-        deps[target.arn] = target.signature
-        esc, gained_ = ("none", ()) if is_admin else powers.gain(view, target)
-        reasons = None if rep is view else _relabel(cand.reasons, rep, view)
-        out.append(
-            _on_boundary(passrole_finding(view, cand, esc, gained_, is_admin, reasons), target)
-        )
+        deps[cand.role.arn] = views[cand.role.arn].signature
+        items.append((cand, False, label.passrole(cand)))
     groups = view.entity.groups if isinstance(view.entity, User) else ()
-    for edge in medges:
+    for edge, is_own in [*((e, False) for e in shared), *((e, True) for e in own)]:
         outcome = edge.method.outcome
         if edge.target == view.arn and outcome in ("become-user", "become-role", "join-group"):
             continue
@@ -426,33 +487,101 @@ def _principal_findings(
             continue  # already a member
         if edge.target in views:
             deps[edge.target] = views[edge.target].signature
+        f = label.method(edge, is_own)
+        if f is not None:
+            items.append((edge, is_own, f))
+    return _Done([f for _, _, f in items], tuple(deps.items()), items, rep)
+
+
+def _refreshed(
+    account: Account,
+    views: dict[str, PrincipalView],
+    powers: _Powers,
+    view: PrincipalView,
+    done: _Done,
+    changed: set[str],
+) -> _Done:
+    """``done`` for a principal whose own policies are unchanged but some of whose targets'
+    (``changed``) are: its edges stand (they follow from its own policies and the roles'
+    trust), only the labels of the edges to those targets are decided again."""
+    label = _Labeller(account, views, powers, view, done.rep or view)
+    items: list[_Item] = []
+    for edge, is_own, f in done.items:
+        if f.target in changed:
+            new = (
+                label.passrole(edge)
+                if isinstance(edge, EdgeCandidate)
+                else label.method(edge, is_own)
+            )
+            if new is None:
+                continue
+            f = new
+        items.append((edge, is_own, f))
+    deps = tuple((t, views[t].signature if t in views else None) for t, _ in done.deps)
+    return _Done([f for _, _, f in items], deps, items, done.rep)
+
+
+class _Labeller:
+    """Makes one principal's findings from its edges: labels, gains and relabelled reasons."""
+
+    def __init__(
+        self,
+        account: Account,
+        views: dict[str, PrincipalView],
+        powers: _Powers,
+        view: PrincipalView,
+        rep: PrincipalView,
+    ) -> None:
+        self.account = account
+        self.views = views
+        self.powers = powers
+        self.view = view
+        self.rep = rep
+        self.relabelled = Relabelled()
+        self.is_admin = powers.admin_of(view) is not None
+
+    def passrole(self, cand: EdgeCandidate) -> Finding:
+        view, target = self.view, self.views[cand.role.arn]
+        esc, gained_ = ("none", ()) if self.is_admin else self.powers.gain(view, target)
+        reasons = (
+            None if self.rep is view else _relabel(cand.reasons, self.rep, view, self.relabelled)
+        )
+        return _on_boundary(
+            passrole_finding(view, cand, esc, gained_, self.is_admin, reasons), target
+        )
+
+    def method(self, edge: MethodEdge, is_own: bool) -> Finding | None:
+        view, views, powers = self.view, self.views, self.powers
+        outcome = edge.method.outcome
         if edge.existing:
             # Taking over an existing instance, function or stack that *could* run as the
             # role: reported only when that role is admin-equivalent (too many otherwise).
             owner = views.get(edge.target)
             reason = powers.admin_of(owner) if owner is not None else None
             if reason is None:
-                continue
-            reasons = _relabel(edge.reasons, rep, view)
-            out.append(
-                method_finding(view, edge, "admin", (f"admin: {reason.detail}",), is_admin, reasons)
+                return None
+            return method_finding(
+                view,
+                edge,
+                "admin",
+                powers.admin_line(reason),
+                self.is_admin,
+                _relabel(edge.reasons, self.rep, view, self.relabelled),
             )
-            continue
         esc, gained_ = (
-            ("none", ()) if is_admin else _method_gain(account, views, powers, view, edge)
+            ("none", ()) if self.is_admin else _method_gain(self.account, views, powers, view, edge)
         )
         if (
             outcome in ("policy-remove", "policy-write")
             and esc == "none"
             and (edge.target == view.arn)
         ):
-            continue  # nothing of its own to lift: no Deny, no boundary, no better version
-        reasons = None if id(edge) in own_ids else _relabel(edge.reasons, rep, view)
-        f = method_finding(view, edge, esc, gained_, is_admin, reasons)
+            return None  # nothing of its own to lift: no Deny, no boundary, no better version
+        reasons = None if is_own else _relabel(edge.reasons, self.rep, view, self.relabelled)
+        f = method_finding(view, edge, esc, gained_, self.is_admin, reasons)
         if outcome in ("become-user", "become-role") and edge.target in views:
             f = _on_boundary(f, views[edge.target])
-        out.append(f)
-    return out, tuple(deps.items())
+        return f
 
 
 def _admin_trusted(
@@ -678,6 +807,7 @@ def _finish(
         if f.kind in written and f.key in routes:
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
+    del moves  # its references would keep every original alive while its copy is made
     for i, f in enumerate(findings):
         r = reaches_admin(f, dist)
         if r is not None:

@@ -237,15 +237,15 @@ def write_routes(
     return out
 
 
-def _edges(
+def _reverse(
     findings: Sequence[Finding],
     admins: Mapping[str, AdminReason],
     routes: Mapping[tuple[str, str, str, str | None], tuple[Finding, ...]],
-    moves: Mapping[str, list[Finding]] | None = None,
-) -> list[_Edge]:
-    if moves is None:
-        moves = moves_of(findings)
-    edges: list[_Edge] = []
+    moves: Mapping[str, list[Finding]],
+) -> dict[str, list[Finding | _Edge]]:
+    """Node → the edges into it. A plain move (its finding's source to its target, or to
+    ``ADMIN``, one hop) is its finding itself; other edges are :class:`_Edge` objects."""
+    reverse: dict[str, list[Finding | _Edge]] = defaultdict(list)
     for fs in moves.values():
         for f in fs:
             if _OUTCOME.get(f.kind) == "join-group":
@@ -253,22 +253,23 @@ def _edges(
                 # the caller, as a member, is admin-equivalent (its label says so; a member's
                 # own boundary can cap an admin group).
                 if f.escalation == "admin":
-                    edges.append(_Edge(f.source, ADMIN, f, 1))
+                    reverse[ADMIN].append(f)
             elif f.escalation == "admin" and f.target not in admins:
-                edges.append(_Edge(f.source, ADMIN, f, 1))
+                reverse[ADMIN].append(f)
             else:
-                edges.append(_Edge(f.source, f.target, f, 1))
+                reverse[f.target].append(f)
     for user, f in _joins_by_others(findings, moves):
-        edges.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
+        e = _Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1)
+        reverse[e.target].append(e)
     for f in findings:
         if _OUTCOME.get(f.kind) not in _WRITES or f.source_is_admin:
             continue
         route = routes.get(f.key)
         if route is not None:
-            edges.append(_Edge(f.source, ADMIN, f, 1 + len(route), route))
+            reverse[ADMIN].append(_Edge(f.source, ADMIN, f, 1 + len(route), route))
         elif f.escalation == "admin":
-            edges.append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions
-    return edges
+            reverse[ADMIN].append(_Edge(f.source, ADMIN, f, 0))  # rewrites its own permissions
+    return reverse
 
 
 Cost = tuple[int, int, int, int]
@@ -301,9 +302,9 @@ def admin_distances(
 ) -> Distances:
     """Reverse Dijkstra from the admin nodes over every edge (cost: see :data:`Cost`);
     ``moves``: :func:`moves_of` ``findings``, when the caller has it already."""
-    reverse: dict[str, list[_Edge]] = defaultdict(list)
-    for e in _edges(findings, admins, routes, moves):
-        reverse[e.target].append(e)
+    if moves is None:
+        moves = moves_of(findings)
+    reverse = _reverse(findings, admins, routes, moves)
     zero: Cost = (0, 0, 0, 0)
     cost: dict[str, Cost] = {a: zero for a in admins}
     step: dict[str, _Edge | None] = {a: None for a in admins}
@@ -316,20 +317,45 @@ def admin_distances(
         if node in done or c != cost.get(node):
             continue
         done.add(node)
-        for e in sorted(reverse.get(node, ()), key=_edge_order):
-            if e.source in admins:
+        # Each source's best edge into this node: the lowest cost, then the first in
+        # _edge_order (the order edges were once relaxed in), found without sorting them all.
+        best: dict[str, tuple[Cost, Finding | _Edge, tuple[int, tuple[str, ...]] | None]] = {}
+        for item in reverse.get(node, ()):
+            if isinstance(item, _Edge):
+                source, f, hops, route = item.source, item.finding, item.hops, item.route
+            else:
+                source, f, hops, route = item.source, item, 1, ()
+            if source in admins:
                 continue
-            fs = (e.finding, *e.route)
-            nc = (
-                c[0] + e.hops,
-                c[1] + sum(1 for f in fs if f.conditional),
-                c[2] + sum(len(f.conditions) for f in fs),
-                c[3] + sum(_existing(f) for f in fs),
-            )
-            if e.source not in cost or nc < cost[e.source]:
-                cost[e.source] = nc
-                step[e.source] = e
-                heapq.heappush(heap, (nc, e.source))
+            if route:
+                fs = (f, *route)
+                nc = (
+                    c[0] + hops,
+                    c[1] + sum(1 for r in fs if r.conditional),
+                    c[2] + sum(len(r.conditions) for r in fs),
+                    c[3] + sum(_existing(r) for r in fs),
+                )
+            else:
+                nc = (
+                    c[0] + hops,
+                    c[1] + f.conditional,
+                    c[2] + len(f.conditions),
+                    c[3] + _EXISTING.get(f.kind, 0),
+                )
+            old = cost.get(source)
+            if old is not None and not nc < old:
+                continue
+            held = best.get(source)
+            if held is None or nc < held[0]:
+                best[source] = (nc, item, None)
+            elif nc == held[0]:
+                mine = _order(f)
+                theirs = held[2] if held[2] is not None else _order(_finding_of(held[1]))
+                best[source] = (nc, item, mine) if mine < theirs else (*held[:2], theirs)
+        for source, (nc, item, _) in best.items():
+            cost[source] = nc
+            step[source] = item if isinstance(item, _Edge) else _Edge(source, node, item, 1)
+            heapq.heappush(heap, (nc, source))
     cost.pop(ADMIN, None)
     return Distances(cost, step)
 
@@ -337,13 +363,15 @@ def admin_distances(
 _ORDER = {m.id: i for i, m in enumerate(METHODS)}
 
 
-def _edge_order(e: _Edge) -> tuple[str, int, tuple[str, str, str, str | None]]:
-    """Among equal costs: PassRole first, then methods in table order (the common ones)."""
-    return (
-        e.source,
-        -1 if e.finding.kind == "passrole" else _ORDER.get(e.finding.kind, 999),
-        (e.finding.key),
-    )
+def _order(f: Finding) -> tuple[int, tuple[str, ...]]:
+    """Among one source's edges of equal cost: PassRole first, then methods in table order (the
+    common ones), then by key."""
+    kind = -1 if f.kind == "passrole" else _ORDER.get(f.kind, 999)
+    return kind, tuple(k or "" for k in f.key)
+
+
+def _finding_of(item: Finding | _Edge) -> Finding:
+    return item.finding if isinstance(item, _Edge) else item
 
 
 _ONE_HOP = {False: (1, False), True: (1, True)}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.escalate.analysis import Analysis, analyse
 from core.escalate.findings import Finding
+from core.escalate.gc_pause import fewer_collections
 from core.load.policy_parser import PolicyKind, parse_policy
 from core.model.account import (
     Account,
@@ -303,7 +304,8 @@ class Session:
                 raise ValueError(f"unknown what-if step {verb!r}")
             account = change.apply(self.current)
             analysis = analyse(account, progress=progress, cache=self.analysis.cache)
-        diff = diff_findings(self.analysis.findings, analysis.findings)
+        with fewer_collections():  # two tables of every finding: no collector passes
+            diff = diff_findings(self.analysis.findings, analysis.findings)
         diff = replace(diff, seconds=time.perf_counter() - start)
         return Outcome(verb, change, account, analysis, diff, base)
 

@@ -74,3 +74,27 @@ def test_a_role_made_admin_by_a_whatif_gets_the_takeover_edges_of_its_instances(
     assert {"ec2-modify-instance-attribute", "ssm-send-command"} <= takeovers() - before
     session.undo()
     assert takeovers() == before
+
+
+def test_whatifs_relabel_the_edges_to_changed_targets_without_redeciding_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The refresh path (a principal whose own policies are unchanged, some of whose targets'
+    # changed) is the one the equality test above exercises: it must actually be taken.
+    import core.escalate.analysis as analysis
+
+    calls: list[int] = []
+    original = analysis._refreshed
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "_refreshed", counting)
+    account = load_account(sample_path("edge-cases"))
+    base = analyse(account, at=AT)
+    for label, change in _changes(account, base):
+        session = Session(account, base)
+        session.apply(change)
+        assert _report(session.analysis) == _report(analyse(session.current, at=AT)), label
+    assert calls

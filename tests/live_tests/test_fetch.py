@@ -266,6 +266,10 @@ def test_every_served_operation_is_read_only(fetched: Run) -> None:
 
 
 def test_write_through_wrapped_client_is_refused(moto_server: MotoServer) -> None:
+    # A user to read back, whatever ran on this (session-wide) server before.
+    raw = client(moto_server.url, "iam")
+    with contextlib.suppress(raw.exceptions.EntityAlreadyExistsException):
+        raw.create_user(UserName="reader-check")
     iam = read_only_client(boto3.Session(), "iam", region=REGION, endpoint_url=moto_server.url)
     moto_server.start_recording()
     with pytest.raises(ReadOnlyViolation, match="iam:CreateUser"):
