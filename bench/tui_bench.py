@@ -4,12 +4,13 @@ Measures, on ``--users`` users and ``--roles`` roles (default 5,000 each):
 
 * **first screen**: from the moment the loaded data reaches the app (the ``AccountLoaded``
   message) to the first refresh with every pane filled;
-* **filter keystroke**: one character typed into the ``/`` filter of the Users pane and of the
-  Edges pane: until the next refresh (the key is handled and echoed; median and worst), and
-  until the filtered rows are shown (a large pane filters in a worker, debounced);
-* **cursor move**: ``j`` in the Users pane (a preview: re-marks Roles/Services and renders
-  details; the Edges pane is filtered on ``enter``);
-* **enter on a user**: selects it, filters the Edges pane (columns re-measured) and focuses it;
+* **filter keystroke**: characters typed into the ``/`` filter of the Users pane and of the
+  Edges pane, each sent as a terminal would send it (no Pilot idle waits): until the frame that
+  shows the filtered rows is painted (a hook on ``app._display``, which the screen calls with
+  every rendered update), until the last frame (the count, once a worker has filtered the rest)
+  and the UI thread's CPU per key; then needles pasted whole (nothing to narrow from);
+* **pane switch**, **cursor move** (``j`` in Users: marks and the Details preview) and
+  **enter on a user** (filters the Edges pane): until the last frame before the app goes quiet;
 * **what-if apply**: from ``apply_change`` until the diff is shown (median), plus the
   re-analysis time ``Diff.seconds`` reported by the core, and while it runs the latency of a
   pane switch (``2``, then ``4``): whether the UI stalls.
@@ -243,8 +244,62 @@ async def measure_ui(  # type: ignore[no-untyped-def]
     return rows
 
 
+class Frames:
+    """Paint times of the app: wraps ``app._display``, which the screen calls with every
+    rendered update (the headless driver writes nothing, but the update is rendered)."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.times: list[float] = []
+        self.condition = None
+        self.met: float | None = None
+        self.t = 0.0
+        real = app._display
+
+        def display(screen, renderable):  # type: ignore[no-untyped-def]
+            real(screen, renderable)
+            now = time.perf_counter()
+            self.times.append(now)
+            if self.met is None and self.condition is not None and self.condition():
+                self.met = now
+
+        app._display = display
+
+    async def key(self, key: str, condition, settle: float = 0.15):  # type: ignore[no-untyped-def]
+        """Send ``key`` (as a terminal would: no Pilot waits) and return (seconds until a
+        frame painted with ``condition()`` true, seconds until the last frame before the app
+        went quiet for ``settle`` s, UI-thread CPU seconds meanwhile)."""
+        from textual import events
+
+        self.met, self.condition = None, condition
+        cpu = time.thread_time()
+        t = self.t = time.perf_counter()
+        char = key if len(key) == 1 else None
+        self.app._driver.send_message(events.Key(key, char))
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            last = self.times[-1] if self.times and self.times[-1] > t else t
+            if self.met is not None and now - last > settle:
+                break
+            if now - t > 30:
+                raise TimeoutError(f"no frame met the condition after {key!r}")
+        used = time.thread_time() - cpu
+        self.condition = None
+        return self.met - t, last - t, used
+
+
+def final(table) -> bool:  # type: ignore[no-untyped-def]
+    """The rows on screen are those of the table's filter (the count may still be pending)."""
+    return bool(getattr(table, "rows_final", not table.filter_pending))
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.0f} ms, worst {max(values) * 1000:.0f} ms"
+
+
 async def measure_panes(app, pilot, shown: float, started: float) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """First screen, filter keystrokes and cursor moves."""
+    """First screen, filter keystrokes, pane switches, cursor moves and enter on a user."""
     main = app.main
     rows = [
         ("first screen after data loaded", f"{(shown - app.loaded_at) * 1000:.0f} ms"),
@@ -255,84 +310,93 @@ async def measure_panes(app, pilot, shown: float, started: float) -> list[tuple[
             f"edges {main.table('edges').row_count}",
         ),
     ]
+    frames = Frames(app)
+    pane_keys = {"users": "1", "roles": "2", "services": "3", "edges": "4"}
 
-    ui_cpu: list[float] = []
-
-    async def keystrokes(pane: str, text: str) -> tuple[list[float], list[float]]:
-        await pilot.press(str(["users", "roles", "services", "edges"].index(pane) + 1))
+    async def typed(pane: str, text: str, label: str) -> None:
+        await pilot.press(pane_keys[pane])
         if pane == "edges":
             await pilot.press("escape")  # no selection: every edge
         await pilot.press("slash")
+        await pilot.pause()
         table = main.table(pane)
-        echoed, shown = [], []
-        for ch in text:
-            t = time.perf_counter()
-            cpu = time.thread_time()
-            await pilot.press(ch)
-            await pilot.pause()
-            echoed.append(time.perf_counter() - t)
-            ui_cpu.append(time.thread_time() - cpu)
-            while table.filter_pending:
-                await asyncio.sleep(0.002)
-            await pilot.pause()
-            shown.append(time.perf_counter() - t)
+        count = table.row_count
+        shown_at, settled, cpu = [], [], []
+        for n, ch in enumerate(text, 1):
+            query = text[:n]
+
+            def rows_final(q: str = query) -> bool:
+                return table.filter_text == q and final(table)
+
+            a, b, c = await frames.key(ch, rows_final)
+            if table.filter_pending:  # the rest of the rows (a worker) still being counted
+                while table.filter_pending:
+                    await asyncio.sleep(0.002)
+                await asyncio.sleep(0.05)
+                b = frames.times[-1] - frames.t
+            shown_at.append(a)
+            settled.append(b)
+            cpu.append(c)
         await pilot.press("escape")
         await pilot.pause()
-        return echoed, shown
+        rows.append((f"filter {label} in {pane} ({count} rows), typed {text!r}", ""))
+        rows.append(("  key to the filtered rows painted", ms(shown_at)))
+        rows.append(("  key to the last frame (count and title)", ms(settled)))
+        rows.append(("  UI-thread CPU per key", ms(cpu)))
 
-    for pane, text in (("users", "user-12"), ("edges", "admin")):
-        count = main.table(pane).row_count
-        ui_cpu.clear()
-        echoed, shown = await keystrokes(pane, text)
-        rows.append(
-            (
-                f"filter keystroke, {pane} ({count} rows), key handled",
-                f"median {statistics.median(echoed) * 1000:.0f} ms, "
-                f"worst {max(echoed) * 1000:.0f} ms",
-            )
-        )
-        rows.append(
-            (
-                "  of which UI-thread CPU (the rest: Pilot waits for frames)",
-                f"median {statistics.median(ui_cpu) * 1000:.0f} ms, "
-                f"worst {max(ui_cpu) * 1000:.0f} ms",
-            )
-        )
-        rows.append(
-            (
-                "  until the filtered rows are shown",
-                f"median {statistics.median(shown) * 1000:.0f} ms, "
-                f"worst {max(shown) * 1000:.0f} ms",
-            )
-        )
+    await typed("users", "user-12", "keystrokes")
+    await typed("edges", "admin", "keystrokes")
+    await typed("edges", "ec2-admin-7", "keystrokes")
+
+    async def pasted(pane: str, text: str) -> None:
+        """The whole needle at once (a paste): no previous result to narrow."""
+        table = main.table(pane)
+        await pilot.press(pane_keys[pane], "escape", "slash")
+        await pilot.pause()
+        bar = main.query_one("CommandBar")
+        times = []
+        for _ in range(3):
+            frames.met, t = None, time.perf_counter()
+            frames.condition = lambda: table.filter_text == text and final(table)
+            bar.value = text
+            while frames.met is None:
+                await asyncio.sleep(0.001)
+            times.append(frames.met - t)
+            while table.filter_pending:
+                await asyncio.sleep(0.002)
+            bar.value = ""
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        rows.append((f"filter {text!r} pasted into {pane} (no narrowing)", ms(times)))
+
+    await pasted("edges", "user0424")
+    await pasted("edges", "zzzq")
+
+    switches = []
+    for key in ("2", "4", "1", "4", "3", "4", "1", "2"):
+        pane = main.table({v: k for k, v in pane_keys.items()}[key])
+        _, settled, _ = await frames.key(key, lambda p=pane: app.focused is p)
+        switches.append(settled)
+    rows.append(("pane switch (key to last frame)", ms(switches)))
 
     await pilot.press("1")
+    await pilot.pause()
+    users = main.table("users")
     moves = []
     for _ in range(10):
-        t = time.perf_counter()
-        await pilot.press("j")
-        await pilot.pause()
-        moves.append(time.perf_counter() - t)
-    rows.append(
-        (
-            "cursor move in Users (marks + details preview)",
-            f"median {statistics.median(moves) * 1000:.0f} ms",
-        )
-    )
+        row = users.cursor_row + 1
+        _, settled, _ = await frames.key("j", lambda r=row: users.cursor_row == r)
+        moves.append(settled)
+    rows.append(("cursor move in Users (marks + details preview; to last frame)", ms(moves)))
     enters = []
     for _ in range(5):
         await pilot.press("1", "j")
         await pilot.pause()
-        t = time.perf_counter()
-        await pilot.press("enter")
-        await pilot.pause()
-        enters.append(time.perf_counter() - t)
-    rows.append(
-        (
-            "enter on a user (filter Edges + column widths)",
-            f"median {statistics.median(enters) * 1000:.0f} ms",
-        )
-    )
+        key = users.current_key
+        _, settled, _ = await frames.key("enter", lambda k=key: main.selected_user == k)
+        enters.append(settled)
+    rows.append(("enter on a user (filter Edges + column widths; to last frame)", ms(enters)))
     return rows
 
 

@@ -57,10 +57,12 @@ from core.escalate.paths import (
 )
 from core.escalate.tables.methods import METHODS
 from core.evaluate.decision import PolicyRef, StatementRef
+from core.evaluate.evaluator import PolicySet
 from core.evaluate.principal import (
     PrincipalView,
     SharedDecisions,
     group_view,
+    policy_set,
     principal_view,
 )
 from core.model.account import Account, Role, User
@@ -249,6 +251,10 @@ class Cache:
     """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
+    finished: dict[int, tuple[Finding, tuple[int, bool], Finding]] = field(default_factory=dict)
+    """id(finding) → (finding, its reach, the copy carrying it) of the last analysis: a what-if
+    reuses the copy when the reach is the same (an unchanged finding stays the same object,
+    which also lets the diff skip it)."""
     admin_key: tuple[object, ...] | None = None
     """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
     with: edges taking over an existing resource exist only towards those."""
@@ -279,12 +285,17 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
         now,
     )
     reuse = cache.view_key == shared
+    # The account's policies changed (a what-if edit) but not the time or metadata: a view
+    # whose principal holds the very same documents is kept (with what it has decided).
+    recheck = not reuse and cache.view_key[3:] == shared[3:] and cache.view_account is not None
     views: dict[str, PrincipalView] = {}
     for p in account.principals:
-        old = cache.views.get(p.arn) if reuse else None
+        old = cache.views.get(p.arn) if reuse or recheck else None
         views[p.arn] = (
             old
-            if old is not None and old.entity is p
+            if old is not None
+            and old.entity is p
+            and (reuse or _same_policies(old.policies, policy_set(account, p)))
             else principal_view(account, p, now, cache.decisions)
         )
     for g in account.groups:
@@ -298,6 +309,22 @@ def _views(account: Account, cache: Cache) -> dict[str, PrincipalView]:
     cache.view_key = shared
     cache.view_account = account
     return views
+
+
+def _same_policies(old: PolicySet, new: PolicySet) -> bool:
+    """The same documents, attached the same way (names, ARNs, labels, layers, levels)."""
+
+    def refs(ps: PolicySet) -> list[tuple[object, ...]]:
+        every = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
+        every += [r for level in ps.scp_levels for r in level]
+        return [(id(r.document), r.name, r.arn, r.via, r.layer, r.level) for r in every]
+
+    return (
+        old.account_id == new.account_id
+        and [len(level) for level in old.scp_levels] == [len(level) for level in new.scp_levels]
+        and (old.boundary is None) == (new.boundary is None)
+        and refs(old) == refs(new)
+    )
 
 
 def analyse(
@@ -358,7 +385,7 @@ def _analyse(
     findings = _findings_for(
         account, views, trusted, powers, account.principals, progress, cache, reusable
     )
-    analysis = _finish(account, views, trusted, powers, findings)
+    analysis = _finish(account, views, trusted, powers, findings, cache if reusable else None)
     analysis.cache = cache if reusable else None
     analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
@@ -790,6 +817,7 @@ def _finish(
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     powers: _Powers,
     findings: list[Finding],
+    cache: Cache | None = None,
 ) -> Analysis:
     admins: dict[str, AdminReason] = {}
     for arn, view in views.items():
@@ -808,10 +836,20 @@ def _finish(
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
     del moves  # its references would keep every original alive while its copy is made
+    before = cache.finished if cache is not None else {}
+    kept: dict[int, tuple[Finding, tuple[int, bool], Finding]] = {}
     for i, f in enumerate(findings):
         r = reaches_admin(f, dist)
         if r is not None:
-            findings[i] = with_reaches_admin(f, r)
+            hit = before.get(id(f))
+            copy = hit[2] if hit is not None and hit[0] is f and hit[1] == r else None
+            if copy is None:
+                copy = with_reaches_admin(f, r)
+            findings[i] = copy
+            if cache is not None:
+                kept[id(f)] = (f, r, copy)
+    if cache is not None:
+        cache.finished = kept
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
 

@@ -60,8 +60,11 @@ def diff_findings(old: list[Finding], new: list[Finding], seconds: float = 0.0) 
     def sig(f: Finding) -> tuple[object, ...]:
         return (*f.key, f.escalation, f.conditional)
 
-    before = {sig(f): f for f in old}
-    after = {sig(f): f for f in new}
+    # A finding object in both lists is unchanged (a what-if reuses what it did not redo), and
+    # keys are unique within an analysis: only the others need their keys compared.
+    shared = {id(f) for f in old}.intersection(id(f) for f in new)
+    before = {sig(f): f for f in old if id(f) not in shared}
+    after = {sig(f): f for f in new if id(f) not in shared}
     added = tuple(f for k, f in after.items() if k not in before)
     removed = tuple(f for k, f in before.items() if k not in after)
     return Diff(added, removed, seconds)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.escalate.analysis import Analysis, analyse
-from core.explain.whatif import Change, Session, attach_policy
+from core.explain.whatif import Change, Session, attach_policy, remove_from_group
 from core.explain.whatif_options import options_for
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
@@ -98,3 +98,33 @@ def test_whatifs_relabel_the_edges_to_changed_targets_without_redeciding_them(
         session.apply(change)
         assert _report(session.analysis) == _report(analyse(session.current, at=AT)), label
     assert calls
+
+
+@pytest.mark.parametrize("sample", ["classic-story", "edge-cases", "midsize-company"])
+def test_finding_keys_are_unique_within_an_analysis(sample: str) -> None:
+    # The what-if diff skips the finding objects both analyses share and compares the rest by
+    # key: that is only the same diff when no two findings of one analysis share a key.
+    findings = analyse(load_account(sample_path(sample)), at=AT).findings
+    assert len({f.key for f in findings}) == len(findings)
+
+
+def test_an_unchanged_finding_stays_the_same_object_across_a_whatif() -> None:
+    account = load_account(sample_path("midsize-company"))
+    session = Session(account, analyse(account, at=AT))
+    before = {f.key: f for f in session.analysis.findings}
+    user = next(u for u in account.users if u.groups)
+    diff = session.apply(remove_from_group(user.arn, user.groups[0]))
+    after = {f.key: f for f in session.analysis.findings}
+    changed = {f.key for f in (*diff.added, *diff.removed)}
+    mine = (user.arn,)  # its own findings, and those to it, are decided again
+    same = [
+        k
+        for k in before.keys() & after.keys()
+        if k[1] not in mine
+        and k[2] not in mine
+        and k not in changed
+        and before[k].reaches_admin == after[k].reaches_admin
+    ]
+    assert same
+    reused = sum(before[k] is after[k] for k in same)
+    assert reused == len(same)

@@ -277,7 +277,9 @@ class MainScreen(Guarded, Screen[None]):
 
     def _edges_title(self) -> None:
         table = self.table("edges")
-        parts = [f"4 Edges ({table.row_count})"]
+        # While a worker counts the rest of a filter, the rows shown are the first ones: "N+".
+        more = "+" if table.filter_pending and table.rows_final else ""
+        parts = [f"4 Edges ({table.row_count}{more})"]
         if self.selected_user:
             parts.append(f"user {safe(short(self.selected_user), 60)}")
         if self.selected_role:

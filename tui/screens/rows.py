@@ -109,12 +109,13 @@ def edge_row(key: str, f: Finding, pal: Palette, status: str = "") -> Row:
 
 
 class EdgeRows:
-    """The Edges pane's model: the findings at ``positions`` of ``index``, after ``removed``
-    ones (a what-if's gone edges, shown first; ``shown_removed``: which of them).
+    """The Edges pane's model: the findings at ``positions`` (ascending) of ``index``, after
+    ``removed`` ones (a what-if's gone edges, shown first; ``shown_removed``: which of them).
 
-    Ids: a finding's position ``p`` (key ``f{p}``), and ``-1 - j`` for ``removed[j]`` (key
-    ``r{j}``). ``status`` marks positions ``added`` (what-if). Rows are built when drawn and
-    kept in ``cache`` (shared across selections of one analysis).
+    Ids: a finding's position ``p`` (key ``f{p}``), and ``j - len(removed)`` for
+    ``removed[j]`` (key ``r{j}``), so ids ascend in display order. ``status`` marks positions
+    ``added`` (what-if). Rows are built when drawn and kept in ``cache`` (shared across
+    selections of one analysis).
     """
 
     def __init__(
@@ -135,13 +136,14 @@ class EdgeRows:
         self.status = status
         self.cache = cache
 
-    def ids(self) -> list[int]:
+    def ids(self) -> Sequence[int]:
         if not self.shown_removed:
-            return list(self.positions)
-        return [-1 - j for j in self.shown_removed] + list(self.positions)
+            return self.positions
+        gone = len(self.removed)
+        return [j - gone for j in self.shown_removed] + list(self.positions)
 
     def key(self, i: int) -> str:
-        return f"f{i}" if i >= 0 else f"r{-1 - i}"
+        return f"f{i}" if i >= 0 else f"r{i + len(self.removed)}"
 
     def find(self, key: str) -> int | None:
         try:
@@ -151,12 +153,12 @@ class EdgeRows:
         if key.startswith("f") and 0 <= n < len(self.index.findings):
             return n
         if key.startswith("r") and 0 <= n < len(self.removed):
-            return -1 - n
+            return n - len(self.removed)
         return None
 
     def row(self, i: int) -> Row:
         if i < 0:
-            return edge_row(self.key(i), self.removed[-1 - i], self.pal, "removed")
+            return edge_row(self.key(i), self.removed[i], self.pal, "removed")
         row = self.cache.get(i)
         if row is None:
             status = self.status.get(i, "")
@@ -165,7 +167,7 @@ class EdgeRows:
 
     def text(self, i: int) -> str:
         if i < 0:
-            return edge_row("", self.removed[-1 - i], self.pal, "removed").text
+            return edge_row("", self.removed[i], self.pal, "removed").text
         mark = self.status.get(i)
         text = self.index.texts[i]
         return f"{text} {DIFF_MARKS[mark].lower()}" if mark else text

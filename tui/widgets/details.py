@@ -261,7 +261,7 @@ class DetailsPane(Guarded, VerticalScroll):
             )
         self._show(f"user:{user.arn}:{selected}", [Static(sanitize(t))])
 
-    def show_role(self, index: EdgeIndex, role: Role, positions: list[int]) -> None:
+    def show_role(self, index: EdgeIndex, role: Role, positions: Sequence[int]) -> None:
         """Who can pass ``role`` and to what."""
         p = self.palette
         t = Text()

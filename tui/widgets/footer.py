@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -35,3 +36,21 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         yield from sorted(super().compose(), key=_rank)
+
+    _shown: tuple[object, ...] | None = None
+    """The keys the footer last composed (see :meth:`bindings_changed`)."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Recompose only when the keys shown change: moving focus between panes with the same
+        keys fired a recompose and a layout of the whole screen on every pane switch."""
+        shown = tuple(
+            (b.key, b.action, b.description, b.key_display, b.group, enabled, tooltip)
+            for (_, b, enabled, tooltip) in screen.active_bindings.values()
+            if b.show
+        )
+        if shown == self._shown and self.children:
+            self._bindings_ready = True
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown
+        super().bindings_changed(screen)

@@ -9,6 +9,7 @@ the Users and Services panes) is computed there, never on the UI thread.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,8 @@ class EdgeIndex:
         by_service: service id → positions (PassRole edges only).
         trusts: role ARN → ids of the services it trusts.
         texts: lowercase search text of each finding (by position).
-        shown: positions of findings whose source is not already admin.
+        shown: positions of findings whose source is not already admin (the first ones: the
+            display order puts admin sources last).
         escalating: source ARN → (admin, privilege-gain) counts of its edges.
         service_counts: service id → (edges from non-admin sources, all edges).
         summary: ``core.report.scan.summary`` of the analysis (header counts).
@@ -77,7 +79,7 @@ class EdgeIndex:
     by_service: dict[str, list[int]] = field(default_factory=dict)
     trusts: dict[str, list[str]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
-    shown: list[int] = field(default_factory=list)
+    shown: Sequence[int] = field(default_factory=list)
     escalating: dict[str, tuple[int, int]] = field(default_factory=dict)
     service_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -111,7 +113,7 @@ class EdgeIndex:
         for service_id, trusting in analysis.trusted.items():
             for trusting_role, _trust in trusting:
                 trusts[trusting_role.arn].append(service_id)
-        shown = [i for i, f in enumerate(findings) if not f.source_is_admin]
+        shown = range(sum(1 for f in findings if not f.source_is_admin))
         escalating = {}
         for source, positions in by_source.items():
             labels = [findings[i].escalation for i in positions]
@@ -146,8 +148,8 @@ class EdgeIndex:
         role: str | None = None,
         service: str | None = None,
         include_admin_sources: bool = False,
-    ) -> list[int]:
-        """Positions of the findings matching every given part of the selection."""
+    ) -> Sequence[int]:
+        """Positions (ascending) of the findings matching every given part of the selection."""
         pools = []
         if user:
             pools.append(self.by_source.get(user, []))
@@ -158,14 +160,13 @@ class EdgeIndex:
         if not pools:
             if not include_admin_sources:
                 return self.shown
-            chosen: list[int] = list(range(len(self.findings)))
-        else:
-            pools.sort(key=len)
-            rest = [set(p) for p in pools[1:]]
-            chosen = [i for i in pools[0] if all(i in s for s in rest)]
+            return range(len(self.findings))
+        pools.sort(key=len)
+        rest = [set(p) for p in pools[1:]]
+        chosen = [i for i in pools[0] if all(i in s for s in rest)]
         if include_admin_sources:
             return chosen
-        return [i for i in chosen if not self.findings[i].source_is_admin]
+        return [i for i in chosen if i < len(self.shown)]
 
     def roles_passable_by(self, user: str) -> set[str]:
         return {
@@ -174,13 +175,13 @@ class EdgeIndex:
             if (f := self.findings[i]).kind == "passrole" and f.role
         }
 
-    def services_for(self, positions: list[int]) -> set[str]:
+    def services_for(self, positions: Sequence[int]) -> set[str]:
         return {sid for i in positions if (sid := self.findings[i].service_id)}
 
-    def sources_of(self, positions: list[int]) -> set[str]:
+    def sources_of(self, positions: Sequence[int]) -> set[str]:
         return {self.findings[i].source for i in positions}
 
-    def roles_of(self, positions: list[int]) -> set[str]:
+    def roles_of(self, positions: Sequence[int]) -> set[str]:
         return {r for i in positions if (r := self.findings[i].role)}
 
     def escalating_count(self, source: str) -> tuple[int, int]:

@@ -3,15 +3,21 @@
 A :class:`PaneTable` shows the rows of a :class:`RowModel` and builds only the rows on screen
 (the Line API), so 5,000 users or a million edges cost nothing until they scroll into view. A
 model answers by *id* (an int): its key, its row (built on demand) and which ids match a filter
-(from lowercase search texts computed beforehand). A filter over more than
-:data:`SYNC_FILTER_LIMIT` rows runs in a thread worker after a short debounce; a newer keystroke
-supersedes it and a stale result is dropped, so typing never waits for the filter.
+(from lowercase search texts computed beforehand); ids are ascending in display order.
+
+A keystroke filters on the UI thread for at most :data:`FILTER_BUDGET` seconds, enough for the
+rows on screen when matches are frequent: those rows are painted at once (they are the first
+rows of the final result), and the rest of a large filter runs in a thread worker after a short
+debounce, which adds the rows below and the count. A newer keystroke supersedes it and a stale
+result is dropped, so typing never waits for the filter; a query that extends the previous one
+looks only at the rows that one kept (and at those it had not looked at yet).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tui.guard import Guarded
@@ -69,10 +76,10 @@ def matching(ids: Iterable[int], texts: Sequence[str], query: str) -> list[int]:
 
 
 class RowModel(Protocol):
-    """What a :class:`PaneTable` shows: rows by id (``0 <= id``, or any int the model knows)."""
+    """What a :class:`PaneTable` shows: rows by id (any int the model knows)."""
 
-    def ids(self) -> list[int]:
-        """Every row's id, in display order."""
+    def ids(self) -> Sequence[int]:
+        """Every row's id, in display order, which is ascending order."""
         ...
 
     def key(self, i: int) -> str: ...
@@ -84,7 +91,8 @@ class RowModel(Protocol):
         ...
 
     def filter(self, ids: Sequence[int], query: str) -> list[int]:
-        """The ``ids`` whose row matches ``query`` (:func:`matches`); runs in a worker thread."""
+        """The ``ids`` whose row matches ``query`` (:func:`matches`), in order; runs on the UI
+        thread (a first chunk) and in a worker thread (the rest)."""
         ...
 
 
@@ -96,8 +104,8 @@ class ListModel:
         self._texts = [r.text for r in rows]
         self._keys: dict[str, int] | None = None
 
-    def ids(self) -> list[int]:
-        return list(range(len(self.rows)))
+    def ids(self) -> Sequence[int]:
+        return range(len(self.rows))
 
     def key(self, i: int) -> str:
         return self.rows[i].key
@@ -115,13 +123,37 @@ class ListModel:
 
 
 SYNC_FILTER_LIMIT = 20_000
-"""Above this many rows, a filter runs in a thread worker (debounced) instead of inline."""
+"""Rows a keystroke filters on the UI thread even when the screen is already full (so a pane
+of a few thousand rows is filtered at once, count included)."""
+
+FILTER_BUDGET = 0.008
+"""Seconds of UI-thread filtering per keystroke; the rest runs in a worker."""
+
+SYNC_CHUNK = 4_096
+"""Rows filtered on the UI thread between two looks at the clock."""
 
 FILTER_DEBOUNCE = 0.03
-"""Seconds a large filter waits for the next keystroke before it starts."""
+"""Seconds the rest of a large filter waits for the next keystroke before its worker starts."""
 
 FILTER_CHUNK = 50_000
 """Rows filtered between two checks whether a newer keystroke cancelled the worker."""
+
+
+Pending = tuple[Sequence[int], int]
+"""Ids still to filter: ``ids[start:]`` (kept whole: slicing a list of a million ids copies it)."""
+
+
+def chunks(segments: Iterable[Pending], size: int) -> Iterator[Sequence[int]]:
+    """Consecutive slices of at most ``size`` ids over ``segments`` (kept in order)."""
+    for ids, first in segments:
+        for start in range(first, len(ids), size):
+            yield ids[start : start + size]
+
+
+def position(ids: Sequence[int], i: int) -> int | None:
+    """Where id ``i`` is in the ascending ``ids`` (``None`` when absent)."""
+    k = bisect_left(ids, i)
+    return k if k < len(ids) and ids[k] == i else None
 
 
 SAMPLE = 300
@@ -267,17 +299,18 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._widths = [w for _, _, w in self._columns]
         """Widths in use: the natural widths, shrunk widest first to fit the pane."""
         self._model: RowModel = ListModel([])
-        self._ids: list[int] = []
-        """Every row's id (the model's order)."""
-        self._visible: list[int] = []
-        """Ids of the rows that match the filter."""
+        self._ids: Sequence[int] = []
+        """Every row's id (the model's order, ascending)."""
+        self._visible: Sequence[int] = []
+        """Ids of the rows that match the filter (the first of them while ``_rest`` is not
+        empty)."""
         self._applied = ""
         """The filter ``_visible`` matches (a pending worker filter is not applied yet)."""
+        self._rest: list[Pending] = []
+        """Ids not looked at yet for ``_applied`` (a worker is filtering them)."""
         self._generation = 0
         """Bumped by every new filter or model: results of older filter workers are dropped."""
         self._debounce: Timer | None = None
-        self.filter_pending = False
-        """A worker is filtering (the shown rows are those of the previous filter)."""
         self._marks: set[str] = set()
         self._mark_symbol = mark_symbol
         self.mark_style = ""
@@ -286,6 +319,18 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._gap = 2
 
     # -- rows -----------------------------------------------------------------------------
+
+    @property
+    def filter_pending(self) -> bool:
+        """A filter is still running: the rows shown are those of an older filter, or only the
+        first of this one's (see :attr:`rows_final`), and the count is not known yet."""
+        return self._applied != self.filter_text or bool(self._rest)
+
+    @property
+    def rows_final(self) -> bool:
+        """The rows shown are those of the current filter (the first of them, in order, when a
+        worker is still counting the rest): what is on screen will not change."""
+        return self._applied == self.filter_text
 
     @property
     def model(self) -> RowModel:
@@ -321,18 +366,16 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         found = self._model.find(key)
         if found is None:
             raise KeyError(key)
-        return self._visible.index(found)
+        row = position(self._visible, found)
+        if row is None:
+            raise ValueError(key)
+        return row
 
     def _position(self, key: str | None) -> int | None:
         if key is None:
             return None
         found = self._model.find(key)
-        if found is None:
-            return None
-        try:
-            return self._visible.index(found)
-        except ValueError:
-            return None
+        return None if found is None else position(self._visible, found)
 
     def set_rows(self, rows: list[Row], *, keep_cursor: bool = True) -> None:
         self.set_model(ListModel(rows), keep_cursor=keep_cursor)
@@ -344,6 +387,7 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         self._ids = model.ids()
         self._visible = self._ids
         self._applied = ""
+        self._rest = []
         self._measure()
         self._refill(keep_key=previous)
 
@@ -377,22 +421,38 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         else:
             self._widths = fit_widths(self._lengths, available - overhead, minimum)
         self._width = sum(self._widths) + overhead
-        self.virtual_size = Size(self._width, len(self._visible) + 1)
+        self._resize_virtual()
         self.refresh()
+
+    def _resize_virtual(self) -> None:
+        """Fit the scrollable size to the rows shown, without a layout of the whole screen.
+
+        Assigning ``virtual_size`` (a ``layout=True`` reactive) re-arranges and repaints every
+        widget of the screen: about 40 ms at 160x48, on each filter result. Only the scrollbars
+        depend on it; they are updated here as Textual's own ``_size_updated`` does, and a
+        scrollbar that appears or goes still lays the screen out (its reactive does).
+        """
+        size = Size(self._width, len(self._visible) + 1)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     # -- filtering ------------------------------------------------------------------------
 
     def watch_filter_text(self) -> None:
         self._refill(keep_key=self.current_key)
 
-    def _base_for(self, query: str) -> list[int]:
-        """Rows a new filter must look at: the shown ones when it narrows the applied one."""
+    def _base_for(self, query: str) -> list[Pending]:
+        """Rows a new filter must look at: when it narrows the applied one, the rows that one
+        kept and those it had not looked at yet; otherwise every row."""
         applied = self._applied
         if applied and not applied.startswith("!") and query.lower().startswith(applied.lower()):
-            return self._visible
-        return self._ids
+            return [(self._visible, 0), *self._rest]
+        return [(self._ids, 0)]
 
     def _refill(self, *, keep_key: str | None) -> None:
+        """Apply ``filter_text``: on the UI thread within :data:`FILTER_BUDGET`, the rest in a
+        worker (:meth:`_start_filter`)."""
         self._generation += 1
         if self._debounce is not None:
             self._debounce.stop()
@@ -401,19 +461,56 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         if not query:
             self._show(self._ids, "", keep_key)
             return
-        base = self._base_for(query)
-        if len(base) <= SYNC_FILTER_LIMIT:
-            self._show(self._model.filter(base, query), query, keep_key)
+        keep = self._model.find(keep_key) if keep_key is not None else None
+        found: list[int] = []
+        rest = self._base_for(query)
+        scanned, last = 0, -1
+        deadline = time.perf_counter() + FILTER_BUDGET
+        while rest:
+            ids, start = rest[0]
+            chunk = ids[start : start + SYNC_CHUNK]
+            if start + SYNC_CHUNK < len(ids):
+                rest[0] = (ids, start + SYNC_CHUNK)
+            else:
+                rest.pop(0)
+            if not chunk:
+                continue
+            found += self._model.filter(chunk, query)
+            scanned += len(chunk)
+            last = chunk[-1]
+            if time.perf_counter() > deadline or (
+                scanned >= SYNC_FILTER_LIMIT and self._fills_screen(found, keep, last)
+            ):
+                break
+        if not rest:
+            self._show(found, query, keep_key)
             return
-        self.filter_pending = True
+        if self._fills_screen(found, keep, last):
+            self._show(found, query, keep_key, rest=rest)
         generation = self._generation
         self._debounce = self.set_timer(
-            FILTER_DEBOUNCE, lambda: self._start_filter(generation, base, query, keep_key)
+            FILTER_DEBOUNCE, lambda: self._start_filter(generation, found, rest, query, keep_key)
         )
         self.post_message(self.Filtered(self, pending=True))
 
+    def _fills_screen(self, found: list[int], keep: int | None, last: int) -> bool:
+        """Whether the first rows ``found`` (every id up to ``last`` looked at) are all the
+        screen shows: they fill it, below the kept cursor row when it is among them."""
+        height = max(1, self.scrollable_content_region.height or self.size.height)
+        if keep is None:
+            return len(found) >= height
+        if keep > last:  # not looked at yet: where the cursor goes is not known
+            return False
+        row = position(found, keep)
+        return len(found) >= (row or 0) + height
+
     def _start_filter(
-        self, generation: int, base: list[int], query: str, keep_key: str | None
+        self,
+        generation: int,
+        found: list[int],
+        rest: list[Pending],
+        query: str,
+        keep_key: str | None,
     ) -> None:
         if generation != self._generation:
             return
@@ -421,13 +518,14 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
 
         def work() -> None:
             worker = get_current_worker()
-            found: list[int] = []
-            for start in range(0, len(base), FILTER_CHUNK):
-                if worker.is_cancelled:
+            more: list[int] = []
+            for chunk in chunks(rest, FILTER_CHUNK):
+                # A newer keystroke or model: stop now, not when the next worker starts.
+                if worker.is_cancelled or generation != self._generation:
                     return
-                found += model.filter(base[start : start + FILTER_CHUNK], query)
+                more += model.filter(chunk, query)
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._filtered, generation, found, query, keep_key)
+                self.app.call_from_thread(self._filtered, generation, found + more, query, keep_key)
 
         self.run_worker(
             work,
@@ -444,19 +542,33 @@ class PaneTable(Guarded, ScrollView, can_focus=True):
         """A worker's filter result: shown unless a newer filter or model superseded it."""
         if generation != self._generation:
             return
-        self._show(found, query, self.current_key or keep_key)
+        key = self.current_key
+        # The first rows were shown already: the cursor's row did not change, say so only once.
+        again = self._applied == query and key is not None
+        self._show(found, query, key or keep_key, highlight=not again)
 
-    def _show(self, visible: list[int], query: str, keep_key: str | None) -> None:
+    def _show(
+        self,
+        visible: Sequence[int],
+        query: str,
+        keep_key: str | None,
+        rest: Sequence[Pending] = (),
+        *,
+        highlight: bool = True,
+    ) -> None:
+        """Show ``visible`` for ``query`` (``rest``: ids a worker still filters); ``highlight``:
+        announce the cursor's row (a preview in Details)."""
         self._visible = visible
         self._applied = query
-        self.filter_pending = False
-        self.virtual_size = Size(self._width, len(visible) + 1)
+        self._rest = list(rest)
+        self._resize_virtual()
         row = self._position(keep_key) or 0
         self.set_reactive(PaneTable.cursor_row, min(row, max(0, len(visible) - 1)))
         self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Filtered(self, pending=False))
-        self.post_message(self.RowHighlighted(self, self.current_key))
+        self.post_message(self.Filtered(self, pending=bool(rest)))
+        if highlight or self.current_key != keep_key:
+            self.post_message(self.RowHighlighted(self, self.current_key))
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on ``row`` (clamped)."""
