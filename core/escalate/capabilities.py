@@ -100,20 +100,47 @@ def _self_arns(account: Account, view: PrincipalView) -> list[tuple[str, str]]:
     return pairs
 
 
-def may_allow(view: PrincipalView, action: str) -> bool:
-    """``False`` when no identity Allow statement of the view names ``action`` (so no request
-    for it can be allowed: an identity-based allow is required); ``True`` otherwise, and for
-    actions the catalogue does not know. A bit test: a cheap filter before :meth:`decide`."""
+def identity_allow_mask(view: PrincipalView) -> int:
+    """The catalogue actions some identity Allow statement of the view names, as a mask."""
     mask = view.memo.get("identity-actions")
     if not isinstance(mask, int):
         mask = 0
         for ref in view.policies.identity:
-            for st in ref.document.statements:
-                if st.effect == "Allow":
-                    mask |= _statement_mask(st)
+            mask |= _allow_mask(ref.document)
         view.memo["identity-actions"] = mask
+    return mask
+
+
+def _allow_mask(doc: PolicyDocument) -> int:
+    """The catalogue actions the document's Allow statements name (kept per document)."""
+    memo = memo_of(doc)
+    hit = memo.get("capabilities.allow_mask")
+    if hit is None:
+        mask = 0
+        for st in doc.statements:
+            if st.effect == "Allow":
+                mask |= _statement_mask(st)
+        hit = memo["capabilities.allow_mask"] = mask
+    return hit  # type: ignore[return-value]  # what this function stored
+
+
+def actions_mask(actions: Iterable[str]) -> int:
+    """The catalogue's bits of ``actions`` (actions it does not know have none)."""
+    bit = catalogue().numbering().bit
+    mask = 0
+    for a in actions:
+        b = bit.get(a.lower())
+        if b is not None:
+            mask |= 1 << b
+    return mask
+
+
+def may_allow(view: PrincipalView, action: str) -> bool:
+    """``False`` when no identity Allow statement of the view names ``action`` (so no request
+    for it can be allowed: an identity-based allow is required); ``True`` otherwise, and for
+    actions the catalogue does not know. A bit test: a cheap filter before :meth:`decide`."""
     bit = catalogue().numbering().bit.get(action.lower())
-    return bit is None or bool(mask >> bit & 1)
+    return bit is None or bool(identity_allow_mask(view) >> bit & 1)
 
 
 def admin_reason(account: Account, view: PrincipalView) -> AdminReason | None:

@@ -18,19 +18,26 @@ from dataclasses import dataclass, replace
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
-from core.escalate.capabilities import better_versions
+from core.escalate.capabilities import actions_mask, better_versions, identity_allow_mask
 from core.escalate.findings import Finding, Reason
-from core.escalate.passrole_edges import TrustResult
+from core.escalate.passrole_edges import TrustResult, relabel_reasons
 from core.escalate.resource_edges import resource_reach
 from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
 from core.evaluate.decision import Decision, PolicyRef
-from core.evaluate.evaluator import CALLER_CHOSEN, chosen
-from core.evaluate.principal import PrincipalView, own_account, trust_policy_ref
+from core.evaluate.evaluator import CALLER_CHOSEN, chosen, principal_account
+from core.evaluate.principal import (
+    ActionScope,
+    PrincipalView,
+    Relabelling,
+    own_account,
+    relabelling,
+    trust_policy_ref,
+)
 from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
 from core.model.arn_index import ArnIndex
-from core.model.memo import memo_of, memo_table
+from core.model.memo import BoundedTable, memo_bounded, memo_of, memo_table
 
 EXISTING_RESOURCE_SERVICE = {
     "ec2": "ec2",
@@ -126,82 +133,193 @@ def method_edges_for(
     every signature instead of once per signature and method).
     """
     out: list[MethodEdge] = []
+    allowed_bits = identity_allow_mask(view)
     for method in methods:
-        existing = _existing_service(method)
-        resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
-        if any(
-            view.allow_patterns(a) is None for a in method.actions if a.lower() != "sts:assumerole"
-        ):
-            continue  # no identity Allow names it: cheap (memoised) and needs no decision
-        pre = [
-            view.decide(a, resource if i == 0 else CALLER_CHOSEN)
-            for i, a in enumerate(method.actions)
-            if a.lower() != "sts:assumerole"
+        needed = _identity_actions(method)
+        if needed[0] & ~allowed_bits or any(view.allow_patterns(a) is None for a in needed[1]):
+            continue  # no identity Allow names one of its actions: needs no decision
+        key = _shared_key(view, method, trusted, existing_roles)
+        if key is None:
+            out.extend(_method_edges(account, view, trusted, method, keep_existing, existing_roles))
+            continue
+        table: SharedMethodEdges = memo_bounded(account, "method_edges.shared", SHARED_BUDGET)
+        hit = table.get(key[0])
+        if hit is not None and hit[0] is trusted and hit[1] is existing_roles:
+            swap = relabelling(hit[2], key[1], by_label=True)
+            if swap is not None:
+                out.extend(_relabel_edge(e, swap) for e in hit[3])
+                continue
+        edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
+        if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
+            table.put(key[0], (trusted, existing_roles, key[1], edges), 1 + len(edges))
+        out.extend(edges)
+    return out
+
+
+def _relabel_edge(e: MethodEdge, swap: Relabelling) -> MethodEdge:
+    reasons = relabel_reasons(e.reasons, swap)
+    if reasons is e.reasons:
+        return e
+    return MethodEdge(
+        e.method,
+        e.target,
+        e.target_name,
+        e.target_kind,
+        e.resolved,
+        reasons,
+        e.existing,
+        e.resources,
+    )
+
+
+def _identity_actions(method: EscalationMethod) -> tuple[int, tuple[str, ...]]:
+    """The method's actions an identity policy must allow (all but ``sts:AssumeRole``, which a
+    trust policy naming the caller allows on its own): the catalogue's bits of those it knows
+    (a cheap test against :func:`identity_allow_mask`) and the others (kept per method)."""
+    hit = _IDENTITY_ACTIONS.get(method.id)
+    if hit is not None and hit[0] is method:
+        return hit[1], hit[2]
+    actions = [a for a in method.actions if a.lower() != "sts:assumerole"]
+    known = actions_mask(actions)
+    unknown = tuple(a for a in actions if not actions_mask((a,)))
+    _IDENTITY_ACTIONS[method.id] = (method, known, unknown)
+    return known, unknown
+
+
+_IDENTITY_ACTIONS: dict[str, tuple[EscalationMethod, int, tuple[str, ...]]] = {}
+"""Method id → the method and its :func:`_identity_actions`."""
+
+
+SHARED_BUDGET = 60_000
+"""How many shared method edges the account's tables keep, the most recently used (see
+:data:`core.escalate.passrole_edges.SHARED_BUDGET`)."""
+
+SharedMethodEdges = BoundedTable[
+    tuple[object, ...],
+    tuple[
+        dict[str, list[tuple[Role, TrustResult]]],
+        Mapping[str, list[tuple[Role, TrustResult]]] | None,
+        tuple[PolicyRef, ...],
+        list[MethodEdge],
+    ],
+]
+"""(method, ids of ``trusted`` and ``existing_roles``, the view's scope key for the method's
+actions) → those two maps and the references the key's ids name (kept alive, so the ids stay
+unique), and the method's edges."""
+
+
+def _method_scopes() -> dict[str, tuple[EscalationMethod, ActionScope]]:
+    return {m.id: (m, ActionScope.of(f"method_edges.{m.id}", m.actions)) for m in METHODS}
+
+
+_SCOPES = _method_scopes()
+"""Method id → the table's method and the scope of its actions."""
+
+
+def _shared_key(
+    view: PrincipalView,
+    method: EscalationMethod,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None,
+) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]] | None:
+    """The key under which views share ``method``'s edges, or ``None`` when they cannot.
+
+    A method of the table that targets others, decides only its own actions (no trust policy
+    rewritten to name the caller) and, when it takes over existing resources, is given the
+    roles worth an edge as a map (``existing_roles``), decides requests that do not depend on
+    the caller beyond its statements for those actions and its account: views with the same
+    :meth:`PrincipalView.scope_key` for them get the same edges, with the same reasons."""
+    entry = _SCOPES.get(method.id)
+    if entry is None or entry[0] is not method or method.target == "self":
+        return None
+    if any(a.lower() == "sts:assumerole" for a in method.actions):
+        return None  # the assume is decided with the trust policy, against the caller's ARN
+    existing = _existing_service(method) is not None
+    if existing and existing_roles is None:
+        return None
+    scope_key, refs = view.scope_key(entry[1])
+    key = (method.id, id(trusted), id(existing_roles) if existing else None, scope_key)
+    return key, refs
+
+
+def _method_edges(
+    account: Account,
+    view: PrincipalView,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    method: EscalationMethod,
+    keep_existing: Callable[[str], bool],
+    existing_roles: Mapping[str, list[tuple[Role, TrustResult]]] | None,
+) -> list[MethodEdge]:
+    """``method``'s edges from ``view`` (see :func:`method_edges_for`)."""
+    existing = _existing_service(method)
+    resource = chosen(method.resource_arn.split(":")[2]) if existing else CALLER_CHOSEN
+    pre = [
+        view.decide(a, resource if i == 0 else CALLER_CHOSEN)
+        for i, a in enumerate(method.actions)
+        if a.lower() != "sts:assumerole"
+    ]
+    if not all(d.possible for d in pre):
+        return []
+    if existing is not None:
+        roles = (
+            [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
+            if existing_roles is None
+            else existing_roles.get(existing, [])
+        )
+        mine = own_account(account, view.arn)
+        reach = resource_reach(
+            account,
+            view,
+            method.id,
+            method.actions,
+            pre,
+            [r for r, _ in roles if own_account(account, r.arn) == mine],
+        )
+        if reach is None:
+            return _existing_edges(account, view, method, pre, roles)
+        trust = {r.arn: t for r, t in roles}
+        return [
+            MethodEdge(
+                method,
+                x.role.arn,
+                x.role.name,
+                "role",
+                x.resolved,
+                (
+                    *x.reasons,
+                    Reason(
+                        "trust",
+                        f"role {x.role.name} trusts the {existing} service",
+                        trust[x.role.arn].statements,
+                    ),
+                ),
+                True,
+                x.resources,
+            )
+            for x in reach
         ]
-        if not all(d.possible for d in pre):
-            continue
-        if existing is not None:
-            roles = (
-                [rt for rt in trusted.get(existing, []) if keep_existing(rt[0].arn)]
-                if existing_roles is None
-                else existing_roles.get(existing, [])
-            )
-            mine = own_account(account, view.arn)
-            reach = resource_reach(
-                account,
-                view,
-                method.id,
-                method.actions,
-                pre,
-                [r for r, _ in roles if own_account(account, r.arn) == mine],
-            )
-            if reach is None:
-                out.extend(_existing_edges(account, view, method, pre, roles))
-            else:
-                trust = {r.arn: t for r, t in roles}
-                out.extend(
-                    MethodEdge(
-                        method,
-                        x.role.arn,
-                        x.role.name,
-                        "role",
-                        x.resolved,
-                        (
-                            *x.reasons,
-                            Reason(
-                                "trust",
-                                f"role {x.role.name} trusts the {existing} service",
-                                trust[x.role.arn].statements,
-                            ),
-                        ),
-                        True,
-                        x.resources,
-                    )
-                    for x in reach
-                )
-            continue
-        if method.id == ASSUME_ROLE:
-            out.extend(assume_role_edges(account, view))
-            continue
-        allowed = view.allow_patterns(method.actions[0])
-        if allowed is None:
-            continue
-        if method.target == "self":
-            targets = list(_targets(account, view, method))
-        else:
-            targets = _all_targets(account, view, method)
-            every, patterns = allowed
-            if not every:
-                targets = _matching_targets(account, method.target, targets, patterns)
-        for arn, name, kind, values in targets:
-            better: tuple[Reason, ...] = ()
-            if method.id == SET_DEFAULT_VERSION:
-                better = _better_version_reason(account, arn)
-                if not better:
-                    continue  # no non-default version grants more than the default
-            edge = _target_edge(account, view, method, arn, name, kind, values)
-            if edge is not None:
-                out.append(replace(edge, reasons=(*edge.reasons, *better)))
+    if method.id == ASSUME_ROLE:
+        return assume_role_edges(account, view)
+    allowed = view.allow_patterns(method.actions[0])
+    if allowed is None:
+        return []
+    if method.target == "self":
+        targets = list(_targets(account, view, method))
+    else:
+        targets = _all_targets(account, view, method)
+        every, patterns = allowed
+        if not every:
+            targets = _matching_targets(account, method.target, targets, patterns)
+    out: list[MethodEdge] = []
+    for arn, name, kind, values in targets:
+        better: tuple[Reason, ...] = ()
+        if method.id == SET_DEFAULT_VERSION:
+            better = _better_version_reason(account, arn)
+            if not better:
+                continue  # no non-default version grants more than the default
+        edge = _target_edge(account, view, method, arn, name, kind, values)
+        if edge is not None:
+            out.append(replace(edge, reasons=(*edge.reasons, *better)))
     return out
 
 
@@ -346,7 +464,37 @@ def assume_role_edges(
     ``shared``: ``None`` for every edge; ``True`` for the roles whose trust is
     :func:`caller_independent` (equal for every principal of ``view``'s signature, so computed
     once per signature; the caller's own role is kept, callers drop it); ``False`` for the rest.
+
+    With ``shared=True`` the edges are also the same for views of other signatures whose
+    statements for ``sts:AssumeRole`` are the same (:meth:`PrincipalView.scope_key`), of the same
+    kind, account and analysis time: such a trust names no principal by ARN and reads no key
+    set from the principal, so it matches every such caller alike. They are computed once per
+    such key (kept in the account's memo) and relabelled to cite the view's own references.
     """
+    if not shared:
+        return _assume_role_edges(account, view, shared)
+    scope_key, refs = view.scope_key(_ASSUME_SCOPE)
+    key = (principal_account(view.arn), view.now, scope_key)
+    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[MethodEdge]]]
+    table = memo_bounded(account, "method_edges.shared_assume", SHARED_BUDGET)
+    hit = table.get(key)
+    if hit is not None:
+        swap = relabelling(hit[0], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_edge(e, swap) for e in hit[1]]
+    out = _assume_role_edges(account, view, shared)
+    if hit is None:
+        table.put(key, (refs, out), 1 + len(out))
+    return list(out)
+
+
+_ASSUME_SCOPE = ActionScope.of("method_edges.assume", ("sts:AssumeRole",))
+
+
+def _assume_role_edges(
+    account: Account, view: PrincipalView, shared: bool | None
+) -> list[MethodEdge]:
+    """:func:`assume_role_edges` computed for ``view``."""
     method = method_by_id(ASSUME_ROLE)
     assert method is not None
     index = _trust_index(account)
@@ -560,8 +708,17 @@ def self_related(account: Account, entity: User | Role | Group | None, target: s
 
 
 def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
-    """ARNs of the users, groups and roles a managed policy is attached to."""
-    return [e.arn for e in account.entities if policy.arn in e.attached_policies]
+    """ARNs of the users, groups and roles a managed policy is attached to (in the account's
+    order: users, groups, roles), from an index built once per account."""
+    memo = memo_of(account)
+    index: dict[str, list[str]] | None = memo.get("method_edges.holders")  # type: ignore[assignment]
+    if index is None:
+        index = {}
+        for e in account.entities:
+            for arn in dict.fromkeys(e.attached_policies):
+                index.setdefault(arn, []).append(e.arn)
+        memo["method_edges.holders"] = index
+    return list(index.get(policy.arn, ()))
 
 
 def to_finding(

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
-from core.escalate.capabilities import may_allow
+from core.escalate.capabilities import actions_mask, identity_allow_mask, may_allow
 from core.escalate.findings import Finding, Reason
 from core.escalate.region_sets import (
     ALL_REGIONS,
@@ -30,12 +31,23 @@ from core.escalate.region_sets import (
 )
 from core.escalate.resource_edges import needs_condition
 from core.escalate.tables.services import SERVICES, ActionSet, PassRoleService
-from core.evaluate.decision import Decision, StatementRef
+from core.evaluate.decision import Decision, PolicyRef, StatementRef
 from core.evaluate.evaluator import PolicySet, Request, evaluate, matching
-from core.evaluate.principal import PrincipalView, own_account, statement_keys, trust_policy_ref
+from core.evaluate.principal import (
+    ActionScope,
+    PrincipalView,
+    Relabelling,
+    own_account,
+    relabel_decision,
+    relabel_statements,
+    relabelling,
+    statement_keys,
+    trust_policy_ref,
+)
 from core.model.account import Account, Role, Statement
 from core.model.arn_index import ArnIndex
 from core.model.context import RequestContext
+from core.model.memo import BoundedTable, memo_bounded, memo_of
 from core.model.patterns import arn_matches
 from core.model.regions import REGIONS
 
@@ -128,7 +140,68 @@ def _launch_resolved(
 def launch_options(
     view: PrincipalView, service: PassRoleService, account: Account | None = None
 ) -> list[_Launch]:
-    """The action sets the principal can perform for ``service``, with their regions."""
+    """The action sets the principal can perform for ``service``, with their regions.
+
+    For a service of the table, views whose statements for its launch actions are the same
+    (:meth:`PrincipalView.scope_key`, with the same identity Allow bits for them) get the same
+    launches: kept per such key in the account's memo, their decisions relabelled to cite the
+    view's own references."""
+    entry = _LAUNCH_SCOPES.get(service.id)
+    if account is None or entry is None or entry[0] is not service:
+        return _launch_options(view, service, account)
+    scope_key, refs = view.scope_key(entry[1])
+    key = (service.id, identity_allow_mask(view) & _launch_mask(service.id), scope_key)
+    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[_Launch]]]
+    table = memo_bounded(account, "passrole_edges.launches", SHARED_BUDGET)
+    hit = table.get(key)
+    if hit is not None:
+        swap = relabelling(hit[0], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_launch(x, swap) for x in hit[1]] if swap else list(hit[1])
+    out = _launch_options(view, service, account)
+    if hit is None:
+        table.put(key, (refs, out), 1 + len(out))
+    return list(out)
+
+
+def _relabel_launch(launch: _Launch, swap: Relabelling) -> _Launch:
+    decisions = tuple(relabel_decision(d, swap) for d in launch.decisions)
+    return _Launch(launch.action_set, decisions, launch.resolved, launch.regions)
+
+
+def relabel_reasons(reasons: tuple[Reason, ...], swap: Relabelling) -> tuple[Reason, ...]:
+    """``reasons`` citing the references ``swap`` maps to (the same tuple when none changes)."""
+    if not swap:
+        return reasons
+    out = tuple(
+        r if s is r.statements else Reason(r.step, r.text, s)
+        for r in reasons
+        for s in (relabel_statements(r.statements, swap),)
+    )
+    return reasons if all(a is b for a, b in zip(out, reasons, strict=True)) else out
+
+
+_LAUNCH_SCOPES = {
+    s.id: (
+        s,
+        ActionScope.of(
+            f"passrole_edges.launch.{s.id}", tuple(a for x in s.action_sets for a in x.actions)
+        ),
+    )
+    for s in SERVICES
+}
+"""Service id → the table's row and the scope of its launch actions."""
+
+
+@cache
+def _launch_mask(service_id: str) -> int:
+    return actions_mask(_LAUNCH_SCOPES[service_id][1].actions)
+
+
+def _launch_options(
+    view: PrincipalView, service: PassRoleService, account: Account | None = None
+) -> list[_Launch]:
+    """:func:`launch_options` computed for ``view``."""
     out: list[_Launch] = []
     for aset in service.action_sets:
         if not all(may_allow(view, a) for a in aset.actions):
@@ -308,6 +381,37 @@ def passrole_decision(
     return d, template_for
 
 
+SCOPE = ActionScope.of(
+    "passrole_edges",
+    (
+        "iam:PassRole",
+        *PROFILE_ACTIONS,
+        *(a for service in SERVICES for aset in service.action_sets for a in aset.actions),
+    ),
+)
+"""Every action :func:`passrole_edges_for` decides (with the table's services)."""
+
+
+@cache
+def _scope_mask() -> int:
+    """:data:`SCOPE`'s actions as catalogue bits (the catalogue loads on first use)."""
+    return actions_mask(SCOPE.actions)
+
+
+SHARED_BUDGET = 60_000
+"""How many shared edges (or launches) the account's tables keep, the most recently used: the
+analysis holds each signature's edges only while it needs them, and these tables must not
+keep them all (the varied shape shares few)."""
+
+SharedEdges = BoundedTable[
+    tuple[object, ...],
+    tuple[dict[str, list[tuple[Role, TrustResult]]], tuple[PolicyRef, ...], list["EdgeCandidate"]],
+]
+"""(``trusted``'s id, the views' :data:`SCOPE` key) → ``trusted``, the references cited in key
+order (they keep the documents whose ids are in the key alive, and say how to relabel the edges
+for another view) and the edges."""
+
+
 def passrole_edges_for(
     account: Account,
     view: PrincipalView,
@@ -319,6 +423,46 @@ def passrole_edges_for(
 
     ``indexes``: service id → the ARN index of ``trusted[id]``, filled here and kept by the
     caller for as long as it keeps ``trusted`` (the analysis :class:`Cache`).
+
+    With the table's services, views whose statements for the actions decided here are the same
+    (:meth:`PrincipalView.scope_key` of :data:`SCOPE`, and the same identity Allow bits for
+    those actions) get the same edges: they are computed once per such key and kept in the
+    account's memo (a what-if's changed account starts a new one), then relabelled to cite the
+    view's own references (:func:`core.evaluate.principal.relabelling`). The edges and their
+    reasons are exactly those the view would compute: every decision here is on an action of
+    the scope, with requests that do not depend on the view.
+    """
+    if services is not SERVICES:
+        return _passrole_edges(account, view, trusted, services, indexes)
+    scope_key, refs = view.scope_key(SCOPE)
+    key = (id(trusted), identity_allow_mask(view) & _scope_mask(), scope_key)
+    table: SharedEdges = memo_bounded(account, "passrole_edges.shared", SHARED_BUDGET)
+    hit = table.get(key)
+    if hit is not None and hit[0] is trusted:
+        swap = relabelling(hit[1], refs, by_label=True)
+        if swap is not None:
+            return [_relabel_edge(c, swap) for c in hit[2]] if swap else list(hit[2])
+    out = _passrole_edges(account, view, trusted, services, indexes)
+    if hit is None or hit[0] is not trusted:
+        table.put(key, (trusted, refs, out), 1 + len(out))
+    return list(out)
+
+
+def _relabel_edge(c: EdgeCandidate, swap: Relabelling) -> EdgeCandidate:
+    reasons = relabel_reasons(c.reasons, swap)
+    if reasons is c.reasons:
+        return c
+    return EdgeCandidate(c.role, c.service, c.regions, c.resolved, reasons, c.trust)
+
+
+def _passrole_edges(
+    account: Account,
+    view: PrincipalView,
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    services: Iterable[PassRoleService],
+    indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] | None,
+) -> list[EdgeCandidate]:
+    """:func:`passrole_edges_for` computed for ``view``.
 
     Candidate roles come from the ARN index of the roles trusting each service, through the
     principal's PassRole Resource patterns; services it cannot launch are skipped before any
@@ -446,13 +590,28 @@ def _decision_class(
     parts: list[object] = [arn[4] if len(arn) == 6 else role.arn]
     tags = False
     for st in statements:
+        matches, reads_tags = _role_matches(st)
         if st.resources is not None:
-            parts.append(any(arn_matches(p, role.arn) for p in st.resources))
-        if st.conditions and any("resourcetag" in k for k in statement_keys(st)):
-            tags = True
+            hit = matches.get(role.arn)
+            if hit is None:
+                hit = matches[role.arn] = any(arn_matches(p, role.arn) for p in st.resources)
+            parts.append(hit)
+        tags = tags or reads_tags
     if tags:
         parts.append(role.tags)
     return tuple(parts)
+
+
+def _role_matches(st: Statement) -> tuple[dict[str, bool], bool]:
+    """Per statement: whether its Resource matches each role ARN asked about (filled by
+    :func:`_decision_class`; statements are shared by every principal holding their document),
+    and whether a condition reads resource tags."""
+    memo = memo_of(st)
+    hit = memo.get("passrole_edges.role_matches")
+    if hit is None:
+        reads = bool(st.conditions) and any("resourcetag" in k for k in statement_keys(st))
+        hit = memo["passrole_edges.role_matches"] = ({}, reads)
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 _Chosen = tuple["_Launch", frozenset[str], Resolved, tuple[str, ...], tuple[Reason, ...]]

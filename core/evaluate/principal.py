@@ -4,7 +4,7 @@ cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
@@ -22,6 +22,7 @@ from core.evaluate.evaluator import (
     Request,
     _names_role_by_condition,
     evaluate,
+    index_of,
     matching,
     principal_match,
 )
@@ -225,9 +226,82 @@ def statement_keys(st: Statement) -> frozenset[str]:
     return out
 
 
-def _doc_is_personal(ref: PolicyRef) -> bool:
-    text = ref.document.text.lower()
-    return any(k in text for k in _PRINCIPAL_KEYS)
+@dataclass(frozen=True, eq=False)
+class ActionScope:
+    """A fixed set of actions that one part of the analysis decides (a PassRole edge's pass,
+    launch and instance-profile actions): views whose statements for these actions are the same
+    (:meth:`PrincipalView.scope_key`) get the same decisions for them. Compared by identity:
+    define one per use, at module level."""
+
+    name: str
+    actions: tuple[str, ...]
+    by_service: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, name: str, actions: tuple[str, ...]) -> ActionScope:
+        lowered = tuple(dict.fromkeys(a.lower() for a in actions))
+        by_service: dict[str, list[str]] = {}
+        for a in lowered:
+            by_service.setdefault(a.split(":", 1)[0], []).append(a)
+        return cls(name, lowered, {k: tuple(v) for k, v in by_service.items()})
+
+
+_ScopeStatements = tuple[bool, frozenset[str], bool]
+
+
+def _scope_statements(doc: PolicyDocument, scope: ActionScope) -> _ScopeStatements:
+    """Whether a statement of ``doc`` matches an action of ``scope``, the context keys such
+    statements read, and whether one of them is a Deny with conditions (an explanation may then
+    name its policy in words: "avoid ... (policy label)"); kept per document and scope."""
+    table: dict[ActionScope, _ScopeStatements] = memo_table(doc, "principal.scopes")
+    hit = table.get(scope)
+    if hit is not None:
+        return hit
+    idx = index_of(doc)
+    if idx.generic:
+        actions: Iterable[str] = scope.actions
+    else:
+        actions = (
+            a for svc in idx.by_service if svc in scope.by_service for a in scope.by_service[svc]
+        )
+    found: dict[int, Statement] = {}
+    for a in actions:
+        for st in matching(doc, a):
+            found.setdefault(id(st), st)
+    keys = frozenset(k for st in found.values() for k in statement_keys(st))
+    named = any(st.effect == "Deny" and st.conditions for st in found.values())
+    out = table[scope] = (bool(found), keys, named)
+    return out
+
+
+def _principal_clauses(doc: PolicyDocument) -> tuple[tuple[int, ConditionClause, bool], ...]:
+    """The condition clauses of ``doc`` on keys AWS sets from the principal, when its text
+    reads such keys (with each clause's id and whether the document's version substitutes
+    policy variables); kept per document."""
+    memo = memo_of(doc)
+    hit = memo.get("principal.principal_clauses")
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # what this function stored
+    text = doc.text.lower()
+    out: tuple[tuple[int, ConditionClause, bool], ...] = ()
+    if any(k in text for k in _PRINCIPAL_KEYS):
+        out = tuple(
+            (id(c), c, doc.version == "2012-10-17")
+            for st in doc.statements
+            for c in st.conditions
+            if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
+        )
+    memo["principal.principal_clauses"] = out
+    return out
+
+
+def _has_variables(doc: PolicyDocument) -> bool:
+    """Whether ``doc``'s text holds a policy variable (kept per document)."""
+    memo = memo_of(doc)
+    hit = memo.get("principal.variables")
+    if hit is None:
+        hit = memo["principal.variables"] = "${" in doc.text
+    return hit  # type: ignore[return-value]  # what this function stored
 
 
 @dataclass
@@ -426,6 +500,58 @@ class PrincipalView:
         self.memo[memo_key] = out
         return out
 
+    def scope_key(self, scope: ActionScope) -> tuple[tuple[object, ...], tuple[PolicyRef, ...]]:
+        """What every decision of this view on an action of ``scope`` depends on (with the same
+        request otherwise): its kind and account, per layer the documents holding a statement
+        for one of the actions, the values of the context keys those statements read and, when
+        one reads a time key, the analysis time. Views with equal keys decide every such
+        request alike (the evaluator reads only the matching statements of each layer and the
+        context; see :meth:`decide`), citing the references at the same positions of their
+        cited lists (the second value, in key order: see :func:`relabelling`). A document with
+        a conditional Deny for one of the actions is keyed with its attachment too, as
+        explanations may name it in words."""
+        ps = self.policies
+        parts: list[object] = [ps.principal_kind, ps.account_id]
+        cited: list[PolicyRef] = []
+        keys: set[str] = set()
+        for item in self._layout():
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            ref, table = item
+            found = table.get(scope)
+            relevant, read, named = found or _scope_statements(ref.document, scope)
+            if relevant:
+                parts.append((id(ref.document), _label_of(ref)) if named else id(ref.document))
+                cited.append(ref)
+                keys.update(read)
+        if keys:
+            ctx = self.context()
+            parts.append(tuple((k, ctx.lookup(k)) for k in sorted(keys)))
+            if not keys.isdisjoint(TIME_KEYS):
+                parts.append(self.now)
+        return tuple(parts), tuple(cited)  # not kept: each is asked for about once per view
+
+    def _layout(self) -> list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]]:
+        """The layers in evaluation order: each layer's name, then its references with their
+        documents' tables of :func:`_scope_statements` (kept per view)."""
+        hit = self.memo.get("layout")
+        if hit is not None:
+            return hit  # type: ignore[return-value]  # what this method stored
+        ps = self.policies
+        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+        if ps.boundary is not None:
+            layers.append(("boundary", (ps.boundary,)))
+        if ps.session is not None:
+            layers.append(("session", (ps.session,)))
+        layers.extend(("scp", level) for level in ps.scp_levels)
+        out: list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]] = []
+        for name, refs in layers:
+            out.append(name)
+            out.extend((ref, memo_table(ref.document, "principal.scopes")) for ref in refs)
+        self.memo["layout"] = out
+        return out
+
     def _shared_key(
         self,
         local: tuple[object, ...],
@@ -488,27 +614,56 @@ def _matching_ids(
     return ids, read
 
 
-def _relabelled(
-    d: Decision, theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...]
-) -> Decision | None:
-    """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
-    under this principal's names and attachments); ``None`` when the correspondence is
-    ambiguous (one reference of theirs stands for two of mine)."""
-    if not (d.allowed_by or d.denied_by or d.requirements):
-        return d  # cites no statement (an implicit deny): nothing to relabel
-    swap: dict[int, PolicyRef] = {}
+def _label_of(ref: PolicyRef) -> tuple[object, ...]:
+    """What a reference shows besides its document: its names and attachment."""
+    return (ref.name, ref.arn, ref.via, ref.layer, ref.level, ref.owner)
+
+
+Relabelling = dict[int, PolicyRef]
+"""``id()`` of a reference of one view → the reference of another view it stands for."""
+
+
+def relabelling(
+    theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...], *, by_label: bool = False
+) -> Relabelling | None:
+    """How to cite ``mine`` where ``theirs`` is cited (the same documents at the same
+    positions); ``None`` when ambiguous (one reference of theirs stands for two of mine).
+    ``by_label``: a reference shown exactly like its counterpart (:func:`_label_of`) is kept
+    (what is cited reads the same either way)."""
+    chosen: dict[int, PolicyRef] = {}
     for a, b in zip(theirs, mine, strict=True):
-        if a is b:
+        if a is b and not by_label:
             continue
-        seen = swap.setdefault(id(a), b)
-        if seen is not b:
+        c = a if a is b or (by_label and _label_of(a) == _label_of(b)) else b
+        seen = chosen.setdefault(id(a), c)
+        if seen is not c:
             return None
-    if not swap:
+    return {k: v for k, v in chosen.items() if id(v) != k}
+
+
+def relabel_statement(s: StatementRef, swap: Relabelling) -> StatementRef:
+    """``s`` citing the reference ``swap`` maps its policy to, if any."""
+    p = swap.get(id(s.policy))
+    return s if p is None else StatementRef(p, s.statement)
+
+
+def relabel_statements(
+    refs: tuple[StatementRef, ...], swap: Relabelling
+) -> tuple[StatementRef, ...]:
+    """:func:`relabel_statement` of each (the same tuple when none changes)."""
+    if not swap or not refs:
+        return refs
+    out = tuple(relabel_statement(s, swap) for s in refs)
+    return refs if all(a is b for a, b in zip(out, refs, strict=True)) else out
+
+
+def relabel_decision(d: Decision, swap: Relabelling) -> Decision:
+    """``d`` citing the references ``swap`` maps to (``d`` itself when none changes)."""
+    if not swap or not (d.allowed_by or d.denied_by or d.requirements):
         return d
 
     def ref(s: StatementRef) -> StatementRef:
-        p = swap.get(id(s.policy))
-        return s if p is None else StatementRef(p, s.statement)
+        return relabel_statement(s, swap)
 
     return Decision(
         decision=d.decision,
@@ -531,17 +686,24 @@ def _relabelled(
     )
 
 
+def _relabelled(
+    d: Decision, theirs: tuple[PolicyRef, ...], mine: tuple[PolicyRef, ...]
+) -> Decision | None:
+    """``d``, decided with ``theirs``, citing ``mine`` (the same documents, in the same order,
+    under this principal's names and attachments); ``None`` when the correspondence is
+    ambiguous (one reference of theirs stands for two of mine)."""
+    if not (d.allowed_by or d.denied_by or d.requirements):
+        return d  # cites no statement (an implicit deny): nothing to relabel
+    swap = relabelling(theirs, mine)
+    if swap is None:
+        return None
+    return relabel_decision(d, swap)
+
+
 def _principal_outcomes(
     refs: list[PolicyRef], base: Mapping[str, object], absent: frozenset[str]
 ) -> tuple[object, ...]:
-    clauses = [
-        (id(c), c, ref.document.version == "2012-10-17")
-        for ref in refs
-        if _doc_is_personal(ref)
-        for st in ref.document.statements
-        for c in st.conditions
-        if c.key.lower().startswith(("aws:principal", "aws:username", "aws:userid"))
-    ]
+    clauses = [c for ref in refs for c in _principal_clauses(ref.document)]
     if not clauses:
         return ()
     ctx = RequestContext.of(
@@ -564,7 +726,7 @@ def principal_view(
     absent = principal_known_absent(principal) | DIRECT_CALL_ABSENT
     refs = [*ps.identity, *([ps.boundary] if ps.boundary else [])]
     all_refs = [*refs, *(r for lvl in ps.scp_levels for r in lvl)]
-    personal = any("${" in r.document.text for r in all_refs)
+    personal = any(_has_variables(r.document) for r in all_refs)
     signature: tuple[object, ...] = (
         principal.kind,
         ps.account_id,

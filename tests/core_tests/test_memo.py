@@ -17,7 +17,7 @@ from core.escalate.capabilities import doc_caps
 from core.evaluate.evaluator import matching
 from core.load.policy_parser import parse_policy_strict
 from core.model.account import Account, ConditionClause, PolicyDocument, Role, Statement
-from core.model.memo import memo_of
+from core.model.memo import BoundedTable, memo_of
 
 _TEXT = (
     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",'
@@ -84,3 +84,18 @@ def test_no_module_level_cache_in_core_is_keyed_by_object_ids() -> None:
     assert keyed_by_id.search("    hit = _INDEX.get(id(doc))")
     assert keyed_by_id.search("    _MATCHING[(id(doc), action)] = out")
     assert not keyed_by_id.search("    hit = memo.get(id(d))")  # a memo passed in: allowed
+
+
+def test_a_bounded_table_drops_the_least_recently_used_past_its_budget() -> None:
+    table: BoundedTable[str, str] = BoundedTable(5)
+    table.put("a", "A", 2)
+    table.put("b", "B", 2)
+    assert table.get("a") == "A"  # now the most recently used
+    table.put("c", "C", 2)  # 6 > 5: "b", the least recently used, goes
+    assert list(table) == ["a", "c"]
+    assert table.get("b") is None
+    assert table.weight == 4
+    table.put("a", "A2", 1)  # replacing a value counts its new weight only
+    assert (table.get("a"), table.weight) == ("A2", 3)
+    table.put("big", "X", 9)  # alone over budget: kept (the last one put is never dropped)
+    assert list(table) == ["big"] and table.weight == 9
