@@ -573,8 +573,23 @@ class _Labeller:
         reasons = (
             None if self.rep is view else _relabel(cand.reasons, self.rep, view, self.relabelled)
         )
-        return _on_boundary(
-            passrole_finding(view, cand, esc, gained_, self.is_admin, reasons), target
+        f = passrole_finding(view, cand, esc, gained_, self.is_admin, reasons)
+        return _on_boundary(self.texts(f), target)
+
+    def texts(self, f: Finding) -> Finding:
+        """``f`` with the conditions and constraints that name a policy by its label ("avoid
+        ... (POLICY (attached to user REP) Statement[1])") citing this principal's attachment
+        instead of the signature's representative's."""
+        if self.rep is self.view:
+            return f
+        old = f" {self.rep.kind} {self.rep.name})"
+        if not any(old in t for t in (*f.conditions, *f.constraints)):
+            return f
+        new = f" {self.view.kind} {self.view.name})"
+        return replace(
+            f,
+            conditions=tuple(t.replace(old, new) for t in f.conditions),
+            constraints=tuple(t.replace(old, new) for t in f.constraints),
         )
 
     def method(self, edge: MethodEdge, is_own: bool) -> Finding | None:
@@ -587,13 +602,15 @@ class _Labeller:
             reason = powers.admin_of(owner) if owner is not None else None
             if reason is None:
                 return None
-            return method_finding(
-                view,
-                edge,
-                "admin",
-                powers.admin_line(reason),
-                self.is_admin,
-                _relabel(edge.reasons, self.rep, view, self.relabelled),
+            return self.texts(
+                method_finding(
+                    view,
+                    edge,
+                    "admin",
+                    powers.admin_line(reason),
+                    self.is_admin,
+                    _relabel(edge.reasons, self.rep, view, self.relabelled),
+                )
             )
         esc, gained_ = (
             ("none", ()) if self.is_admin else _method_gain(self.account, views, powers, view, edge)
@@ -606,6 +623,8 @@ class _Labeller:
             return None  # nothing of its own to lift: no Deny, no boundary, no better version
         reasons = None if is_own else _relabel(edge.reasons, self.rep, view, self.relabelled)
         f = method_finding(view, edge, esc, gained_, self.is_admin, reasons)
+        if not is_own:
+            f = self.texts(f)
         if outcome in ("become-user", "become-role") and edge.target in views:
             f = _on_boundary(f, views[edge.target])
         return f
