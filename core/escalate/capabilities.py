@@ -682,10 +682,10 @@ def summarize(caps: Caps | Iterable[Capability], limit: int = 6) -> tuple[str, .
         ranked = sorted(levels, key=lambda x: -x[0])
         line = f"{svc}: " + ", ".join(f"{n} {lv}" for _, lv, n in ranked)
         mask = numbering.service_masks[svc]
-        scopes = {scope for scope, m in caps.items() if m & mask}
-        named = sorted(scopes - {"*"})
-        if "*" not in scopes and named:
-            line += " on " + ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
+        if not caps.get("*", 0) & mask:  # gained on every resource: no names to add
+            named = sorted(scope for scope, m in caps.items() if m & mask and scope != "*")
+            if named:
+                line += " on " + ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
         lines.append(line)
     if len(found) > limit:
         lines.append(f"... and {len(found) - limit} more services")
