@@ -60,6 +60,9 @@ PROGRESS_INTERVAL = 0.1
 WATCH_INTERVAL = 2.0
 """Seconds between two checks of the snapshot file's modification time."""
 
+INDEXES_KEPT = 2
+"""Indexes of earlier what-if states kept for undo (each holds a table of every finding)."""
+
 
 class LoadCancelled(IamExploreError):
     """The user cancelled a load (escape)."""
@@ -146,6 +149,8 @@ class IamExploreApp(Guarded, App[int]):
         """Offer to reload when the snapshot changes on disk."""
         self.session: Session | None = None
         self.index: EdgeIndex | None = None
+        self._index_history: list[EdgeIndex | None] = []
+        """The indexes shown before each what-if still undoable (``None``: not kept)."""
         self.live: FetchResult | None = None
         self.loaded_at: float | None = None
         """``time.perf_counter()`` when the last load's data arrived (benchmarks)."""
@@ -258,6 +263,7 @@ class IamExploreApp(Guarded, App[int]):
     def _loaded(self, message: AccountLoaded) -> None:
         index = message.index or EdgeIndex.build(message.analysis)
         self.index = index
+        self._index_history = []
         self.session = message.session
         self.live = message.live
         self.load_seconds = message.seconds
@@ -583,8 +589,16 @@ class IamExploreApp(Guarded, App[int]):
             description = outcome.change.description
         else:
             description = ""
-        # Texts of unchanged findings come from the shown index (it keeps them alive: ids hold).
-        index = EdgeIndex.build(outcome.analysis, self.index) if outcome is not None else None
+        index = None
+        if outcome is not None:
+            # Undo returns to an analysis shown before: its index, when still kept, is reused.
+            earlier = self._index_history[-1] if self._index_history else None
+            if verb == "undo" and earlier is not None and earlier.analysis is outcome.analysis:
+                index = earlier
+            else:
+                # Texts of unchanged findings come from the shown index (which keeps them
+                # alive, so their ids hold).
+                index = EdgeIndex.build(outcome.analysis, self.index)
         self.post_message(WhatIfApplied(outcome, verb, description, index, generation))
 
     @on(WhatIfApplied)
@@ -601,6 +615,14 @@ class IamExploreApp(Guarded, App[int]):
         except IamExploreError as exc:
             self.notify(str(exc), title="What-if dropped", severity="warning")
             return
+        if message.verb == "undo":
+            if self._index_history:
+                self._index_history.pop()
+        elif self.index is not None:
+            self._index_history.append(self.index)
+            # The last few only: each holds a table of every finding (rebuilt when needed).
+            for i in range(max(0, len(self._index_history) - INDEXES_KEPT)):
+                self._index_history[i] = None
         self.index = message.index
         self.diff_label = "what-if"
         self.main.show_diff(diff, self.index, [c.description for c in session.history])

@@ -222,3 +222,25 @@ async def test_escape_in_the_editor_cancels_it(make_app: MakeApp) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(front(app), EditorScreen) and not session(app).modified
+
+
+async def test_undo_shows_the_earlier_index_again_without_rebuilding_it(make_app: MakeApp) -> None:
+    # Undo returns to an analysis already shown: its Edges index (search texts, counts) is
+    # kept for it, so undo on a large account does not re-index every finding.
+    app = make_app("classic-story-fixed")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = app.index
+        assert before is not None
+        await pilot.press("w")
+        await pilot.pause()
+        await choose(app, pilot, "Detach AmazonEC2FullAccess from user test-user")
+        await settle(app, pilot)
+        assert app.index is not before
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert app.index is before
+        assert [r[2] for r in edge_rows(app)] == ["added"]  # the diff is still shown
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.index is not before and session(app).modified
