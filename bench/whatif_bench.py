@@ -2,9 +2,10 @@
 
 Usage: ``.venv/bin/python bench/whatif_bench.py [SNAPSHOT] [--changes 15]``
 
-Alternates "remove a user from a group" and "undo" on different users, and reports the median
-and worst time of ``Session.apply`` (re-analysis and diff included). Default snapshot: the
-mid-size sample.
+Alternates a change and "undo": "remove a user from a group" on different users, or with
+``--disable`` "disable Statement[0]" of different customer managed policies (the generated
+accounts have no groups); reports the median and worst time of ``Session.apply`` (re-analysis
+and diff included). Default snapshot: the mid-size sample.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from core.explain.whatif import Session, remove_from_group
+from core.explain.whatif import Session, disable_statement, remove_from_group
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
 
@@ -22,15 +23,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("snapshot", nargs="?", default=str(sample_path()))
     parser.add_argument("--changes", type=int, default=15)
+    parser.add_argument("--disable", action="store_true", help="disable policy statements")
     args = parser.parse_args()
     account = load_account(args.snapshot)
     start = time.perf_counter()
     session = Session(account)
     first = time.perf_counter() - start
-    users = [u for u in account.users if u.groups][: args.changes]
+    if args.disable:
+        policies = [p for p in account.policies if not p.is_aws_managed][: args.changes]
+        changes = [disable_statement(p.arn, p.name, 0) for p in policies]
+    else:
+        users = [u for u in account.users if u.groups][: args.changes]
+        changes = [remove_from_group(u.arn, u.groups[0]) for u in users]
     applied, undone = [], []
-    for u in users:
-        diff = session.apply(remove_from_group(u.arn, u.groups[0]))
+    for change in changes:
+        diff = session.apply(change)
         applied.append(diff.seconds)
         back = session.undo()
         assert back is not None
