@@ -226,6 +226,17 @@ def statement_keys(st: Statement) -> frozenset[str]:
     return out
 
 
+def _layers(ps: PolicySet) -> list[tuple[str, tuple[PolicyRef, ...]]]:
+    """The policy set's layers in evaluation order, named: identity, boundary, session, SCPs."""
+    layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
+    if ps.boundary is not None:
+        layers.append(("boundary", (ps.boundary,)))
+    if ps.session is not None:
+        layers.append(("session", (ps.session,)))
+    layers.extend(("scp", level) for level in ps.scp_levels)
+    return layers
+
+
 @dataclass(frozen=True, eq=False)
 class ActionScope:
     """A fixed set of actions that one part of the analysis decides (a PassRole edge's pass,
@@ -481,12 +492,7 @@ class PrincipalView:
         parts: list[object] = [ps.principal_kind, ps.account_id]
         cited: list[PolicyRef] = []
         keys: set[str] = set()
-        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
-        if ps.boundary is not None:
-            layers.append(("boundary", (ps.boundary,)))
-        if ps.session is not None:
-            layers.append(("session", (ps.session,)))
-        layers.extend(("scp", level) for level in ps.scp_levels)
+        layers = _layers(ps)
         lowered = action.lower()
         for name, refs in layers:
             parts.append(name)
@@ -539,12 +545,7 @@ class PrincipalView:
         if hit is not None:
             return hit  # type: ignore[return-value]  # what this method stored
         ps = self.policies
-        layers: list[tuple[str, tuple[PolicyRef, ...]]] = [("identity", ps.identity)]
-        if ps.boundary is not None:
-            layers.append(("boundary", (ps.boundary,)))
-        if ps.session is not None:
-            layers.append(("session", (ps.session,)))
-        layers.extend(("scp", level) for level in ps.scp_levels)
+        layers = _layers(ps)
         out: list[str | tuple[PolicyRef, dict[ActionScope, _ScopeStatements]]] = []
         for name, refs in layers:
             out.append(name)

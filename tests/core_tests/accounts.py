@@ -9,6 +9,8 @@ from typing import Any
 
 from core.escalate.analysis import Analysis, analyse
 from core.load.snapshot import load_data
+from core.model.account import Account
+from core.model.memo import BoundedTable, memo_of
 
 ACCT = "111122223333"
 
@@ -16,6 +18,12 @@ ACCT = "111122223333"
 def arn(kind: str, name: str) -> str:
     """``arn:aws:iam::111122223333:<kind>/<name>``."""
     return f"arn:aws:iam::{ACCT}:{kind}/{name}"
+
+
+def kept(acct: Account, name: str) -> BoundedTable[Any, Any]:
+    """The account's table of shared results named ``name`` (empty when none was made)."""
+    table = memo_of(acct).get(name)
+    return table if isinstance(table, BoundedTable) else BoundedTable(0)
 
 
 def doc(*statements: dict[str, Any]) -> dict[str, Any]:

@@ -28,22 +28,12 @@ from core.evaluate.principal import PrincipalView, principal_view
 from core.load.samples import sample_path
 from core.load.snapshot import load_account, load_data
 from core.model.account import Account
-from core.model.memo import BoundedTable, memo_of
+from tests.core_tests.accounts import doc, kept
 
 A = "111122223333"
 
 
-def kept(acct: Account, name: str) -> BoundedTable[Any, Any]:
-    """The account's table of shared results named ``name`` (empty when none was made)."""
-    table = memo_of(acct).get(name)
-    return table if isinstance(table, BoundedTable) else BoundedTable(0)
-
-
 NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 OPS = doc(
