@@ -384,12 +384,13 @@ def reaches_admin(f: Finding, d: Distances) -> tuple[int, bool] | None:
     Only moves count (a pass, an assume, credentials, joining a group), and only when the
     target is admin or has a path to admin.
     """
-    if f.source_is_admin or _outcome(f) not in _MOVE:
+    outcome = _OUTCOME.get(f.kind)
+    if outcome not in _MOVE or f.source_is_admin:
         return None
     if f.escalation == "admin":
         return _ONE_HOP[f.conditional]
     c = d.cost.get(f.target)
-    if c is None or _outcome(f) == "join-group":
+    if c is None or outcome == "join-group":
         return None  # a group has no moves: joining it is admin exactly when labelled so
     return c[0] + 1, f.conditional or c[1] > 0
 
