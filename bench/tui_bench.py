@@ -11,7 +11,7 @@ Measures, on ``--users`` users and ``--roles`` roles (default 5,000 each):
   and the UI thread's CPU per key; then needles pasted whole (nothing to narrow from);
 * **pane switch**, **cursor move** (``j`` in Users: marks and the Details preview) and
   **enter on a user** (filters the Edges pane): until the last frame before the app goes quiet;
-* **what-if apply**: from ``apply_change`` until the diff is shown (median), plus the
+* **what-if apply**: from ``apply_change`` until the diff is shown (median; and its undo), plus the
   re-analysis time ``Diff.seconds`` reported by the core, and while it runs the latency of a
   pane switch (``2``, then ``4``): whether the UI stalls.
 
@@ -177,7 +177,7 @@ async def measure_ui(  # type: ignore[no-untyped-def]
             rows += await measure_panes(app, pilot, shown, started)
 
         if app.session is not None:
-            walls, cores, switches = [], [], []
+            walls, cores, switches, undos = [], [], [], []
             users = [u for u in app.session.current.users if u.groups or u.attached_policies]
             step = max(1, len(users) // max(1, whatif_runs))
             for user in users[::step][:whatif_runs]:
@@ -212,9 +212,11 @@ async def measure_ui(  # type: ignore[no-untyped-def]
                 await pilot.pause()
                 walls.append(time.perf_counter() - t)
                 cores.append(app.last_diff_seconds)
+                u = time.perf_counter()
                 app.undo_redo("undo")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
+                undos.append(time.perf_counter() - u)
             if walls:
                 rows.append(
                     (
@@ -231,6 +233,13 @@ async def measure_ui(  # type: ignore[no-untyped-def]
                             f"worst {max(switches) * 1000:.0f} ms ({len(switches)} keys)",
                         )
                     )
+                rows.append(
+                    (
+                        "what-if undo, to the earlier state shown",
+                        f"median {statistics.median(undos) * 1000:.0f} ms, "
+                        f"worst {max(undos) * 1000:.0f} ms",
+                    )
+                )
                 core_times = [c for c in cores if isinstance(c, float)]
                 if core_times:
                     rows.append(
