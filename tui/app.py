@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.escalate.analysis import Analysis, analyse
 from core.escalate.findings import Finding
+from core.escalate.gc_pause import fewer_collections
 from core.explain.whatif import Change, Session, add_inline_policy
 from core.load.samples import sample_path
 from core.load.snapshot import load_account, load_data
@@ -597,8 +598,10 @@ class IamExploreApp(Guarded, App[int]):
                 index = earlier
             else:
                 # Texts of unchanged findings come from the shown index (which keeps them
-                # alive, so their ids hold).
-                index = EdgeIndex.build(outcome.analysis, self.index)
+                # alive, so their ids hold). Few collector passes meanwhile: a full one over
+                # the new index's objects would hold the GIL and stall the UI thread.
+                with fewer_collections():
+                    index = EdgeIndex.build(outcome.analysis, self.index)
         self.post_message(WhatIfApplied(outcome, verb, description, index, generation))
 
     @on(WhatIfApplied)
