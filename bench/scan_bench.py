@@ -3,7 +3,7 @@
 For each size N, ``make_synthetic.py --users N --roles N`` writes a snapshot (cached in
 ``/tmp/iam-explore-bench/``, keyed by the generator's source hash), then a fresh Python process
 loads it with ``core.load.snapshot.load_account``, runs ``core.escalate.analysis.analyse`` and
-writes the JSON report as ``scan --format json`` does (``core.report.scan.write_report``,
+writes the JSON report as ``scan --format json`` does (``core.report.scan.write_json``,
 streamed, to a sink that counts its characters: JSON encoding included, the disk left out), and
 reports its wall times, its CPU time (``cpu s``: what the process itself used, less sensitive
 to other jobs on a shared machine) and peak RSS. Sizes run
@@ -50,8 +50,7 @@ sys.path.insert(0, sys.argv[1])
 snapshot, planted_file, profile = sys.argv[2], sys.argv[3], int(sys.argv[4])
 from core.load.snapshot import load_account
 from core.escalate.analysis import analyse
-from core.escalate.gc_pause import fewer_collections
-from core.report.scan import report_items, write_report
+from core.report.scan import write_json
 
 c0 = time.process_time()
 t0 = time.perf_counter()
@@ -70,8 +69,7 @@ written = [0, 0]
 def sink(text):
     written[0] += len(text)
     written[1] += text.count('\n    {"kind": ')
-with fewer_collections():
-    write_report(report_items(analysis), sink)
+write_json(analysis, sink)
 t3 = time.perf_counter()
 c3 = time.process_time()
 if profile:

@@ -1,8 +1,9 @@
 """Analyse an account: every PassRole and method edge, escalation labels, and paths to admin.
 
 Principals with the same policies (and no principal-specific variables) share a *signature* and
-are evaluated once; their findings are then relabelled for each principal. A what-if re-analyses
-only the signatures a change touches (:func:`reanalyse`).
+are evaluated once; their findings are then relabelled for each principal. A what-if passes the
+previous analysis' :class:`Cache`: only principals whose policies changed are decided again, and
+the edges of the others are relabelled where their targets changed.
 """
 
 from __future__ import annotations
@@ -235,6 +236,8 @@ class Cache:
     role_indexes: dict[str, ArnIndex[tuple[Role, TrustResult]]] = field(default_factory=dict)
     """Service id → the ARN index of ``trusted[id]`` (valid as long as ``trusted``)."""
     per_principal: dict[tuple[str, object], _Done] = field(default_factory=dict)
+    """(principal ARN, signature) → its findings, the edges they came from and the (target ARN,
+    signature) they depend on."""
     views: dict[str, PrincipalView] = field(default_factory=dict)
     view_key: tuple[object, ...] = ()
     now: float | None = None
@@ -258,7 +261,6 @@ class Cache:
     admin_key: tuple[object, ...] | None = None
     """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
     with: edges taking over an existing resource exist only towards those."""
-    """(principal ARN, signature) → its findings and the (target ARN, signature) they depend on."""
 
 
 def _world(account: Account) -> tuple[tuple[object, ...], tuple[object, ...]]:
@@ -404,9 +406,13 @@ def _findings_for(
     principals = list(principals)
     parts: list[tuple[str, _Done]] = []
     # Not reusable: a signature's edges are dropped after its last principal (memory).
-    left = Counter(views[p.arn].signature for p in principals) if not reusable else None
+    left = (
+        Counter(views[p.arn].signature for p in principals if not _service_linked(p))
+        if not reusable
+        else None
+    )
     for i, p in enumerate(principals):
-        if isinstance(p, Role) and p.is_service_linked:
+        if _service_linked(p):
             continue  # only the service can act as a service-linked role
         view = views[p.arn]
         key = (p.arn, view.signature)
@@ -436,6 +442,10 @@ def _findings_for(
     findings = [f for _, done in parts for f in done.findings[: done.passrole]]
     findings.extend(f for _, done in parts for f in done.findings[done.passrole :])
     return findings
+
+
+def _service_linked(p: User | Role) -> bool:
+    return isinstance(p, Role) and p.is_service_linked
 
 
 _Item = tuple["EdgeCandidate | MethodEdge", bool, Finding]

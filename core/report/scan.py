@@ -223,6 +223,28 @@ def to_json(
         }
 
 
+def write_json(
+    analysis: Analysis,
+    write: Callable[[str], object],
+    *,
+    include_admin_sources: bool = False,
+    all_edges: bool = False,
+    group_min: int = 0,
+) -> None:
+    """Stream :func:`to_json`'s report as text through ``write`` (what ``scan --format json``
+    writes), with few collector passes; the report is never held whole."""
+    with fewer_collections():
+        write_report(
+            report_items(
+                analysis,
+                include_admin_sources=include_admin_sources,
+                all_edges=all_edges,
+                group_min=group_min,
+            ),
+            write,
+        )
+
+
 def report_items(
     analysis: Analysis,
     *,

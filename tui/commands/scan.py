@@ -16,12 +16,11 @@ from rich.text import Text
 
 from core.escalate.analysis import Analysis, analyse
 from core.escalate.escalation_level import Escalation
-from core.escalate.gc_pause import fewer_collections
 from core.load.inventory import arn_label
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
 from core.model.errors import IamExploreError
-from core.report.scan import dumps_report, report_items, to_json_v1, to_sarif, write_report
+from core.report.scan import dumps_report, to_json_v1, to_sarif, write_json
 from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
@@ -134,14 +133,13 @@ def _write(analysis: Analysis, args: argparse.Namespace, write: Callable[[str], 
     elif args.schema == 1:
         write(dumps_report(to_json_v1(analysis, include_admin_sources=args.all)) + "\n")
     else:
-        with fewer_collections():
-            items = report_items(
-                analysis,
-                include_admin_sources=args.all,
-                all_edges=args.all_edges,
-                group_min=max(0, args.group),
-            )
-            write_report(items, write)
+        write_json(
+            analysis,
+            write,
+            include_admin_sources=args.all,
+            all_edges=args.all_edges,
+            group_min=max(0, args.group),
+        )
 
 
 PROBLEM_RULE = {
