@@ -21,6 +21,7 @@ from core.escalate.capabilities import (
     denying_policies,
     gained,
     gains_anything,
+    powers_of,
     summarize,
     unknown_boundary_condition,
     with_any_policy,
@@ -166,6 +167,9 @@ class _Powers:
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.lines: dict[str, tuple[str]] = {}
+        self.allowed: tuple[object, dict[tuple[str, bool], int]] = (None, {})
+        """The last source's compiled capabilities and what they allow per (scope, scps):
+        a principal's findings are labelled one after another."""
 
     def admin_line(self, reason: AdminReason) -> tuple[str]:
         """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
@@ -187,6 +191,12 @@ class _Powers:
         view.memo["admin-reason"] = hit[1]
         return hit[1]
 
+    def _allowed_memo(self, source: PrincipalView) -> dict[tuple[str, bool], int]:
+        caps = powers_of(source)
+        if self.allowed[0] is not caps:
+            self.allowed = (caps, {})
+        return self.allowed[1]
+
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
         """Escalation label and gained capabilities (lines, computed lazily) of acting as
         ``target``."""
@@ -204,7 +214,7 @@ class _Powers:
         if reason is not None:
             head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
             out = ("admin", (f"{head}{reason.detail}",))
-        elif gains_anything(source, target):
+        elif gains_anything(source, target, self._allowed_memo(source)):
             out = ("privilege-gain", GainSummary(source, target))
         else:
             out = ("none", ())
