@@ -8,8 +8,10 @@ views whose statements for the actions decided are the same share edges and laun
 bounded tables), views share *decisions* on the same matching statements
 (:meth:`PrincipalView._shared_key`), and :class:`core.escalate.analysis._Powers` keeps
 escalation labels per (source signature, target signature). :func:`sharing_off` turns each of
-them off, so every principal is computed alone; :func:`comparable` is the full scan report
-with statement ids resolved to the statements, and :func:`differences` says where two differ.
+them off, so every principal is computed alone (and, within one principal's PassRole edges,
+each role: roles its statements treat alike otherwise share a verdict); :func:`comparable` is
+the full scan report with statement ids resolved to the statements, and :func:`differences`
+says where two differ.
 Sharing is correct when the two analyses of one account give the same report.
 """
 
@@ -62,7 +64,14 @@ def sharing_off() -> Iterator[None]:
         self.gains.clear()
         return original_gain(self, source, target)
 
+    def per_role(*args: object) -> None:
+        # (5) roles alike: no PassRole verdict or launch choice reused from one role to the next
+        # within a principal's edges (not between principals, but relabelled all the same).
+        return None
+
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passrole_edges, "_decision_class", per_role)
+        mp.setattr(passrole_edges, "_role_keys_read", lambda *args: True)
         mp.setattr(principal_mod, "principal_view", alone)
         mp.setattr(analysis_mod, "principal_view", alone)
         mp.setattr(passrole_edges, "memo_bounded", never_shared)

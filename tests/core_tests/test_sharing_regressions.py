@@ -9,6 +9,7 @@ from tests.core_tests.accounts import (
     arn,
     doc,
     findings,
+    group,
     inline,
     policy,
     role,
@@ -106,3 +107,34 @@ def test_a_rewritten_trust_policy_names_each_caller_not_its_signatures_first() -
         assert [p.name for p in trusts] == [f"ops trust policy, rewritten to name {name}"]
         (st,) = trusts[0].document.statements
         assert st.principal is not None and st.principal.aws == (arn("user", name),)
+
+
+def test_edges_shared_by_scope_cite_each_principals_group_after_two_hops() -> None:
+    """A user holds a group's policies through that group (IAM User Guide, "IAM user
+    groups"), and a finding cites the statement as the user holds it. Here the Lambda launch
+    statements are decided once for x (via group g1) and reused by y (also via g1: cited as
+    x's reference, which reads the same); y's PassRole edges are then reused by z, which holds
+    the launch policy via g2 and must cite g2, not g1."""
+    launch = policy("launch", doc(allow(["lambda:CreateFunction", "lambda:InvokeFunction"])))
+    pass1 = policy("pass1", doc(allow("iam:PassRole")))
+    pass2 = policy("pass2", doc(allow("iam:PassRole", arn("role", "*"))))
+    other = policy("other", doc(allow("s3:GetObject")))
+    a = account(
+        users=[
+            make_user("x", groups=("g1",), attached=(arn("policy", "pass1"),)),
+            make_user("y", groups=("g1",), attached=(arn("policy", "pass2"),)),
+            make_user(
+                "z", groups=("g2",), attached=(arn("policy", "pass2"), arn("policy", "other"))
+            ),
+        ],
+        groups=[
+            group("g1", attached=(arn("policy", "launch"),)),
+            group("g2", attached=(arn("policy", "launch"),)),
+        ],
+        roles=[role("fn", trust(service="lambda.amazonaws.com"))],
+        policies=[launch, pass1, pass2, other],
+    )
+    for name, mine in (("x", "g1"), ("y", "g1"), ("z", "g2")):
+        (f,) = findings(a, "passrole", arn("user", name))
+        cited = {s.policy.via for r in f.reasons if r.step == "launch" for s in r.statements}
+        assert cited == {f"via group {mine}"}, name
