@@ -321,3 +321,26 @@ def test_sharing_off_computes_each_principal_alone() -> None:
 
         a = analyse(load_data(_prefix_account(), source="prefixes"), at=AT)
     assert a.views[arn("user", "a")].signature != a.views[arn("user", "a-admin")].signature
+
+
+def _chain_account() -> dict[str, Any]:
+    """Results shared twice over: launches decided for one principal and reused by a second
+    holding the launch policy the same way (its citations read alike), whose PassRole edges a
+    third reuses while holding the launch policy through another group."""
+    launch = _pol("launch", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))
+    passes = [_pol(f"pass{i}", allow("iam:PassRole", arn("role", "*" * i))) for i in (1, 2)]
+    other = _pol("other", allow("s3:GetObject"))
+    users = [
+        make_user("x", groups=("g1",), attached=(arn("policy", "pass1"),)),
+        make_user("y", groups=("g1",), attached=(arn("policy", "pass2"),)),
+        make_user("z", groups=("g2",), attached=(arn("policy", "pass2"), arn("policy", "other"))),
+        make_user("z-1", groups=("g1", "g2"), attached=(arn("policy", "pass2"),)),
+    ]
+    groups = [group(g, attached=(arn("policy", "launch"),)) for g in ("g1", "g2")]
+    roles = [role(n, LAMBDA) for n in ("fn", "fn-1")]
+    return snapshot(users, roles, groups, [launch, *passes, other])
+
+
+def test_results_shared_twice_read_the_same_with_sharing_off() -> None:
+    report = _same(lambda: load_data(_chain_account(), source="chain"))
+    assert {f["source"] for f in report["findings"]} >= {arn("user", n) for n in "xyz"}
