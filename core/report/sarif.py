@@ -12,6 +12,7 @@ The output validates against the OASIS SARIF 2.1.0 JSON schema (a test checks it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -94,6 +95,7 @@ def rules(extra: Iterable[Finding] = ()) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # pure; asked once per result of a large log
 def artifact_uri(source: str) -> str:
     """The snapshot as a SARIF URI: relative paths as they are, absolute ones as ``file:``."""
     if not source:
@@ -184,13 +186,18 @@ def log(
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def scan_log(analysis: Any) -> dict[str, Any]:
-    """SARIF of a scan: every finding whose source is not already admin-equivalent."""
+def scan_log(analysis: Any, *, stream: bool = False) -> dict[str, Any]:
+    """SARIF of a scan: every finding whose source is not already admin-equivalent.
+
+    With ``stream``, the results are an iterator, made as they are written
+    (:func:`core.report.json_text.write_indented`): a large account's log is never held whole.
+    """
     findings = [f for f in analysis.findings if not f.source_is_admin]
     source = analysis.account.source
     lines = arn_lines(source, {f.source for f in findings})
+    results = (result(f, source, lines) for f in findings)
     return log(
-        [result(f, source, lines) for f in findings],
+        results if stream else list(results),  # type: ignore[arg-type]  # written as a list
         findings,
         {"analysed_at": analysis.analysed_at},
     )
