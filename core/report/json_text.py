@@ -42,6 +42,18 @@ def write_indented(value: object, write: Callable[[str], object], indent: int = 
         write("".join(buf))
 
 
+class Rendered:
+    """A value that writes its own indented text (a SARIF result: one function call instead
+    of a dict per value written by :func:`write_indented`)."""
+
+    __slots__ = ()
+
+    def render(self, newline: str, step: str) -> str:
+        """Its text, as ``json.dumps(..., indent=len(step))`` writes it nested: ``newline`` is
+        the line break and indentation of the line it starts on."""
+        raise NotImplementedError
+
+
 _FLUSH = 512
 """Pieces gathered before one ``write``: few calls, and never much text held."""
 
@@ -83,6 +95,8 @@ def _indented(
             sep = "," + inner
             if type(v) is str:
                 buf.append(encode_basestring_ascii(v))
+            elif isinstance(v, Rendered):
+                buf.append(v.render(inner, step))
             else:
                 _indented(v, inner, step, buf, write)
             if len(buf) >= _FLUSH:

@@ -20,6 +20,7 @@ from core.load.samples import sample_path
 from core.load.snapshot import load_account
 from core.model.account import PolicyDocument, Statement
 from core.report.json_text import string_list, write_indented
+from core.report.sarif import ResultText, result
 from core.report.scan import _Table, dumps_report, to_json, to_sarif, write_json, write_sarif
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)
@@ -104,3 +105,23 @@ def test_streamed_sarif_is_the_whole_log(name: str) -> None:
     whole = to_sarif(analysis)
     assert isinstance(whole["runs"][0]["results"], list) and whole["runs"][0]["results"]
     assert "".join(chunks) == json.dumps(whole, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("located", [True, False], ids=["with-lines", "no-lines"])
+@pytest.mark.parametrize("indent", [2, 4])
+def test_result_text_is_the_result_object(located: bool, indent: int) -> None:
+    """Every finding's SARIF result written directly (conditions, constraints, no role, with
+    and without a line in the snapshot) is the result object as ``json.dumps`` writes it."""
+    findings = [
+        f
+        for name in ("edge-cases", "midsize-company")
+        for f in analyse(load_account(sample_path(name)), at=AT).findings
+    ]
+    assert any(f.conditions for f in findings) and any(f.role is None for f in findings)
+    assert any(f.constraints for f in findings)
+    lines = {f.source: n for n, f in enumerate(findings, 1)} if located else {}
+    source = "snaps/a b.json"
+    chunks: list[str] = []
+    write_indented({"r": [ResultText(f, source, lines) for f in findings]}, chunks.append, indent)
+    expected = {"r": [result(f, source, lines) for f in findings]}
+    assert "".join(chunks) == json.dumps(expected, indent=indent)
