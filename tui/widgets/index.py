@@ -101,6 +101,7 @@ class EdgeIndex:
         service_counts: service id → (edges from non-admin sources, all edges).
         summary: ``core.report.scan.summary`` of the analysis (header counts).
         shown_passrole: PassRole edges among ``shown``.
+        complete: the analysis is done (see :meth:`pending`).
     """
 
     analysis: Analysis
@@ -115,6 +116,8 @@ class EdgeIndex:
     service_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     shown_passrole: int = 0
+    complete: bool = True
+    """False for :meth:`pending`: the account is shown while its analysis runs."""
 
     @classmethod
     def build(cls, analysis: Analysis, previous: EdgeIndex | None = None) -> EdgeIndex:
@@ -159,6 +162,14 @@ class EdgeIndex:
             summary(analysis),
             sum(1 for i in shown if findings[i].kind == "passrole"),
         )
+
+    @classmethod
+    def pending(cls, account: Account) -> EdgeIndex:
+        """The account before its analysis is done: the panes list its principals, and
+        nothing may claim that an edge exists or does not (``complete`` is false)."""
+        index = cls.build(Analysis(account, [], {}, []))
+        index.complete = False
+        return index
 
     @property
     def account(self) -> Account:
