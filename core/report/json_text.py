@@ -7,7 +7,7 @@ statement lists repeat.
 * :func:`write_indented`: ``json.dumps(value, indent=2)`` streamed through ``write`` (the
   standard library's indenting encoder is pure Python and holds the whole text as chunks:
   gigabytes for a large SARIF log); a value may hold iterators, written as lists as they are
-  produced.
+  produced, and :class:`Rendered` values, which write their own text.
 """
 
 from __future__ import annotations
@@ -113,5 +113,7 @@ def _indented(
         buf.append(int.__repr__(value))
     elif isinstance(value, str):
         buf.append(encode_basestring_ascii(value))
+    elif isinstance(value, Rendered):
+        buf.append(value.render(newline, step))
     else:
         buf.append(json.dumps(value))

@@ -122,6 +122,14 @@ def test_result_text_is_the_result_object(located: bool, indent: int) -> None:
     lines = {f.source: n for n, f in enumerate(findings, 1)} if located else {}
     source = "snaps/a b.json"
     chunks: list[str] = []
-    write_indented({"r": [ResultText(f, source, lines) for f in findings]}, chunks.append, indent)
-    expected = {"r": [result(f, source, lines) for f in findings]}
+    first = ResultText(findings[0], source, lines)  # also as a dict's value, not a list item
+    write_indented(
+        {"r": [ResultText(f, source, lines) for f in findings], "one": first},
+        chunks.append,
+        indent,
+    )
+    expected = {
+        "r": [result(f, source, lines) for f in findings],
+        "one": result(findings[0], source, lines),
+    }
     assert "".join(chunks) == json.dumps(expected, indent=indent)
