@@ -21,7 +21,6 @@ from core.escalate.capabilities import (
     denying_policies,
     gained,
     gains_anything,
-    powers_of,
     summarize,
     unknown_boundary_condition,
     with_any_policy,
@@ -185,9 +184,6 @@ class _Powers:
         self.lines: dict[str, tuple[str]] = {}
         self.gain_lines: dict[str, tuple[str]] = {}
         """The one tuple of each line saying a target is admin (every finding to it shares it)."""
-        self.allowed: tuple[object, dict[tuple[str, bool], int]] = (None, {})
-        """The last source's compiled capabilities and what they allow per (scope, scps):
-        a principal's findings are labelled one after another."""
 
     def admin_line(self, reason: AdminReason) -> tuple[str]:
         """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
@@ -232,12 +228,6 @@ class _Powers:
         target.memo["admin-gain"] = out
         return out
 
-    def _allowed_memo(self, source: PrincipalView) -> dict[tuple[str, bool], int]:
-        caps = powers_of(source)
-        if self.allowed[0] is not caps:
-            self.allowed = (caps, {})
-        return self.allowed[1]
-
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
         """Escalation label and gained capabilities (lines, computed lazily) of acting as
         ``target``.
@@ -256,7 +246,7 @@ class _Powers:
         if hit is not None:
             return hit
         out: tuple[str, Sequence[str]]
-        if gains_anything(source, target, self._allowed_memo(source)):
+        if gains_anything(source, target):
             out = ("privilege-gain", GainSummary(source, target))
         else:
             out = ("none", ())

@@ -510,10 +510,11 @@ def powers_of(view: PrincipalView) -> Powers:
 
 
 _LAST_SOURCE: list[tuple[Powers, tuple[dict[str, int], dict[str, int]]]] = []
-"""The last source of :func:`gain_masks` and what it allows on each named scope asked (``scps``
-False, then True): a report asks for the gains of a source's pairs one after another, and its
-targets share resource scopes (a third less work at organisation 5,000). One source's only:
-the masks are large ints (one bit per catalogue action)."""
+"""The last source of :func:`gain_masks` or :func:`gains_anything` and what it allows on each
+named scope asked (``scps`` False, then True): the analysis and a report ask for a source's
+pairs one after another, and its targets share resource scopes (a third less work at
+organisation 5,000). One source's only: the masks are large ints (one bit per catalogue
+action)."""
 LAST_SOURCE_LIMIT = 1024
 """Named scopes kept for the last source."""
 
@@ -524,48 +525,39 @@ def gain_masks(source: PrincipalView, target: PrincipalView) -> Caps:
     that the source's own boundary, SCP levels or denies take away."""
     s, t = powers_of(source), powers_of(target)
     scps = s.scp_key != t.scp_key  # the target's capabilities already passed the same SCPs
-    last = _LAST_SOURCE[0] if _LAST_SOURCE else None
-    if last is None or last[0] is not s:
-        last = (s, ({}, {}))
-        _LAST_SOURCE[:] = [last]  # one assignment: a thread reads the old entry or the new one
-    known = last[1][scps]
     out: Caps = {}
     for scope, m in t.caps.items():
-        if scope == "*":
-            allowed = s.allowed(scope, scps=scps)
-        else:
-            hit = known.get(scope)
-            if hit is None:
-                hit = s.allowed(scope, scps=scps)
-                if len(known) < LAST_SOURCE_LIMIT:
-                    known[scope] = hit
-            allowed = hit
-        extra = m & ~allowed
+        extra = m & ~_allowed_by_last(s, scope, scps)
         if extra:
             out[scope] = extra
     return out
 
 
-def gains_anything(
-    source: PrincipalView,
-    target: PrincipalView,
-    allowed: dict[tuple[str, bool], int] | None = None,
-) -> bool:
-    """Whether acting as ``target`` adds anything to ``source`` (the ``privilege-gain`` label).
+def _allowed_by_last(s: Powers, scope: str, scps: bool) -> int:
+    """``s.allowed(scope, scps=scps)``, kept per named scope while ``s`` is the last source
+    asked (:data:`_LAST_SOURCE`)."""
+    if scope == "*":
+        return s.allowed(scope, scps=scps)
+    last = _LAST_SOURCE[0] if _LAST_SOURCE else None
+    if last is None or last[0] is not s:
+        last = (s, ({}, {}))
+        _LAST_SOURCE[:] = [last]  # one assignment: a thread reads the old entry or the new one
+    known = last[1][scps]
+    hit = known.get(scope)
+    if hit is None:
+        hit = s.allowed(scope, scps=scps)
+        if len(known) < LAST_SOURCE_LIMIT:
+            known[scope] = hit
+    return hit
 
-    ``allowed`` keeps the source's :meth:`Powers.allowed` per (scope, scps) between calls with
-    the same source (its targets share scopes); the caller keeps it for one source only."""
+
+def gains_anything(source: PrincipalView, target: PrincipalView) -> bool:
+    """Whether acting as ``target`` adds anything to ``source`` (the ``privilege-gain`` label).
+    The analysis labels a source's edges one after another: what the source allows per scope
+    is kept meanwhile, as for :func:`gain_masks`."""
     s, t = powers_of(source), powers_of(target)
     scps = s.scp_key != t.scp_key
-    if allowed is None:
-        return any(m & ~s.allowed(scope, scps=scps) for scope, m in t.caps.items())
-    for scope, m in t.caps.items():
-        a = allowed.get((scope, scps))
-        if a is None:
-            a = allowed[(scope, scps)] = s.allowed(scope, scps=scps)
-        if m & ~a:
-            return True
-    return False
+    return any(m & ~_allowed_by_last(s, scope, scps) for scope, m in t.caps.items())
 
 
 class GainSummary(Sequence[str]):
