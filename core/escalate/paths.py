@@ -28,6 +28,7 @@ import heapq
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from core.escalate.capabilities import AdminReason
 from core.escalate.findings import Finding
@@ -142,6 +143,37 @@ def moves_of(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
         if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
             out[f.source].append(f)
     return out
+
+
+def sort_out(findings: Sequence[Finding], passrole: int = 0) -> tuple[list[Finding], list[int]]:
+    """One source's findings → its moves (as :func:`moves_of` lists them) and the positions of
+    the findings that are not a move to a user or role (writes, grants, joining a group: the
+    ones :func:`write_routes`, :func:`admin_distances` and :func:`find_paths` read besides the
+    moves). The first ``passrole`` findings are PassRole edges (moves, taken whole)."""
+    moves: list[Finding] = []
+    others: list[int] = []
+    if any(map(_SOURCE_IS_ADMIN, findings)):
+        passrole = 0  # looked at one by one (a source already admin has no moves)
+    else:
+        moves.extend(findings[:passrole])
+    for i in range(passrole, len(findings)):
+        f = findings[i]
+        outcome = _OUTCOME.get(f.kind)
+        if outcome != "become-role" and outcome != "become-user":
+            others.append(i)
+        if f.source_is_admin:
+            continue
+        if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
+            moves.append(f)
+    return moves, others
+
+
+_SOURCE_IS_ADMIN = attrgetter("source_is_admin")
+
+
+def is_write(f: Finding) -> bool:
+    """Whether ``f`` writes permissions (what :func:`write_routes` may give a route)."""
+    return _OUTCOME.get(f.kind) == "policy-write"
 
 
 def _reach(start: str, moves: Mapping[str, list[Finding]]) -> set[str]:
