@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from core.escalate.analysis import Analysis
@@ -114,43 +115,85 @@ class _Source:
     runs: dict[Head, _Run]
 
 
+REBUILD_SHARE = 0.5
+"""A source whose findings changed beyond this share is put together again whole."""
+
+
 def _source_runs(fs: list[Finding], old: _Source | None) -> _Source:
-    """The runs of one source's findings; texts of findings ``old`` had are borrowed."""
+    """The runs of one source's findings. From ``old`` (the same source's runs in the previous
+    index): texts of the findings it had are borrowed, and only the runs under a head that a
+    finding left or joined are put together again."""
     if old is None:
-        texts = [search_text(f) for f in fs]
-    else:
-        gone, came = realigned(old.made_from, fs)
-        lent = {id(old.made_from[i]): old.texts[i] for i in gone}
-        texts = old.texts[: len(fs)] + [""] * max(0, len(fs) - len(old.texts))
-        for i in came:
-            f = fs[i]
-            hit = lent.get(id(f))
-            texts[i] = search_text(f) if hit is None else hit
+        return _made(fs, [search_text(f) for f in fs])
+    gone, came = realigned(old.made_from, fs)
+    lent = {id(old.made_from[i]): old.texts[i] for i in gone}
+    texts = old.texts[: len(fs)] + [""] * max(0, len(fs) - len(old.texts))
+    for i in came:
+        f = fs[i]
+        hit = lent.get(id(f))
+        texts[i] = search_text(f) if hit is None else hit
+    if len(gone) + len(came) > REBUILD_SHARE * len(fs):
+        return _made(fs, texts)
+    left = {id(old.made_from[i]) for i in gone}
+    joined: dict[Head, list[tuple[Finding, str]]] = defaultdict(list)
+    for i in came:
+        joined[_head(fs[i])].append((fs[i], texts[i]))
+    runs = dict(old.runs)
+    for head in {_head(old.made_from[i]) for i in gone} | joined.keys():
+        run = runs.pop(head, None)
+        pairs = [] if run is None else list(zip(run.findings, run.texts, strict=True))
+        pairs = [p for p in pairs if id(p[0]) not in left]
+        new = joined.get(head, [])
+        pairs.extend(new)
+        pairs.sort(key=_run_key)
+        if new and _ties(pairs):
+            # Equal (target, service) keep the source's own order, which only a full pass
+            # over the source knows.
+            return _made(fs, texts)
+        if pairs:
+            runs[head] = _run(pairs)
+    return _Source(fs, texts, runs)
+
+
+def _run_key(p: tuple[Finding, str]) -> tuple[str, str]:
+    return (p[0].target, p[0].service or "")
+
+
+def _ties(pairs: list[tuple[Finding, str]]) -> bool:
+    keys = [_run_key(p) for p in pairs]
+    return any(a == b for a, b in pairwise(keys))
+
+
+def _made(fs: list[Finding], texts: list[str]) -> _Source:
     grouped: dict[Head, list[tuple[Finding, str]]] = defaultdict(list)
     for f, t in zip(fs, texts, strict=True):
         grouped[_head(f)].append((f, t))
     runs: dict[Head, _Run] = {}
     for head, pairs in grouped.items():
-        pairs.sort(key=lambda p: (p[0].target, p[0].service or ""))
-        roles: dict[str, list[int]] = defaultdict(list)
-        services: dict[str, list[int]] = defaultdict(list)
-        labels = []
-        for i, (f, _) in enumerate(pairs):
-            role = _role_of(f)
-            if role:
-                roles[role].append(i)
-            if f.service_id:
-                services[f.service_id].append(i)
-            labels.append(f.escalation)
-        runs[head] = _Run(
-            [f for f, _ in pairs],
-            [t for _, t in pairs],
-            dict(roles),
-            dict(services),
-            labels.count("admin"),
-            labels.count("privilege-gain"),
-        )
+        pairs.sort(key=_run_key)
+        runs[head] = _run(pairs)
     return _Source(fs, texts, runs)
+
+
+def _run(pairs: list[tuple[Finding, str]]) -> _Run:
+    roles: dict[str, list[int]] = defaultdict(list)
+    services: dict[str, list[int]] = defaultdict(list)
+    labels = []
+    for i, (f, _) in enumerate(pairs):
+        role = _role_of(f)
+        if role:
+            roles[role].append(i)
+        if f.service_id:
+            services[f.service_id].append(i)
+        labels.append(f.escalation)
+    return _Run(
+        [f for f, _ in pairs],
+        [t for _, t in pairs],
+        dict(roles),
+        dict(services),
+        labels.count("admin"),
+        labels.count("privilege-gain"),
+    )
 
 
 def short(arn: str) -> str:
