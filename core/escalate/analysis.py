@@ -52,13 +52,16 @@ from core.escalate.passrole_edges import (
 from core.escalate.passrole_edges import to_finding as passrole_finding
 from core.escalate.paths import (
     Distances,
+    Graph,
     Path,
     admin_distances,
     find_paths,
+    graph_of,
     is_write,
     moves_of,
     reaches_admin,
     sort_out,
+    update_distances,
     write_routes,
 )
 from core.escalate.tables.methods import METHODS
@@ -271,6 +274,8 @@ class Cache:
     """Node → (hops, conditional) to admin of the last analysis (what a move's reach reads)."""
     movers: dict[str, set[str]] = field(default_factory=dict)
     """Node → the principals in ``final`` with a move into it."""
+    graph: Graph | None = None
+    """The distances of ``final`` and what updating them needs."""
     admin_key: tuple[object, ...] | None = None
     """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
     with: edges taking over an existing resource exist only towards those."""
@@ -910,6 +915,9 @@ def _finish(
 
 
 Route = tuple[Finding, ...] | None
+DISTANCE_SHARE = 0.25
+"""A what-if searches again the distances of the nodes that can reach what it changed, unless
+they are more than this share of the principals (then all of them)."""
 _TARGET = attrgetter("target")
 
 
@@ -966,6 +974,8 @@ def _finish_kept(
             e = _Final(done, [], moves, others, targets=targets)
             redo.add(arn)
         entries[arn] = e
+    moved = set(redo)  # principals whose moves are other objects than before
+    moved.update(arn for arn in before if arn not in entries)
     moves_by = {arn: e.moves for arn, e in entries.items() if e.moves}
     raw = [e.done.findings[i] for e in entries.values() for i in e.others]
     routes = write_routes(raw, holders, _makes_admin(account, views, powers), moves_by)
@@ -998,11 +1008,6 @@ def _finish_kept(
         if arn in redo:
             entries[arn] = replace(e, routes=now)
         labelled.extend(labels)
-    dist = admin_distances(labelled, admins, routes, moves_by)
-    del labelled
-    reach = {node: (c[0], c[1] > 0) for node, c in dist.cost.items()}
-    changed = {n for n, r in reach.items() if cache.reach.get(n) != r}
-    changed.update(n for n in cache.reach if n not in reach)
     # Principals with a move into each node, for the entries of this analysis.
     movers = cache.movers
     for arn, old_e in before.items():
@@ -1017,6 +1022,22 @@ def _finish_kept(
         if kept is None or kept.done is not e.done:
             for t in e.targets:
                 movers.setdefault(t, set()).add(arn)
+    limit = int(DISTANCE_SHARE * len(entries))
+    graph = cache.graph
+    update = (
+        update_distances(graph, labelled, admins, routes, moves_by, moved, movers, limit)
+        if graph is not None
+        else None
+    )
+    if update is None:
+        dist = admin_distances(labelled, admins, routes, moves_by)
+        graph = graph_of(dist, labelled, admins, routes, moves_by)
+    else:
+        dist, graph = update
+    del labelled
+    reach = {node: (c[0], c[1] > 0) for node, c in dist.cost.items()}
+    changed = {n for n, r in reach.items() if cache.reach.get(n) != r}
+    changed.update(n for n in cache.reach if n not in reach)
     for n in changed:
         redo.update(a for a in movers.get(n, ()) if a in entries)
     for arn in redo:
@@ -1032,6 +1053,7 @@ def _finish_kept(
         )
     cache.final = entries
     cache.reach = reach
+    cache.graph = graph
     lists = [e.findings for e in entries.values()]
     findings = _flat(lists, [e.done.passrole for e in entries.values()])
     rest = [e.findings[i] for e in entries.values() for i in e.others]

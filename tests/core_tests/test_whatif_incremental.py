@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -147,12 +148,19 @@ def _one_off(account: Account) -> str:
     return _report(analyse(account, at=AT, reusable=False))
 
 
+@pytest.mark.parametrize("share", [0.25, 1e9])
 @pytest.mark.parametrize("sample", ["classic-story-fixed", "edge-cases", "midsize-company"])
-def test_chained_whatifs_undo_and_redo_equal_a_one_off_analysis(sample: str) -> None:
+def test_chained_whatifs_undo_and_redo_equal_a_one_off_analysis(
+    sample: str, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The incremental finish (write labels, distances, reaches and the findings reused per
     # principal) is checked against the one-off finish, which redoes everything: after each
     # of a chain of what-ifs on one session (the cache carries over), and after undo and redo
     # followed by a further what-if (the cache then describes an analysis not shown).
+    # share=1e9: distances are always updated, never searched again whole.
+    import core.escalate.analysis as analysis
+
+    monkeypatch.setattr(analysis, "DISTANCE_SHARE", share)
     account = load_account(sample_path(sample))
     session = Session(account, analyse(account, at=AT))
     assert _report(session.analysis) == _one_off(account)
@@ -252,3 +260,39 @@ def test_a_whatif_two_moves_away_changes_the_reach_of_an_edge_it_did_not_redo() 
     assert reach() is None
     assert _report(session.analysis) == _one_off(session.current)
     assert any(f.source == b and f.target == c for f in session.analysis.findings)
+
+
+@pytest.mark.parametrize("sample", ["edge-cases", "midsize-company"])
+def test_updated_distances_equal_a_new_search(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # update_distances redoes only the nodes that reach a change: every node's cost and first
+    # step (target, finding, hops, route) must be what admin_distances finds over every edge.
+    import core.escalate.analysis as analysis
+    from core.escalate import paths
+
+    updated = []
+
+    def checked(*args: Any) -> Any:
+        out = paths.update_distances(*args)
+        if out is not None:
+            full = paths.admin_distances(args[1], args[2], args[3], args[4])
+            d = out[0]
+            assert d.cost == full.cost
+            assert d.step.keys() == full.step.keys()
+            for node, want in full.step.items():
+                got = d.step[node]
+                if want is None or got is None:
+                    assert got is want is None, node
+                else:
+                    assert got.target == want.target and got.finding is want.finding, node
+                    assert (got.hops, got.route) == (want.hops, want.route), node
+            updated.append(1)
+        return out
+
+    monkeypatch.setattr(analysis, "DISTANCE_SHARE", 1e9)
+    monkeypatch.setattr(analysis, "update_distances", checked)
+    account = load_account(sample_path(sample))
+    session = Session(account, analyse(account, at=AT))
+    for _, change in _changes(account, session.analysis)[:40]:
+        if _applies(session, change) and len(updated) % 3 == 0:
+            session.undo()
+    assert updated
