@@ -48,6 +48,7 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 snapshot, planted_file, profile = sys.argv[2], sys.argv[3], int(sys.argv[4])
+group_min = int(sys.argv[5])
 from core.load.snapshot import load_account
 from core.escalate.analysis import analyse
 from core.report.scan import write_json
@@ -69,7 +70,7 @@ written = [0, 0]
 def sink(text):
     written[0] += len(text)
     written[1] += text.count('\n    {"kind": ')
-write_json(analysis, sink)
+write_json(analysis, sink, group_min=group_min)
 t3 = time.perf_counter()
 c3 = time.process_time()
 if profile:
@@ -138,9 +139,12 @@ def _snapshot(n: int, seed: int, extra: list[str], shape: str) -> tuple[Path, Pa
     return out, side, time.perf_counter() - start
 
 
-def _run(snapshot: Path, planted: Path, timeout: float, profile: int) -> dict[str, Any] | None:
+def _run(
+    snapshot: Path, planted: Path, timeout: float, profile: int, group: int = 0
+) -> dict[str, Any] | None:
     """Scan in a fresh process; ``None`` when it was killed for exceeding ``timeout``."""
     cmd = [sys.executable, "-c", CHILD, str(ROOT), str(snapshot), str(planted), str(profile)]
+    cmd.append(str(group))
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
@@ -162,7 +166,7 @@ def _run(snapshot: Path, planted: Path, timeout: float, profile: int) -> dict[st
 HEADER = (
     f"{'N':>6} {'users':>6} {'roles':>6} {'sigs':>5} {'load s':>7} {'analyse s':>9} "
     f"{'report s':>8} {'total s':>8} {'cpu s':>7} {'growth':>13} {'peak MiB':>8} {'findings':>9} "
-    f"{'paths':>6}  planted found"
+    f"{'paths':>6} {'JSON MB':>7}  planted found"
 )
 
 
@@ -176,7 +180,8 @@ def _row(n: int, r: dict[str, Any], prev: tuple[int, float] | None) -> str:
     return (
         f"{n:>6} {r['users']:>6} {r['roles']:>6} {r['signatures']:>5} {r['load']:>7.2f} "
         f"{r['analyse']:>9.2f} {r['report']:>8.2f} {total:>8.2f} {r['cpu']:>7.2f} {growth:>13} "
-        f"{r['peak_mib']:>8.0f} {r['findings']:>9} {r['paths']:>6}  {planted}"
+        f"{r['peak_mib']:>8.0f} {r['findings']:>9} {r['paths']:>6} {r['report_mb']:>7.0f}"
+        f"  {planted}"
     )
 
 
@@ -199,6 +204,13 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="account shape: make_synthetic.py, make_varied.py, or both in turn (both)",
     )
+    ap.add_argument(
+        "--group",
+        type=int,
+        default=0,
+        metavar="N",
+        help="write the report as `scan --group N` does (large PassRole groups listed once)",
+    )
     args = ap.parse_args(argv)
     extra = ["--no-principal-scp"] if args.no_principal_scp else []
     failures = 0
@@ -215,7 +227,7 @@ def _sizes(args: argparse.Namespace, shape: str, extra: list[str]) -> int:
     failures = 0
     for n in args.sizes:
         snapshot, planted, gen = _snapshot(n, args.seed, extra, shape)
-        result = _run(snapshot, planted, args.timeout, args.profile)
+        result = _run(snapshot, planted, args.timeout, args.profile, args.group)
         if result is None:
             print(f"{n:>6} killed after the {args.timeout:.0f} s timeout; larger sizes skipped")
             failures += 1

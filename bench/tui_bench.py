@@ -162,7 +162,7 @@ async def measure_ui(  # type: ignore[no-untyped-def]
     app = IamExploreApp(path, account=account, analysis=analysis, watch=False)
     started = time.perf_counter()
     async with app.run_test(size=(160, 48)) as pilot:
-        while app.index is None:
+        while app.index is None or not app.index.complete:
             await asyncio.sleep(0.001)
         await pilot.pause()
         shown = time.perf_counter()

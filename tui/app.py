@@ -39,6 +39,7 @@ from tui.guard import Guarded
 from tui.keymap import bindings
 from tui.messages import (
     AccountLoaded,
+    AccountRead,
     ApplyChange,
     CancelLoad,
     LoadProgress,
@@ -189,7 +190,7 @@ class IamExploreApp(Guarded, App[int]):
         what = "Fetching the live account…" if self.live_mode else f"Loading {self.snapshot}…"
         if self.preloaded is not None and self.preloaded[1] is not None and self.index is None:
             what = "Indexing the findings…"
-        self.main.set_loading(True, what)
+        self.main.set_loading(not self.analysing, what)
         gc.unfreeze()  # the shown analysis is about to be replaced: let it be collected
         self.load_account()
 
@@ -223,6 +224,10 @@ class IamExploreApp(Guarded, App[int]):
             progress.prefix = "loading "
             account = load_account(self.snapshot, progress=progress)
         if analysis is None:
+            if self.index is None or not self.index.complete:
+                # The first load: the account is shown (principals, policies) while it is
+                # analysed, instead of a progress bar for the whole analysis.
+                self.post_message(AccountRead(EdgeIndex.pending(account)))
             progress.prefix = "analysing "
             progress("principals", 0, len(account.principals))
             analysis = analyse(account, progress=progress)
@@ -242,11 +247,18 @@ class IamExploreApp(Guarded, App[int]):
         seconds = time.perf_counter() - start
         self.post_message(AccountLoaded(account, analysis, session, live, seconds, index, compared))
 
+    @property
+    def analysing(self) -> bool:
+        """The account is shown while its first analysis runs (no edge is known yet)."""
+        return self.index is not None and not self.index.complete
+
     def cancel_load(self) -> None:
         for worker in self.workers:
             if worker.group == "load" and not worker.is_finished:
                 worker.cancel()
         self.main.set_loading(False)
+        if self.analysing:
+            self.main.set_status("analysis cancelled: no edge is known · R analyses again")
         if self.index is None:
             self.main.show_error("Loading cancelled", "Nothing is loaded.")
         self.notify("loading cancelled", severity="warning")
@@ -258,11 +270,24 @@ class IamExploreApp(Guarded, App[int]):
                 done = f" {message.done}/{message.total}" if message.total else ""
                 self.main.set_status(f"what-if: {self._whatif_running} · {message.stage}{done}…")
             return
+        if self.analysing:
+            done = f" {message.done}/{message.total}" if message.total else ""
+            self.main.set_status(f"analysing the account: {message.stage}{done}…")
+            return
         self.main.progress(message.stage, message.done, message.total)
+
+    @on(AccountRead)
+    def _account_read(self, message: AccountRead) -> None:
+        if self.index is not None and self.index.complete:
+            return  # a reload: the shown analysis stays until the new one is done
+        self.index = message.index
+        self.main.show_analysis(message.index)
+        self.main.set_status("analysing the account…")
 
     @on(AccountLoaded)
     def _loaded(self, message: AccountLoaded) -> None:
         index = message.index or EdgeIndex.build(message.analysis)
+        was_pending = self.analysing
         self.index = index
         self._index_history = []
         self.session = message.session
@@ -272,8 +297,10 @@ class IamExploreApp(Guarded, App[int]):
         main = self.main
         main.clear_diff()
         compared = message.compared
+        if was_pending:
+            main.set_status("")
         if compared is None:
-            main.show_analysis(index)
+            main.show_analysis(index, keep_selection=was_pending)
         else:
             self.diff_label = f"since {self.baseline.name if self.baseline else 'OLD'}"
             main.show_diff(compared.marks(), index)
@@ -394,6 +421,8 @@ class IamExploreApp(Guarded, App[int]):
         text = str(error) if expected else f"{type(error).__name__}: {error}"
         if worker.group == "load":
             title = "Cannot load the account"
+            if self.analysing:
+                self.main.set_status("the analysis failed: no edge is known · R retries")
             self.main.show_error(title, text)
             self.notify(text, title=title, severity="error", timeout=10)
         elif worker.group == "whatif":
@@ -446,12 +475,18 @@ class IamExploreApp(Guarded, App[int]):
 
         if self.index is None:
             return
+        if self.analysing:
+            self.notify("paths are known once the account is analysed", severity="warning")
+            return
         self.push_screen(PathsScreen(self.index.analysis.paths), self._path_chosen)
 
     def show_resources(self) -> None:
         from tui.screens.resources import ResourcesScreen
 
         if self.index is None:
+            return
+        if self.analysing:
+            self.notify("resources at risk are known once the account is analysed")
             return
         screen = ResourcesScreen(self.index.account, self.index.analysis.findings)
         self.push_screen(screen, self._path_chosen)

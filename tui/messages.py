@@ -38,6 +38,14 @@ class LoadProgress(Message):
 
 
 @dataclass
+class AccountRead(Message):
+    """The load worker read the account and starts analysing it: the explorer shows the
+    account (:meth:`tui.widgets.index.EdgeIndex.pending`) while the analysis runs."""
+
+    index: EdgeIndex
+
+
+@dataclass
 class AccountLoaded(Message):
     """The load worker finished: the account and its analysis are ready.
 

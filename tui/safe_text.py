@@ -21,45 +21,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from core.report.escape import escape_controls
+
 LIMIT = 300
 """Default number of characters shown of one value (single-line cells, names, titles)."""
 
 LONG_LIMIT = 20_000
 """Characters shown of a multi-line text (error messages, policy documents)."""
-
-
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_char(ch: str) -> str:
-    named = _NAMED.get(ch)
-    if named is not None:
-        return named
-    code = ord(ch)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def escape_controls(value: str, *, newlines: bool = False) -> str:
-    """``value`` with every non-printable character written as an escape (``\\x1b``).
-
-    ``str.isprintable`` decides (false for Unicode categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs
-    other than the space), so bidi overrides (U+202E) and zero-width characters (U+200B) are
-    escaped along with C0/C1 controls (``\\n``, ``\\r``, ``\\t`` by name). With ``newlines``
-    a line feed is kept (multi-line text).
-    """
-    if value.isprintable():
-        return value
-    out = []
-    for ch in value:
-        if ch.isprintable() or (newlines and ch == "\n"):
-            out.append(ch)
-        else:
-            out.append(_escape_char(ch))
-    return "".join(out)
 
 
 def clip(value: str, limit: int = LIMIT) -> str:

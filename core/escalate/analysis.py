@@ -23,6 +23,7 @@ from core.escalate.capabilities import (
     denying_policies,
     gained,
     gains_anything,
+    powers_of,
     summarize,
     unknown_boundary_condition,
     with_any_policy,
@@ -71,6 +72,7 @@ from core.evaluate.principal import (
     PrincipalView,
     SharedDecisions,
     group_view,
+    label_of,
     policy_set,
     principal_view,
 )
@@ -109,55 +111,68 @@ class Analysis:
         return [f for f in self.findings if f.kind == "passrole"]
 
 
-def _relabel_ref(ref: StatementRef, old: str, new: str) -> StatementRef:
-    via = ref.policy.via
-    if old in via:
-        policy: PolicyRef = replace(ref.policy, via=via.replace(old, new))
-        return StatementRef(policy, ref.statement)
-    return ref
+class _Citations:
+    """How the signature's representative's references read for another principal of the
+    signature, with the relabelled reasons and texts of one principal's findings.
 
+    Equal signatures hold the same documents at the same positions (identity, boundary, SCP
+    levels), so each of the representative's references stands for this principal's reference
+    at its position: the same document, cited with this principal's own attachment (its name,
+    the group it holds the policy through, its inline policy's owner). References are matched
+    by document and label, not identity, because shared edges may cite another view's
+    reference that reads exactly like the representative's (see
+    :func:`core.evaluate.principal.relabelling`).
+    """
 
-@dataclass
-class Relabelled:
-    """One principal's relabelled reasons and statement references, by the id of the
-    representative's (which the signature's cached edges keep alive meanwhile)."""
+    def __init__(self, rep: PrincipalView, view: PrincipalView) -> None:
+        self.swap: dict[tuple[int, tuple[object, ...]], PolicyRef] = {}
+        labels: dict[str, str] = {}
+        if rep is not view:
+            for a, b in zip(rep.all_refs, view.all_refs, strict=True):
+                la = label_of(a)
+                if la != label_of(b):
+                    self.swap[(id(a.document), la)] = b
+                    if a.label != b.label:
+                        labels[a.label] = b.label
+        # Longest first: a label that is a prefix of another is replaced after it.
+        self.labels = sorted(labels.items(), key=lambda kv: -len(kv[0]))
+        self.refs: dict[int, tuple[StatementRef, StatementRef]] = {}
+        self.reasons: dict[int, tuple[tuple[Reason, ...], tuple[Reason, ...]]] = {}
 
-    reasons: dict[int, tuple[tuple[Reason, ...], tuple[Reason, ...]]] = field(default_factory=dict)
-    refs: dict[int, tuple[StatementRef, StatementRef]] = field(default_factory=dict)
-
-    def ref(self, s: StatementRef, old: str, new: str) -> StatementRef:
+    def ref(self, s: StatementRef) -> StatementRef:
         hit = self.refs.get(id(s))
         if hit is None or hit[0] is not s:
-            hit = self.refs[id(s)] = (s, _relabel_ref(s, old, new))
+            mine = self.swap.get((id(s.policy.document), label_of(s.policy)))
+            hit = self.refs[id(s)] = (s, s if mine is None else StatementRef(mine, s.statement))
         return hit[1]
 
-
-def _relabel(
-    reasons: tuple[Reason, ...],
-    old_view: PrincipalView,
-    view: PrincipalView,
-    memo: Relabelled | None = None,
-) -> tuple[Reason, ...]:
-    """``reasons`` of the signature's representative, cited for ``view``: statements attached
-    through the representative's name are attached through ``view``'s. ``memo`` shares the
-    result between one principal's findings (the same reasons recur on every role)."""
-    if old_view.arn == view.arn:
-        return reasons
-    if memo is None:
-        memo = Relabelled()
-    hit = memo.reasons.get(id(reasons))
-    if hit is not None and hit[0] is reasons:
-        return hit[1]
-    old = f"{old_view.kind} {old_view.name}"
-    new = f"{view.kind} {view.name}"
-    out = reasons
-    if any(old in s.policy.via for r in reasons for s in r.statements):
+    def relabel(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        """``reasons`` citing this principal's references (the same tuple when none changes;
+        kept per tuple: the same reasons recur on every role)."""
+        if not self.swap:
+            return reasons
+        hit = self.reasons.get(id(reasons))
+        if hit is not None and hit[0] is reasons:
+            return hit[1]
         out = tuple(
-            Reason(r.step, r.text, tuple(memo.ref(s, old, new) for s in r.statements))
+            r
+            if all(a is b for a, b in zip(refs, r.statements, strict=True))
+            else Reason(r.step, r.text, refs)
             for r in reasons
+            for refs in (tuple(self.ref(x) for x in r.statements),)
         )
-    memo.reasons[id(reasons)] = (reasons, out)
-    return out
+        if all(a is b for a, b in zip(out, reasons, strict=True)):
+            out = reasons
+        self.reasons[id(reasons)] = (reasons, out)
+        return out
+
+    def text(self, t: str) -> str:
+        """A condition or constraint naming a statement by its label ("avoid ... (POLICY
+        (via group ops) Statement[1])") citing this principal's attachment."""
+        for old, new in self.labels:
+            if old in t:
+                t = t.replace(old, new)
+        return t
 
 
 class _Powers:
@@ -177,6 +192,9 @@ class _Powers:
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.lines: dict[str, tuple[str]] = {}
+        self.allowed: tuple[object, dict[tuple[str, bool], int]] = (None, {})
+        """The last source's compiled capabilities and what they allow per (scope, scps):
+        a principal's findings are labelled one after another."""
 
     def admin_line(self, reason: AdminReason) -> tuple[str]:
         """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
@@ -198,6 +216,12 @@ class _Powers:
         view.memo["admin-reason"] = hit[1]
         return hit[1]
 
+    def _allowed_memo(self, source: PrincipalView) -> dict[tuple[str, bool], int]:
+        caps = powers_of(source)
+        if self.allowed[0] is not caps:
+            self.allowed = (caps, {})
+        return self.allowed[1]
+
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
         """Escalation label and gained capabilities (lines, computed lazily) of acting as
         ``target``."""
@@ -215,7 +239,7 @@ class _Powers:
         if reason is not None:
             head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
             out = ("admin", (f"{head}{reason.detail}",))
-        elif gains_anything(source, target):
+        elif gains_anything(source, target, self._allowed_memo(source)):
             out = ("privilege-gain", GainSummary(source, target))
         else:
             out = ("none", ())
@@ -606,15 +630,13 @@ class _Labeller:
         self.powers = powers
         self.view = view
         self.rep = rep
-        self.relabelled = Relabelled()
+        self.cite = _Citations(rep, view)
         self.is_admin = powers.admin_of(view) is not None
 
     def passrole(self, cand: EdgeCandidate) -> Finding:
         view, target = self.view, self.views[cand.role.arn]
         esc, gained_ = ("none", ()) if self.is_admin else self.powers.gain(view, target)
-        reasons = (
-            None if self.rep is view else _relabel(cand.reasons, self.rep, view, self.relabelled)
-        )
+        reasons = None if self.rep is view else self.cite.relabel(cand.reasons)
         f = passrole_finding(view, cand, esc, gained_, self.is_admin, reasons)
         return _on_boundary(self.texts(f), target)
 
@@ -622,17 +644,14 @@ class _Labeller:
         """``f`` with the conditions and constraints that name a policy by its label ("avoid
         ... (POLICY (attached to user REP) Statement[1])") citing this principal's attachment
         instead of the signature's representative's."""
-        if self.rep is self.view:
+        cite = self.cite
+        if not cite.labels:
             return f
-        old = f" {self.rep.kind} {self.rep.name})"
-        if not any(old in t for t in (*f.conditions, *f.constraints)):
+        conditions = tuple(cite.text(t) for t in f.conditions)
+        constraints = tuple(cite.text(t) for t in f.constraints)
+        if conditions == f.conditions and constraints == f.constraints:
             return f
-        new = f" {self.view.kind} {self.view.name})"
-        return replace(
-            f,
-            conditions=tuple(t.replace(old, new) for t in f.conditions),
-            constraints=tuple(t.replace(old, new) for t in f.constraints),
-        )
+        return replace(f, conditions=conditions, constraints=constraints)
 
     def method(self, edge: MethodEdge, is_own: bool) -> Finding | None:
         view, views, powers = self.view, self.views, self.powers
@@ -651,7 +670,7 @@ class _Labeller:
                     "admin",
                     powers.admin_line(reason),
                     self.is_admin,
-                    _relabel(edge.reasons, self.rep, view, self.relabelled),
+                    self.cite.relabel(edge.reasons),
                 )
             )
         esc, gained_ = (
@@ -663,7 +682,7 @@ class _Labeller:
             and (edge.target == view.arn)
         ):
             return None  # nothing of its own to lift: no Deny, no boundary, no better version
-        reasons = None if is_own else _relabel(edge.reasons, self.rep, view, self.relabelled)
+        reasons = None if is_own else self.cite.relabel(edge.reasons)
         f = method_finding(view, edge, esc, gained_, self.is_admin, reasons)
         if not is_own:
             f = self.texts(f)

@@ -523,11 +523,26 @@ def gain_masks(source: PrincipalView, target: PrincipalView) -> Caps:
     return out
 
 
-def gains_anything(source: PrincipalView, target: PrincipalView) -> bool:
-    """Whether acting as ``target`` adds anything to ``source`` (the ``privilege-gain`` label)."""
+def gains_anything(
+    source: PrincipalView,
+    target: PrincipalView,
+    allowed: dict[tuple[str, bool], int] | None = None,
+) -> bool:
+    """Whether acting as ``target`` adds anything to ``source`` (the ``privilege-gain`` label).
+
+    ``allowed`` keeps the source's :meth:`Powers.allowed` per (scope, scps) between calls with
+    the same source (its targets share scopes); the caller keeps it for one source only."""
     s, t = powers_of(source), powers_of(target)
     scps = s.scp_key != t.scp_key
-    return any(m & ~s.allowed(scope, scps=scps) for scope, m in t.caps.items())
+    if allowed is None:
+        return any(m & ~s.allowed(scope, scps=scps) for scope, m in t.caps.items())
+    for scope, m in t.caps.items():
+        a = allowed.get((scope, scps))
+        if a is None:
+            a = allowed[(scope, scps)] = s.allowed(scope, scps=scps)
+        if m & ~a:
+            return True
+    return False
 
 
 class GainSummary(Sequence[str]):

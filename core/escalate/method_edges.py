@@ -20,7 +20,7 @@ from string import Template
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
 from core.escalate.capabilities import actions_mask, better_versions, identity_allow_mask
 from core.escalate.findings import Finding, Reason
-from core.escalate.passrole_edges import TrustResult, relabel_reasons
+from core.escalate.passrole_edges import ReasonMemo, TrustResult, relabel_reasons
 from core.escalate.resource_edges import resource_reach
 from core.escalate.tables.methods import METHODS, EscalationMethod, method_by_id
 from core.evaluate.decision import Decision, PolicyRef
@@ -147,7 +147,8 @@ def method_edges_for(
         if hit is not None and hit[0] is trusted and hit[1] is existing_roles:
             swap = relabelling(hit[2], key[1], by_label=True)
             if swap is not None:
-                out.extend(_relabel_edge(e, swap) for e in hit[3])
+                memo: ReasonMemo = {}
+                out.extend(_relabel_edge(e, swap, memo) for e in hit[3])
                 continue
         edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
         if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
@@ -156,8 +157,8 @@ def method_edges_for(
     return out
 
 
-def _relabel_edge(e: MethodEdge, swap: Relabelling) -> MethodEdge:
-    reasons = relabel_reasons(e.reasons, swap)
+def _relabel_edge(e: MethodEdge, swap: Relabelling, memo: ReasonMemo) -> MethodEdge:
+    reasons = relabel_reasons(e.reasons, swap, memo)
     if reasons is e.reasons:
         return e
     return MethodEdge(
@@ -481,7 +482,8 @@ def assume_role_edges(
     if hit is not None:
         swap = relabelling(hit[0], refs, by_label=True)
         if swap is not None:
-            return [_relabel_edge(e, swap) for e in hit[1]]
+            memo: ReasonMemo = {}
+            return [_relabel_edge(e, swap, memo) for e in hit[1]]
     out = _assume_role_edges(account, view, shared)
     if hit is None:
         table.put(key, (refs, out), 1 + len(out))

@@ -169,16 +169,31 @@ def _relabel_launch(launch: _Launch, swap: Relabelling) -> _Launch:
     return _Launch(launch.action_set, decisions, launch.resolved, launch.regions)
 
 
-def relabel_reasons(reasons: tuple[Reason, ...], swap: Relabelling) -> tuple[Reason, ...]:
-    """``reasons`` citing the references ``swap`` maps to (the same tuple when none changes)."""
+ReasonMemo = dict[int, tuple[Reason, Reason]]
+"""``id()`` of a reason → (that reason, it relabelled) for one :data:`Relabelling`: the edges
+relabelled together share most of their reasons (the PassRole and launch steps recur on every
+role), so each is relabelled once."""
+
+
+def relabel_reasons(
+    reasons: tuple[Reason, ...], swap: Relabelling, memo: ReasonMemo | None = None
+) -> tuple[Reason, ...]:
+    """``reasons`` citing the references ``swap`` maps to (the same tuple when none changes).
+    ``memo`` shares the relabelled reasons between calls with the same ``swap``."""
     if not swap:
         return reasons
-    out = tuple(
-        r if s is r.statements else Reason(r.step, r.text, s)
-        for r in reasons
-        for s in (relabel_statements(r.statements, swap),)
-    )
-    return reasons if all(a is b for a, b in zip(out, reasons, strict=True)) else out
+    if memo is None:
+        memo = {}
+    changed = False
+    out: list[Reason] = []
+    for r in reasons:
+        hit = memo.get(id(r))
+        if hit is None or hit[0] is not r:
+            s = relabel_statements(r.statements, swap)
+            hit = memo[id(r)] = (r, r if s is r.statements else Reason(r.step, r.text, s))
+        out.append(hit[1])
+        changed = changed or hit[1] is not r
+    return tuple(out) if changed else reasons
 
 
 _LAUNCH_SCOPES = {
@@ -441,15 +456,16 @@ def passrole_edges_for(
     if hit is not None and hit[0] is trusted:
         swap = relabelling(hit[1], refs, by_label=True)
         if swap is not None:
-            return [_relabel_edge(c, swap) for c in hit[2]] if swap else list(hit[2])
+            memo: ReasonMemo = {}
+            return [_relabel_edge(c, swap, memo) for c in hit[2]] if swap else list(hit[2])
     out = _passrole_edges(account, view, trusted, services, indexes)
     if hit is None or hit[0] is not trusted:
         table.put(key, (trusted, refs, out), 1 + len(out))
     return list(out)
 
 
-def _relabel_edge(c: EdgeCandidate, swap: Relabelling) -> EdgeCandidate:
-    reasons = relabel_reasons(c.reasons, swap)
+def _relabel_edge(c: EdgeCandidate, swap: Relabelling, memo: ReasonMemo) -> EdgeCandidate:
+    reasons = relabel_reasons(c.reasons, swap, memo)
     if reasons is c.reasons:
         return c
     return EdgeCandidate(c.role, c.service, c.regions, c.resolved, reasons, c.trust)

@@ -298,7 +298,9 @@ def principal_match(spec: PrincipalSpec, principal: str) -> PrincipalMatch:
             role_name
             and value.startswith("arn:")
             and value.split(":")[4:5] == [acct]
-            and (value.endswith(f":role/{role_name}") or value.endswith(f"/{role_name}"))
+            # The role's ARN, with or without a path; never a user or group of that name.
+            and value.split(":", 5)[-1].startswith("role/")
+            and value.endswith(f"/{role_name}")
         ):
             return "role"
         if acct and (value == acct or value == f"arn:aws:iam::{acct}:root"):

@@ -528,7 +528,7 @@ class PrincipalView:
             found = table.get(scope)
             relevant, read, named = found or _scope_statements(ref.document, scope)
             if relevant:
-                parts.append((id(ref.document), _label_of(ref)) if named else id(ref.document))
+                parts.append((id(ref.document), label_of(ref)) if named else id(ref.document))
                 cited.append(ref)
                 keys.update(read)
         if keys:
@@ -615,7 +615,7 @@ def _matching_ids(
     return ids, read
 
 
-def _label_of(ref: PolicyRef) -> tuple[object, ...]:
+def label_of(ref: PolicyRef) -> tuple[object, ...]:
     """What a reference shows besides its document: its names and attachment."""
     return (ref.name, ref.arn, ref.via, ref.layer, ref.level, ref.owner)
 
@@ -629,13 +629,13 @@ def relabelling(
 ) -> Relabelling | None:
     """How to cite ``mine`` where ``theirs`` is cited (the same documents at the same
     positions); ``None`` when ambiguous (one reference of theirs stands for two of mine).
-    ``by_label``: a reference shown exactly like its counterpart (:func:`_label_of`) is kept
+    ``by_label``: a reference shown exactly like its counterpart (:func:`label_of`) is kept
     (what is cited reads the same either way)."""
     chosen: dict[int, PolicyRef] = {}
     for a, b in zip(theirs, mine, strict=True):
         if a is b and not by_label:
             continue
-        c = a if a is b or (by_label and _label_of(a) == _label_of(b)) else b
+        c = a if a is b or (by_label and label_of(a) == label_of(b)) else b
         seen = chosen.setdefault(id(a), c)
         if seen is not c:
             return None

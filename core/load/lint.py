@@ -16,12 +16,18 @@ from core.model.account import Account, PolicyDocument
 from core.model.errors import IamExploreError, Problem
 
 
-@lru_cache(maxsize=65536)
 def _check(pattern: str) -> str | None:
     try:
-        return catalogue().check_action_pattern(pattern)
+        return _checked(pattern)
     except IamExploreError:
-        return None  # no catalogue: nothing to say
+        return None  # no catalogue: nothing to say (not kept: a later load may work)
+
+
+@lru_cache(maxsize=65536)
+def _checked(pattern: str) -> str | None:
+    """The catalogue's verdict on an action pattern (kept per pattern; a failed catalogue
+    load raises, and ``lru_cache`` keeps no exception)."""
+    return catalogue().check_action_pattern(pattern)
 
 
 def lint_document(

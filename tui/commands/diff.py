@@ -18,10 +18,10 @@ from core.escalate.paths import Path
 from core.load.snapshot import load_account
 from core.model.errors import IamExploreError
 from core.report.diff import AnalysisDiff, FindingChange, diff_analyses, to_json
+from core.report.escape import escape_controls as clean  # bidi and zero-width too, not only C0/C1
 from core.report.sarif import diff_log
 from tui.commands.scan import parse_at
 from tui.escalation_style import STYLE
-from tui.safe_text import escape_controls as clean  # bidi and zero-width too, not only C0/C1
 from tui.safe_text import safe
 
 EPILOG = """\

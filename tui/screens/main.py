@@ -233,6 +233,11 @@ class MainScreen(Guarded, Screen[None]):
         t.append("iam-explore", style="bold")
         t.append(f" · account {safe(acct.account_id)} · {safe(acct.source)}\n")
         t.append(f"users {s['users']} · roles {s['roles']} · ")
+        if not self.index.complete:
+            t.append("edges: analysing… · ", style=pal.muted)
+            t.append(f"problems {s['problems']}", style=pal.gain if s["problems"] else "")
+            self.query_one("#header", Static).update(t)
+            return
         shown, passrole = len(self.index.shown), self.index.shown_passrole
         t.append(f"edges {shown} (PassRole {passrole}, other {shown - passrole}) · ")
         t.append(f"▲ ADMIN {s['admin']}", style=pal.admin if s["admin"] else "")
@@ -485,6 +490,9 @@ class MainScreen(Guarded, Screen[None]):
     def _show_user_role(self, user_arn: str, role: Role) -> None:
         index = self.index
         assert index is not None
+        if not index.complete:
+            self.details.show_message(self._empty_edges_text())
+            return
         positions = [
             i
             for i in index.select(user=user_arn, role=role.arn, include_admin_sources=True)
@@ -510,6 +518,12 @@ class MainScreen(Guarded, Screen[None]):
     def _empty_edges_text(self) -> str:
         if self.index is None:
             return ""
+        if not self.index.complete:
+            return (
+                "The account is being analysed: its edges appear here when the analysis "
+                "finishes (the status line shows how far it is). Users, roles and their "
+                "policies can be browsed meanwhile."
+            )
         if self.selected_user:
             who = short(self.selected_user)
             admin = self.index.analysis.admins.get(self.selected_user)
@@ -783,6 +797,9 @@ class MainScreen(Guarded, Screen[None]):
         from tui.screens.whatif import WhatIfScreen
 
         if self.index is None:
+            return
+        if not self.index.complete:
+            self.notify("what-if is available once the account is analysed", severity="warning")
             return
         account = self.index.account  # the what-if session's current account
         focused = self.focused

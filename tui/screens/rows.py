@@ -76,10 +76,14 @@ def service_rows(index: EdgeIndex, *, include_admin_sources: bool) -> list[Row]:
     }
     trusted = {s.id: len(index.analysis.trusted.get(s.id, [])) for s in SERVICES}
     ordered = sorted(SERVICES, key=lambda s: (-counts[s.id], -trusted[s.id], s.name.lower()))
+
+    def shown(n: int) -> str:
+        return str(n) if index.complete else "…"  # not known while the account is analysed
+
     return [
         Row(
             s.id,
-            (str(counts[s.id]), str(trusted[s.id]), Text(s.name)),
+            (shown(counts[s.id]), shown(trusted[s.id]), Text(s.name)),
             f"{s.name} {s.id} {' '.join(s.principals)}".lower(),
         )
         for s in ordered

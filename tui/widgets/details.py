@@ -26,6 +26,9 @@ from tui.safe_text import LINE_LIMIT, LONG_LIMIT, safe_json, safe_text, sanitize
 from tui.widgets.index import EdgeIndex, short
 from tui.widgets.styles import Palette
 
+PENDING = "edges and paths: analysing… (shown when the analysis finishes)\n"
+"""Shown instead of edge counts while the account is analysed (nothing known yet)."""
+
 
 def deciding_lines(pretty: str, needles: Iterable[str]) -> set[int]:
     """1-based numbers of the lines of ``pretty`` that mention any needle (case-insensitive)."""
@@ -236,6 +239,10 @@ class DetailsPane(Guarded, VerticalScroll):
             if group is not None and (group.inline_policies or group.attached_policies):
                 t.append(f"via group {g}:\n", style=p.heading)
                 _policy_lines(t, acct, group.inline_policies, group.attached_policies)
+        if not index.complete:
+            t.append(f"\n{PENDING}", style=p.muted)
+            self._show(f"user:{user.arn}:pending", [Static(sanitize(t))])
+            return
         admin, gain = index.escalating_count(user.arn)
         total = len(index.by_source.get(user.arn, []))
         t.append(f"\nedges from this user: {total} (ADMIN {admin}, GAIN {gain})\n")
@@ -281,6 +288,10 @@ class DetailsPane(Guarded, VerticalScroll):
             t.append("instance profiles: unknown (the export has no InstanceProfileList)\n")
         _runs_as(t, index.account, role, p)
         _policies(t, index.account, role, p)
+        if not index.complete:
+            t.append(f"\n{PENDING}", style=p.muted)
+            self._show(f"role:{role.arn}:pending", [Static(sanitize(t))])
+            return
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
         for i in positions:
@@ -323,6 +334,10 @@ class DetailsPane(Guarded, VerticalScroll):
         if service.credential_access:
             t.append("how the role is used: ", style=p.heading)
             t.append(service.credential_access + "\n")
+        if not index.complete:
+            t.append(f"\n{PENDING}", style=p.muted)
+            self._show(f"service:{service.id}:pending", [Static(sanitize(t))])
+            return
         roles = len(index.analysis.trusted.get(service.id, []))
         t.append(f"\nroles that trust it: {roles} · edges through it: {count}\n")
         self._show(f"service:{service.id}", [Static(sanitize(t))])

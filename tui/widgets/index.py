@@ -219,6 +219,7 @@ class EdgeIndex:
         service_counts: service id → (edges from non-admin sources, all edges).
         summary: ``core.report.scan.summary`` of the analysis (header counts).
         shown_passrole: PassRole edges among ``shown``.
+        complete: the analysis is done (see :meth:`pending`).
     """
 
     analysis: Analysis
@@ -233,6 +234,8 @@ class EdgeIndex:
     service_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     shown_passrole: int = 0
+    complete: bool = True
+    """False for :meth:`pending`: the account is shown while its analysis runs."""
     sources: dict[str, _Source] = field(default_factory=dict, repr=False)
     """Source → its runs (when the analysis kept its findings per source): the next what-if's
     index reuses the runs of every source whose findings list is the same."""
@@ -369,8 +372,16 @@ class EdgeIndex:
             service_counts,
             counts,
             shown_passrole,
-            sources,
+            sources=sources,
         )
+
+    @classmethod
+    def pending(cls, account: Account) -> EdgeIndex:
+        """The account before its analysis is done: the panes list its principals, and
+        nothing may claim that an edge exists or does not (``complete`` is false)."""
+        index = cls.build(Analysis(account, [], {}, []))
+        index.complete = False
+        return index
 
     @property
     def account(self) -> Account:
