@@ -13,6 +13,7 @@ from core.explain.whatif import Session, remove_from_group
 from core.explain.whatif_options import options_for
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
+from core.model.account import Role, User
 from core.model.errors import IamExploreError
 from core.report.scan import summary
 from tui.widgets.index import EdgeIndex, search_text
@@ -86,9 +87,10 @@ def test_the_index_from_runs_per_source_is_the_index_of_every_finding(
     index = EdgeIndex.build(session.analysis)
     assert index.sources and index.summary == summary(session.analysis)
     assert _fields(index) == _fields(EdgeIndex.build(replace(session.analysis, parts=None)))
+    principals: list[User | Role] = [*account.users, *account.roles]
     changes = [
         o.make()
-        for e in [*account.users, *account.roles]
+        for e in principals
         for o in options_for(session.analysis, account, e)
         if o.make is not None
     ]
