@@ -34,6 +34,7 @@ from core.escalate.capabilities import (
 from core.escalate.findings import Finding, Reason, realigned, with_reaches_admin
 from core.escalate.gc_pause import fewer_collections
 from core.escalate.method_edges import (
+    OWN_METHODS,
     SET_DEFAULT_VERSION,
     SHARED_METHODS,
     TAKEOVER_METHODS,
@@ -176,7 +177,8 @@ class _Citations:
 
 
 class _Powers:
-    """Admin reasons per signature; escalation labels per (source, target) signature pair.
+    """Admin reasons per principal; escalation labels per (source, target) signature pair for
+    targets that are not admin-equivalent (an admin target's line names it: kept per target).
 
     Labels come from the compiled bit sets (:func:`core.escalate.capabilities.gains_anything`); the
     lines saying
@@ -192,6 +194,8 @@ class _Powers:
         self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.lines: dict[str, tuple[str]] = {}
+        self.gain_lines: dict[str, tuple[str]] = {}
+        """The one tuple of each line saying a target is admin (every finding to it shares it)."""
         self.allowed: tuple[object, dict[tuple[str, bool], int]] = (None, {})
         """The last source's compiled capabilities and what they allow per (scope, scps):
         a principal's findings are labelled one after another."""
@@ -216,6 +220,29 @@ class _Powers:
         view.memo["admin-reason"] = hit[1]
         return hit[1]
 
+    def _target_admin(self, target: PrincipalView) -> tuple[str, tuple[str]] | None:
+        """``("admin", (line,))`` when acting as ``target`` is acting as an admin-equivalent
+        principal (kept on the target's view), else ``None``."""
+        memo = target.memo.get("admin-gain", self)
+        if memo is not self:
+            return memo  # type: ignore[return-value]  # what this method stored
+        reason = self.admin_of(target)
+        head = "admin: "
+        if reason is None and unknown_boundary_condition(target) is not None:
+            # Its boundary is missing from the export: judged without it, and the finding is
+            # conditional on the boundary allowing it (see _on_boundary).
+            reason = admin_reason(self.account, without_boundary(target))
+            head = "admin: if its permissions boundary allows it, "
+        out = None
+        if reason is not None:
+            line = f"{head}{reason.detail}"
+            hit = self.gain_lines.get(line)
+            if hit is None:
+                hit = self.gain_lines[line] = (line,)
+            out = ("admin", hit)
+        target.memo["admin-gain"] = out
+        return out
+
     def _allowed_memo(self, source: PrincipalView) -> dict[tuple[str, bool], int]:
         caps = powers_of(source)
         if self.allowed[0] is not caps:
@@ -224,22 +251,23 @@ class _Powers:
 
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
         """Escalation label and gained capabilities (lines, computed lazily) of acting as
-        ``target``."""
+        ``target``.
+
+        Whether the target is admin-equivalent is decided per target principal, not per
+        signature: a principal that may rewrite its own permissions is checked on its own ARN
+        (IAM User Guide, "Policy evaluation logic": the request's resource is its ARN), so two
+        roles holding one policy that allows ``iam:AttachRolePolicy`` on ``role/a`` differ.
+        The rest (the capabilities gained) follows from the documents alone and is kept per
+        (source signature, target signature)."""
+        admin = self._target_admin(target)
+        if admin is not None:
+            return admin
         key = (source.signature, target.signature)
         hit = self.gains.get(key)
         if hit is not None:
             return hit
-        reason = self.admin_of(target)
-        unknown = reason is None and unknown_boundary_condition(target) is not None
-        if unknown:
-            # Its boundary is missing from the export: judged without it, and the finding is
-            # conditional on the boundary allowing it (see _on_boundary).
-            reason = admin_reason(self.account, without_boundary(target))
         out: tuple[str, Sequence[str]]
-        if reason is not None:
-            head = "admin: if its permissions boundary allows it, " if unknown else "admin: "
-            out = ("admin", (f"{head}{reason.detail}",))
-        elif gains_anything(source, target, self._allowed_memo(source)):
+        if gains_anything(source, target, self._allowed_memo(source)):
             out = ("privilege-gain", GainSummary(source, target))
         else:
             out = ("none", ())
@@ -559,8 +587,11 @@ def _principal_findings(
         )
         cache.by_sig[view.signature] = hit
     rep, pedges, shared = hit
-    # Trust policies that name principals (or read their keys) are decided per principal.
-    own = assume_role_edges(account, view, shared=False)
+    # Trust policies that name principals (or read their keys) are decided per principal, and
+    # so are the methods whose edges name the caller itself.
+    own = assume_role_edges(account, view, shared=False) + method_edges_for(
+        account, view, trusted, OWN_METHODS
+    )
     label = _Labeller(account, views, powers, view, rep)
     items: list[_Item] = []
     deps: dict[str, object] = {}

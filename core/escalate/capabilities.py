@@ -509,15 +509,38 @@ def powers_of(view: PrincipalView) -> Powers:
     return out
 
 
+_LAST_SOURCE: list[tuple[Powers, tuple[dict[str, int], dict[str, int]]]] = []
+"""The last source of :func:`gain_masks` and what it allows on each named scope asked (``scps``
+False, then True): a report asks for the gains of a source's pairs one after another, and its
+targets share resource scopes (a third less work at organisation 5,000). One source's only:
+the masks are large ints (one bit per catalogue action)."""
+LAST_SOURCE_LIMIT = 1024
+"""Named scopes kept for the last source."""
+
+
 def gain_masks(source: PrincipalView, target: PrincipalView) -> Caps:
     """What acting as ``target`` adds to ``source``, as bit sets per scope: each of the target's
     capabilities that the source's documents do not allow (on that scope or a broader one) or
     that the source's own boundary, SCP levels or denies take away."""
     s, t = powers_of(source), powers_of(target)
     scps = s.scp_key != t.scp_key  # the target's capabilities already passed the same SCPs
+    last = _LAST_SOURCE[0] if _LAST_SOURCE else None
+    if last is None or last[0] is not s:
+        last = (s, ({}, {}))
+        _LAST_SOURCE[:] = [last]  # one assignment: a thread reads the old entry or the new one
+    known = last[1][scps]
     out: Caps = {}
     for scope, m in t.caps.items():
-        extra = m & ~s.allowed(scope, scps=scps)
+        if scope == "*":
+            allowed = s.allowed(scope, scps=scps)
+        else:
+            hit = known.get(scope)
+            if hit is None:
+                hit = s.allowed(scope, scps=scps)
+                if len(known) < LAST_SOURCE_LIMIT:
+                    known[scope] = hit
+            allowed = hit
+        extra = m & ~allowed
         if extra:
             out[scope] = extra
     return out

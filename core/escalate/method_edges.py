@@ -353,7 +353,23 @@ ASSUME_ROLE = "assume-role"
 """Its edges depend on the caller's own ARN when a trust policy names principals: those are
 decided per principal; the rest once per signature (``assume_role_edges(..., shared=...)``)."""
 
-SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if m.id != ASSUME_ROLE)
+
+def _names_caller(method: EscalationMethod) -> bool:
+    """Whether the method's edges name the caller itself: its target is the caller (CodeStar
+    attaches the project's policies to the principal that makes the request), or it rewrites a
+    trust policy to name the caller's ARN (``iam:UpdateAssumeRolePolicy``, then
+    ``sts:AssumeRole`` allowed by that trust, cited as rewritten to name the caller)."""
+    return method.target == "self" or any(
+        a.lower() == "iam:updateassumerolepolicy" for a in method.actions
+    )
+
+
+OWN_METHODS: tuple[EscalationMethod, ...] = tuple(m for m in METHODS if _names_caller(m))
+"""Methods whose edges name the caller (:func:`_names_caller`): decided per principal."""
+
+SHARED_METHODS: tuple[EscalationMethod, ...] = tuple(
+    m for m in METHODS if m.id != ASSUME_ROLE and not _names_caller(m)
+)
 """Methods whose edges are equal for principals with the same policies (one signature)."""
 
 

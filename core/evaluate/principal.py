@@ -620,8 +620,13 @@ def label_of(ref: PolicyRef) -> tuple[object, ...]:
     return (ref.name, ref.arn, ref.via, ref.layer, ref.level, ref.owner)
 
 
-Relabelling = dict[int, PolicyRef]
-"""``id()`` of a reference of one view → the reference of another view it stands for."""
+Relabelling = dict[int, tuple[tuple[tuple[object, ...], PolicyRef], ...]]
+"""``id()`` of a document → (the :func:`label_of` of a reference of one view citing it, the
+reference of another view it stands for), for each such reference.
+
+Keyed by document and label, not by the reference's identity: a shared result may cite a
+reference of yet another view that reads exactly like one of the view it was shared from (a
+reference kept by ``by_label``), and that too stands for the other view's own reference."""
 
 
 def relabelling(
@@ -631,21 +636,32 @@ def relabelling(
     positions); ``None`` when ambiguous (one reference of theirs stands for two of mine).
     ``by_label``: a reference shown exactly like its counterpart (:func:`label_of`) is kept
     (what is cited reads the same either way)."""
-    chosen: dict[int, PolicyRef] = {}
+    chosen: dict[tuple[int, tuple[object, ...]], tuple[PolicyRef, PolicyRef]] = {}
     for a, b in zip(theirs, mine, strict=True):
         if a is b and not by_label:
             continue
-        c = a if a is b or (by_label and label_of(a) == label_of(b)) else b
-        seen = chosen.setdefault(id(a), c)
-        if seen is not c:
+        la = label_of(a)
+        c = a if a is b or (by_label and la == label_of(b)) else b
+        seen = chosen.setdefault((id(a.document), la), (a, c))
+        if seen[1] is not c:
             return None
-    return {k: v for k, v in chosen.items() if id(v) != k}
+    out: dict[int, tuple[tuple[tuple[object, ...], PolicyRef], ...]] = {}
+    for (doc, label), (a, c) in chosen.items():
+        if c is not a:
+            out[doc] = (*out.get(doc, ()), (label, c))
+    return out
 
 
 def relabel_statement(s: StatementRef, swap: Relabelling) -> StatementRef:
     """``s`` citing the reference ``swap`` maps its policy to, if any."""
-    p = swap.get(id(s.policy))
-    return s if p is None else StatementRef(p, s.statement)
+    found = swap.get(id(s.policy.document))
+    if found is None:
+        return s
+    label = label_of(s.policy)
+    for theirs, mine in found:
+        if theirs == label:
+            return StatementRef(mine, s.statement)
+    return s
 
 
 def relabel_statements(

@@ -12,6 +12,7 @@ The output validates against the OASIS SARIF 2.1.0 JSON schema (a test checks it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -24,10 +25,12 @@ from core.escalate.findings import Finding
 from core.escalate.tables.methods import METHODS
 from core.escalate.tables.services import SERVICES
 from core.report.diff import fingerprint
+from core.report.json_text import Rendered, opt_string, string
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/iam-explore/iam-explore"
 FINGERPRINT = "iamExploreFinding/v1"
+_FINGERPRINT = string(FINGERPRINT)
 _ARN = re.compile(r'"(arn:[^"]*)"')
 ADMIN_RULE: dict[str, Any] = {
     "id": "admin-equivalent",
@@ -94,6 +97,7 @@ def rules(extra: Iterable[Finding] = ()) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # pure; asked once per result of a large log
 def artifact_uri(source: str) -> str:
     """The snapshot as a SARIF URI: relative paths as they are, absolute ones as ``file:``."""
     if not source:
@@ -163,6 +167,59 @@ def result(
     return out
 
 
+class ResultText(Rendered):
+    """:func:`result` of a finding (no ``extra``), written as indented text directly."""
+
+    __slots__ = ("finding", "lines", "source")
+
+    def __init__(self, finding: Finding, source: str, lines: Mapping[str, int]) -> None:
+        self.finding = finding
+        self.source = source
+        self.lines = lines
+
+    def render(self, newline: str, step: str) -> str:
+        f = self.finding
+        i1 = newline + step
+        i2 = i1 + step
+        i3 = i2 + step
+        i4 = i3 + step
+        i5 = i4 + step
+        msg = f"{f.title} [{f.escalation}]"
+        if f.conditional:
+            msg += " if " + "; ".join(f.conditions)
+        line = self.lines.get(f.source)
+        region = (
+            ""
+            if line is None
+            else f',{i4}"region": {{{i5}"startLine": {int(line)}{i4}}}'  # int: as json writes
+        )
+        source = string(f.source)
+        return (
+            f'{{{i1}"ruleId": {string(rule_id(f))},{i1}"level": {string(LEVEL[f.escalation])},'
+            f'{i1}"message": {{{i2}"text": {string(msg)}{i1}}},'
+            f'{i1}"locations": [{i2}{{{i3}"physicalLocation": {{'
+            f'{i4}"artifactLocation": {{{i5}"uri": {string(artifact_uri(self.source))}{i4}}}'
+            f"{region}{i3}}},"
+            f'{i3}"logicalLocations": [{i4}{{{i5}"fullyQualifiedName": {source},'
+            f'{i5}"kind": "principal"{i4}}}{i3}]{i2}}}{i1}],'
+            f'{i1}"partialFingerprints": {{{i2}{_FINGERPRINT}: {string(fingerprint(f))}{i1}}},'
+            f'{i1}"properties": {{{i2}"kind": {string(f.kind)},{i2}"source": {source},'
+            f'{i2}"target": {string(f.target)},{i2}"role": {opt_string(f.role)},'
+            f'{i2}"service": {opt_string(f.service)},'
+            f'{i2}"escalation": {string(f.escalation)},'
+            f'{i2}"conditional": {"true" if f.conditional else "false"},'
+            f'{i2}"conditions": {_strings(f.conditions, i2, step)},'
+            f'{i2}"constraints": {_strings(f.constraints, i2, step)}{i1}}}{newline}}}'
+        )
+
+
+def _strings(values: Iterable[str], newline: str, step: str) -> str:
+    """An indented list of strings (``[]`` when empty)."""
+    inner = newline + step
+    body = ("," + inner).join(map(string, values))
+    return f"[{inner}{body}{newline}]" if body else "[]"
+
+
 def log(
     results: list[dict[str, Any]],
     findings: Iterable[Finding],
@@ -184,13 +241,22 @@ def log(
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def scan_log(analysis: Any) -> dict[str, Any]:
-    """SARIF of a scan: every finding whose source is not already admin-equivalent."""
+def scan_log(analysis: Any, *, stream: bool = False) -> dict[str, Any]:
+    """SARIF of a scan: every finding whose source is not already admin-equivalent.
+
+    With ``stream``, the results are an iterator, made as they are written
+    (:func:`core.report.json_text.write_indented`): a large account's log is never held whole.
+    """
     findings = [f for f in analysis.findings if not f.source_is_admin]
     source = analysis.account.source
     lines = arn_lines(source, {f.source for f in findings})
+    results = (
+        (ResultText(f, source, lines) for f in findings)
+        if stream
+        else (result(f, source, lines) for f in findings)
+    )
     return log(
-        [result(f, source, lines) for f in findings],
+        results if stream else list(results),  # type: ignore[arg-type]  # written as a list
         findings,
         {"analysed_at": analysis.analysed_at},
     )

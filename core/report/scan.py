@@ -21,6 +21,7 @@ from core.escalate.gc_pause import fewer_collections
 from core.escalate.tables.methods import METHODS
 from core.escalate.tables.services import SERVICES
 from core.evaluate.decision import StatementRef
+from core.report.json_text import opt_string, string, string_list, write_indented
 from core.report.sarif import rule_id
 
 SCHEMA_VERSION = 2
@@ -93,6 +94,7 @@ class _Table:
         self.ids: dict[tuple[object, ...], str] = {}
         self.by_id: dict[int, tuple[StatementRef, str]] = {}
         self.rows: dict[str, dict[str, object]] = {}
+        self.heads: dict[tuple[str, str], str] = {}
 
     def ref(self, s: StatementRef) -> str:
         # Most references are the same objects (shared decisions): look up by identity first,
@@ -114,6 +116,25 @@ class _Table:
             {"step": r.step, "text": r.text, "statements": [self.ref(s) for s in r.statements]}
             for r in reasons
         ]
+
+    def reasons_text(self, reasons: tuple[Reason, ...]) -> str:
+        """``json.dumps(self.reasons(reasons))``, written directly: the step and text of a
+        reason repeat across findings (kept once each), statement ids are looked up inline."""
+        by_id = self.by_id
+        heads = self.heads
+        parts = []
+        for r in reasons:
+            head = heads.get((r.step, r.text))
+            if head is None:
+                head = heads[(r.step, r.text)] = (
+                    f'{{"step": {string(r.step)}, "text": {string(r.text)}, "statements": ['
+                )
+            sids = [
+                hit[1] if (hit := by_id.get(id(s))) is not None and hit[0] is s else self.ref(s)
+                for s in r.statements
+            ]
+            parts.append(head + ('"' + '", "'.join(sids) + '"]}' if sids else "]}"))
+        return "[" + ", ".join(parts) + "]"
 
 
 def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
@@ -140,6 +161,35 @@ def _finding_v2(f: Finding, table: _Table) -> dict[str, Any]:
         "rule": rule_id(f),
         "reasons": table.reasons(f.reasons),
     }
+
+
+_RULES: dict[tuple[str, str | None], str] = {}
+"""(kind, service id) → the rule id as JSON text (a handful of rules)."""
+
+
+def _finding_text(f: Finding, table: _Table) -> str:
+    """``json.dumps(_finding_v2(f, table))``, written directly (no dict per finding)."""
+    rule = _RULES.get((f.kind, f.service_id))
+    if rule is None:
+        rule = _RULES[(f.kind, f.service_id)] = string(rule_id(f))
+    reach = f.reaches_admin
+    return (
+        f'{{"kind": {string(f.kind)}, "title": {string(f.title)}, '
+        f'"source": {string(f.source)}, "role": {opt_string(f.role)}, '
+        f'"service": {opt_string(f.service)}, "via": {opt_string(f.service_id)}, '
+        f'"target": {string(f.target)}, "escalation": {string(f.escalation)}, '
+        f'"conditional": {"true" if f.conditional else "false"}, '
+        f'"conditions": {string_list(f.conditions)}, '
+        f'"constraints": {string_list(f.constraints)}, '
+        f'"gained": {string_list(f.gained)}, "resources": {string_list(f.resources)}, '
+        f'"source_is_admin": {"true" if f.source_is_admin else "false"}, "reaches_admin": '
+        + (
+            "null"
+            if reach is None
+            else f'{{"hops": {int(reach[0])}, "conditional": {"true" if reach[1] else "false"}}}'
+        )
+        + f', "rule": {rule}, "reasons": {table.reasons_text(f.reasons)}}}'
+    )
 
 
 def _allowing(f: Finding) -> tuple[StatementRef, ...] | None:
@@ -240,6 +290,7 @@ def write_json(
                 include_admin_sources=include_admin_sources,
                 all_edges=all_edges,
                 group_min=group_min,
+                as_text=True,
             ),
             write,
         )
@@ -251,11 +302,15 @@ def report_items(
     include_admin_sources: bool = False,
     all_edges: bool = False,
     group_min: int = 0,
+    as_text: bool = False,
 ) -> Iterator[tuple[str, Any]]:
     """The top-level keys of :func:`to_json` in order, with ``findings`` as an iterator of
     finding objects, so a writer can stream a large report (``tui.commands.scan``) instead of
     holding it whole. Consume each value before asking for the next key: ``quiet_edges``,
-    ``statements`` and ``references`` are filled while the findings are written."""
+    ``statements`` and ``references`` are filled while the findings are written.
+
+    With ``as_text``, ``findings`` is a :class:`JsonLines` of each finding's JSON text (what
+    :func:`write_report` writes, without a dict per finding)."""
     table = _Table()
     findings = [f for f in analysis.findings if include_admin_sources or not f.source_is_admin]
     groups, grouped = _edge_groups(findings, table, group_min or 2)
@@ -264,19 +319,20 @@ def report_items(
     quiet: Counter[tuple[str, str, str | None]] = Counter()
     rules: set[str] = set()
 
-    def listed() -> Iterator[dict[str, Any]]:
+    def listed() -> Iterator[Any]:
+        encode = _finding_text if as_text else _finding_v2
         for f in findings:
             if id(f) in grouped:
                 continue
             if f.escalation == "none" and not all_edges:
                 quiet[(f.source, f.kind, f.service)] += 1
                 continue
-            yield _finding_v2(f, table)
+            yield encode(f, table)
             rules.add(rule_id(f))
 
     yield from _head(analysis, SCHEMA_VERSION).items()
     yield "all_edges", all_edges
-    yield "findings", listed()
+    yield "findings", JsonLines(listed()) if as_text else listed()
     yield (
         "quiet_edges",
         [
@@ -351,8 +407,23 @@ def write_report(items: Iterable[tuple[str, Any]], write: Callable[[str], object
     write("\n}\n")
 
 
+class JsonLines(Iterator[str]):
+    """An iterator of list items already written as JSON text (:func:`write_report` writes
+    them as they are)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterator[str]) -> None:
+        self._items = items
+
+    def __next__(self) -> str:
+        return next(self._items)
+
+
 def _item_lines(value: object) -> Iterator[str] | None:
     """One JSON line per entry of a dict or list (or iterator); ``None`` for other values."""
+    if isinstance(value, JsonLines):
+        return value
     if isinstance(value, dict):
         return (f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
     if isinstance(value, list | Iterator):
@@ -376,10 +447,19 @@ def _references() -> dict[str, list[dict[str, str]]]:
     return out
 
 
-def to_sarif(analysis: Analysis) -> dict[str, Any]:
+def to_sarif(analysis: Analysis, *, stream: bool = False) -> dict[str, Any]:
     """SARIF 2.1.0 with one rule per PassRole service and per escalation method
-    (core.report.sarif)."""
+    (core.report.sarif); with ``stream``, its results are an iterator (see
+    :func:`write_sarif`)."""
     from core.report.sarif import scan_log
 
     with fewer_collections():
-        return scan_log(analysis)
+        return scan_log(analysis, stream=stream)
+
+
+def write_sarif(log: dict[str, Any], write: Callable[[str], object]) -> None:
+    """Write a SARIF log (its results may be an iterator: ``to_sarif(..., stream=True)``) as
+    ``json.dumps(log, indent=2)`` and a newline, streamed, with few collector passes."""
+    with fewer_collections():
+        write_indented(log, write)
+    write("\n")

@@ -151,6 +151,17 @@ def account(
     scps: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> Analysis:
     """Load and analyse the account; ``scps`` are documents attached at one account level."""
+    return analyse(load_data(snapshot(users, roles, groups, policies, scps), source="test"))
+
+
+def snapshot(
+    users: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    roles: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    groups: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    policies: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    scps: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """The account as snapshot data (what :func:`account` loads)."""
     ext: dict[str, Any] = {"FormatVersion": 1, "AccountId": ACCT}
     if scps:
         ext["ScpLevels"] = [
@@ -166,14 +177,13 @@ def account(
                 ],
             }
         ]
-    data = {
+    return {
         "UserDetailList": list(users),
         "GroupDetailList": list(groups),
         "RoleDetailList": list(roles),
         "Policies": list(policies),
         "IamExplore": ext,
     }
-    return analyse(load_data(data, source="test"))
 
 
 def findings(a: Analysis, kind: str | None = None, source: str | None = None) -> list[Any]:

@@ -199,6 +199,18 @@ def test_bit_set_gains_equal_the_pair_restatement(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["edge-cases", "midsize-company"])
+def test_gains_are_the_same_whichever_source_came_before(name: str) -> None:
+    """``gain_masks`` keeps what the last source allows per scope: every source paired with
+    every target, sources alternating, still gives the pair restatement's gains."""
+    views = list(_analysis(name).views.values())[:12]
+    pairs = [(s, t) for t in views for s in views if s is not t]  # the source changes each time
+    assert len({s.arn for s, _ in pairs}) >= 5
+    for source, target in pairs + pairs[::-1]:
+        expected = _reference_gain(source, target)
+        assert as_pairs(gain_masks(source, target)) == expected, (source.arn, target.arn)
+
+
+@pytest.mark.parametrize("name", ["edge-cases", "midsize-company"])
 def test_gains_with_a_kept_source_memo_equal_fresh_ones(name: str) -> None:
     """The analysis keeps what a source allows per scope while it labels that source's edges
     (``gains_anything(..., allowed)``): every label must equal one decided from scratch, for

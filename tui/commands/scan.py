@@ -6,10 +6,10 @@ Exit codes: 0 no findings at the ``--fail-on`` level, 1 such findings exist, 2 b
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from rich.text import Text
@@ -20,7 +20,7 @@ from core.load.inventory import arn_label
 from core.load.samples import sample_path
 from core.load.snapshot import load_account
 from core.model.errors import IamExploreError
-from core.report.scan import dumps_report, to_json_v1, to_sarif, write_json
+from core.report.scan import dumps_report, to_json_v1, to_sarif, write_json, write_sarif
 from tui.escalation_style import STYLE
 from tui.safe_text import LIMIT, join, safe, safe_text
 from tui.safe_text import console as make_console
@@ -129,7 +129,7 @@ def _write(analysis: Analysis, args: argparse.Namespace, write: Callable[[str], 
     """The JSON or SARIF report; schema 2 JSON is streamed (a large account's report is never
     held whole: peak memory stays the analysis')."""
     if args.format == "sarif":
-        write(json.dumps(with_problems(to_sarif(analysis), analysis), indent=2) + "\n")
+        write_sarif(with_problems(to_sarif(analysis, stream=True), analysis), write)
     elif args.schema == 1:
         write(dumps_report(to_json_v1(analysis, include_admin_sources=args.all)) + "\n")
     else:
@@ -155,14 +155,17 @@ PROBLEM_RULE = {
 
 
 def with_problems(sarif: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
-    """``sarif`` plus one result per policy problem (rule ``policy-problem``), located."""
+    """``sarif`` plus one result per policy problem (rule ``policy-problem``), located (after
+    the findings' results, which may be an iterator)."""
     problems = analysis.account.problems
     if not problems:
         return sarif
     run = sarif["runs"][0]
     run["tool"]["driver"]["rules"].append(PROBLEM_RULE)
+    found = run["results"]
+    extra: list[dict[str, Any]] = []
     for p in problems:
-        run["results"].append(
+        extra.append(
             {
                 "ruleId": PROBLEM_RULE["id"],
                 "level": "error" if p.severity == "error" else "warning",
@@ -180,6 +183,8 @@ def with_problems(sarif: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
                 "properties": {"policy": p.policy, "statement": p.statement},
             }
         )
+    # After the findings' results, whether those are a list or a stream (to_sarif(stream=True)).
+    run["results"] = [*found, *extra] if isinstance(found, list) else chain(found, extra)
     return sarif
 
 
