@@ -8,13 +8,13 @@ errors show as a panel and a notification, never a crash. A what-if is computed 
 result is dropped.
 
 Once an analysis is shown its objects are moved out of the cyclic garbage collector's reach
-(``gc.freeze``): with millions of findings, every full collection would otherwise walk them all
-and hold the interpreter lock for seconds, stalling keys even while only a worker allocates.
+(``gc.freeze``, through ``core.escalate.gc_pause.keep_frozen``): with millions of findings,
+every full collection would otherwise walk them all and hold the interpreter lock for seconds,
+stalling keys even while only a worker allocates.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.escalate.analysis import Analysis, analyse
 from core.escalate.findings import Finding
-from core.escalate.gc_pause import fewer_collections
+from core.escalate.gc_pause import fewer_collections, keep_frozen, release_frozen
 from core.explain.whatif import Change, Session, add_inline_policy
 from core.load.samples import sample_path
 from core.load.snapshot import load_account, load_data
@@ -191,7 +191,7 @@ class IamExploreApp(Guarded, App[int]):
         if self.preloaded is not None and self.preloaded[1] is not None and self.index is None:
             what = "Indexing the findings…"
         self.main.set_loading(not self.analysing, what)
-        gc.unfreeze()  # the shown analysis is about to be replaced: let it be collected
+        release_frozen()  # the shown analysis is about to be replaced: let it be collected
         self.load_account()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="load")
@@ -322,7 +322,7 @@ class IamExploreApp(Guarded, App[int]):
         if not self.live_mode:
             self._mtime = snapshot_mtime(self.snapshot)
             self._mtime_offered = None
-        gc.freeze()
+        keep_frozen()
 
     async def on_event(self, event: events.Event) -> None:
         """The first key hides the launch hint (then keys go on as usual)."""
@@ -404,7 +404,7 @@ class IamExploreApp(Guarded, App[int]):
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         self._ended_on_error = None
         self._ended_on_error = self.ended_on_error  # screens are gone once the app has exited
-        gc.unfreeze()  # the analysis goes with the app (tests run many apps in one process)
+        release_frozen()  # the analysis goes with the app (tests run many apps in one process)
         super().exit(result, return_code, message)
 
     # -- errors: the one Worker.StateChanged handler ----------------------------------------
@@ -664,7 +664,7 @@ class IamExploreApp(Guarded, App[int]):
         self.index = message.index
         self.diff_label = "what-if"
         self.main.show_diff(diff, self.index, [c.description for c in session.history])
-        gc.freeze()
+        keep_frozen()
         self.last_diff_seconds = diff.seconds
         verb = {"apply": "what-if", "undo": "undone", "redo": "redone"}[message.verb]
         added = sum(1 for f in diff.added if not f.source_is_admin)

@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import compress
+from operator import attrgetter
 
 from core.escalate.capabilities import (
     AdminReason,
@@ -28,7 +30,7 @@ from core.escalate.capabilities import (
     without_boundary,
     without_policy,
 )
-from core.escalate.findings import Finding, Reason, with_reaches_admin
+from core.escalate.findings import Finding, Reason, realigned, with_reaches_admin
 from core.escalate.gc_pause import fewer_collections
 from core.escalate.method_edges import (
     OWN_METHODS,
@@ -50,11 +52,17 @@ from core.escalate.passrole_edges import (
 )
 from core.escalate.passrole_edges import to_finding as passrole_finding
 from core.escalate.paths import (
+    Distances,
+    Graph,
     Path,
     admin_distances,
     find_paths,
+    graph_of,
+    is_write,
     moves_of,
     reaches_admin,
+    sort_out,
+    update_distances,
     write_routes,
 )
 from core.escalate.tables.methods import METHODS
@@ -95,6 +103,9 @@ class Analysis:
     cache: Cache | None = field(repr=False, default=None)
     analysed_at: str = ""
     """The analysis time (ISO 8601, UTC) that time condition keys were evaluated against."""
+    parts: dict[str, list[Finding]] | None = field(repr=False, default=None)
+    """Source ARN → its findings (PassRole first), when kept for a what-if: a source whose
+    findings a what-if left as they were keeps the very same list (the diff skips it)."""
 
     def passrole_edges(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "passrole"]
@@ -296,10 +307,17 @@ class Cache:
     """``trusted`` restricted to admin-equivalent roles, for the views and trust map keyed."""
     view_account: Account | None = None
     """Keeps the account whose collections ``view_key`` names alive (ids stay unique)."""
-    finished: dict[int, tuple[Finding, tuple[int, bool], Finding]] = field(default_factory=dict)
-    """id(finding) → (finding, its reach, the copy carrying it) of the last analysis: a what-if
-    reuses the copy when the reach is the same (an unchanged finding stays the same object,
-    which also lets the diff skip it)."""
+    final: dict[str, _Final] = field(default_factory=dict)
+    """Principal ARN → its findings as the last analysis finished them (writes labelled, moves
+    carrying their reach): reused whole when its edges, its writes' routes and the distances
+    of its moves' targets are the same (an unchanged finding stays the same object, which
+    also lets the diff skip it)."""
+    reach: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    """Node → (hops, conditional) to admin of the last analysis (what a move's reach reads)."""
+    movers: dict[str, set[str]] = field(default_factory=dict)
+    """Node → the principals in ``final`` with a move into it."""
+    graph: Graph | None = None
+    """The distances of ``final`` and what updating them needs."""
     admin_key: tuple[object, ...] | None = None
     """The admin-equivalent trusted roles that ``by_sig`` and ``per_principal`` were computed
     with: edges taking over an existing resource exist only towards those."""
@@ -426,11 +444,16 @@ def _analyse(
     trusted = cache.trusted
     powers = cache.powers
     _drop_stale_takeovers(views, trusted, powers, cache)
-    findings = _findings_for(
+    parts = _findings_for(
         account, views, trusted, powers, account.principals, progress, cache, reusable
     )
-    analysis = _finish(account, views, trusted, powers, findings, cache if reusable else None)
-    analysis.cache = cache if reusable else None
+    if reusable:
+        analysis = _finish_kept(account, views, trusted, powers, parts, cache)
+        analysis.cache = cache
+    else:
+        findings = _flat([done.findings for _, done in parts], [done.passrole for _, done in parts])
+        del parts  # each principal's edges are freed with its findings' last reference
+        analysis = _finish(account, views, trusted, powers, findings)
     analysis.analysed_at = datetime.fromtimestamp(cache.now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return analysis
 
@@ -444,7 +467,8 @@ def _findings_for(
     progress: Progress | None,
     cache: Cache,
     reusable: bool = True,
-) -> list[Finding]:
+) -> list[tuple[str, _Done]]:
+    """Each principal's findings (sorted by its ARN), reused or refreshed from ``cache``."""
     principals = list(principals)
     parts: list[tuple[str, _Done]] = []
     # Not reusable: a signature's edges are dropped after its last principal (memory).
@@ -478,11 +502,19 @@ def _findings_for(
                 cache.by_sig.pop(view.signature, None)
         if progress is not None and (i % 50 == 0 or i == len(principals) - 1):
             progress("principals", i + 1, len(principals))
-    # The order of a sort of every finding by (not PassRole, source, kind, target, service),
-    # from each principal's own sorted list (its findings all have its ARN as their source).
     parts.sort(key=lambda part: part[0])
-    findings = [f for _, done in parts for f in done.findings[: done.passrole]]
-    findings.extend(f for _, done in parts for f in done.findings[done.passrole :])
+    return parts
+
+
+def _flat(lists: Sequence[list[Finding]], passrole: Sequence[int]) -> list[Finding]:
+    """The order of a sort of every finding by (not PassRole, source, kind, target, service),
+    from each principal's own sorted list (``lists``, by source ARN: its findings all have its
+    ARN as their source; the first ``passrole[i]`` of ``lists[i]`` are PassRole edges)."""
+    findings: list[Finding] = []
+    for fs, n in zip(lists, passrole, strict=True):
+        findings.extend(fs[:n])
+    for fs, n in zip(lists, passrole, strict=True):
+        findings.extend(fs[n:])
     return findings
 
 
@@ -880,20 +912,29 @@ def _join_gain(
     return out
 
 
+def _admins(views: dict[str, PrincipalView], powers: _Powers) -> dict[str, AdminReason]:
+    admins: dict[str, AdminReason] = {}
+    for arn, view in views.items():
+        reason = powers.admin_of(view)
+        if reason is not None:
+            admins[arn] = reason
+    return admins
+
+
+def _holders(account: Account) -> dict[str, list[str]]:
+    return {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
+
+
 def _finish(
     account: Account,
     views: dict[str, PrincipalView],
     trusted: dict[str, list[tuple[Role, TrustResult]]],
     powers: _Powers,
     findings: list[Finding],
-    cache: Cache | None = None,
 ) -> Analysis:
-    admins: dict[str, AdminReason] = {}
-    for arn, view in views.items():
-        reason = powers.admin_of(view)
-        if reason is not None:
-            admins[arn] = reason
-    holders = {p.arn: policy_holders(account, p) for p in account.policies if not p.is_aws_managed}
+    """Write labels, reaches and paths of a one-off analysis (nothing kept for a what-if)."""
+    admins = _admins(views, powers)
+    holders = _holders(account)
     # Moves are never relabelled as writes: one list of them serves both searches.
     moves = moves_of(findings)
     routes = write_routes(findings, holders, _makes_admin(account, views, powers), moves)
@@ -905,22 +946,203 @@ def _finish(
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
     del moves  # its references would keep every original alive while its copy is made
-    before = cache.finished if cache is not None else {}
-    kept: dict[int, tuple[Finding, tuple[int, bool], Finding]] = {}
     for i, f in enumerate(findings):
         r = reaches_admin(f, dist)
         if r is not None:
-            hit = before.get(id(f))
-            copy = hit[2] if hit is not None and hit[0] is f and hit[1] == r else None
-            if copy is None:
-                copy = with_reaches_admin(f, r)
-            findings[i] = copy
-            if cache is not None:
-                kept[id(f)] = (f, r, copy)
-    if cache is not None:
-        cache.finished = kept
+            findings[i] = with_reaches_admin(f, r)
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
+
+
+Route = tuple[Finding, ...] | None
+DISTANCE_SHARE = 0.25
+"""A what-if searches again the distances of the nodes that can reach what it changed, unless
+they are more than this share of the principals (then all of them)."""
+_TARGET = attrgetter("target")
+
+
+@dataclass(slots=True)
+class _Final:
+    """One principal's findings as an analysis finished them (kept for the next, a what-if)."""
+
+    done: _Done
+    findings: list[Finding]
+    """``done.findings``, position for position, with routed writes labelled and moves that
+    reach admin carrying their reach."""
+    moves: list[Finding]
+    """Its moves (:func:`core.escalate.paths.moves_of`)."""
+    others: list[int]
+    """Positions of the findings that are not moves to a user or role (writes among them)."""
+    routes: tuple[Route, ...] = ()
+    """The route that labelled each of ``others`` (``None``: not a routed write)."""
+    targets: frozenset[str] = frozenset()
+    """The targets of ``moves``: its findings' reaches read only their distances."""
+
+
+def _same_route(a: Route, b: Route) -> bool:
+    if a is None or b is None:
+        return a is b
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _finish_kept(
+    account: Account,
+    views: dict[str, PrincipalView],
+    trusted: dict[str, list[tuple[Role, TrustResult]]],
+    powers: _Powers,
+    parts: list[tuple[str, _Done]],
+    cache: Cache,
+) -> Analysis:
+    """What :func:`_finish` gives for the findings of ``parts``, redoing only what changed
+    since the analysis ``cache`` was kept from: a principal's finished findings are reused
+    whole when its edges are the same objects, its writes have the same routes and the
+    distances to admin of its moves' targets are the same (the only inputs of a reach).
+
+    Write routes and distances are searched again over every move (they are global), from
+    lists kept per principal instead of a pass over every finding.
+    """
+    admins = _admins(views, powers)
+    holders = _holders(account)
+    before = cache.final
+    entries: dict[str, _Final] = {}
+    redo: set[str] = set()
+    for arn, done in parts:
+        e = before.get(arn)
+        if e is None or e.done is not done:
+            moves, others = sort_out(done.findings, done.passrole)
+            targets = frozenset(map(_TARGET, moves))
+            e = _Final(done, [], moves, others, targets=targets)
+            redo.add(arn)
+        entries[arn] = e
+    moved = set(redo)  # principals whose moves are other objects than before
+    moved.update(arn for arn in before if arn not in entries)
+    moves_by = {arn: e.moves for arn, e in entries.items() if e.moves}
+    raw = [e.done.findings[i] for e in entries.values() for i in e.others]
+    routes = write_routes(raw, holders, _makes_admin(account, views, powers), moves_by)
+    del raw
+    # The writes as labelled by their routes, in the order of every finding (what the
+    # distances read besides the moves).
+    labelled: list[Finding] = []
+    labels_of: dict[str, list[Finding]] = {}
+    for arn, e in entries.items():
+        if not e.others:
+            continue
+        fs = e.done.findings
+        now = tuple(routes.get(fs[i].key) if is_write(fs[i]) else None for i in e.others)
+        old = e.routes if arn not in redo else None
+        labels = []
+        for k, i in enumerate(e.others):
+            r = now[k]
+            if r is None:
+                labels.append(fs[i])
+            elif old is not None and _same_route(old[k], r):
+                labels.append(e.findings[i])  # the same label (writes have no reach)
+            else:
+                labels.append(_write_label(fs[i], r))
+                redo.add(arn)
+        if old is not None and any(
+            a is not None and b is None for a, b in zip(old, now, strict=True)
+        ):
+            redo.add(arn)  # a write no longer routed
+        labels_of[arn] = labels
+        if arn in redo:
+            entries[arn] = replace(e, routes=now)
+        labelled.extend(labels)
+    # Principals with a move into each node, for the entries of this analysis.
+    movers = cache.movers
+    for arn, old_e in before.items():
+        new_e = entries.get(arn)
+        if new_e is None or new_e.done is not old_e.done:
+            for t in old_e.targets:
+                held = movers.get(t)
+                if held is not None:
+                    held.discard(arn)
+    for arn, e in entries.items():
+        kept = before.get(arn)
+        if kept is None or kept.done is not e.done:
+            for t in e.targets:
+                movers.setdefault(t, set()).add(arn)
+    limit = int(DISTANCE_SHARE * len(entries))
+    graph = cache.graph
+    update = (
+        update_distances(graph, labelled, admins, routes, moves_by, moved, movers, limit)
+        if graph is not None
+        else None
+    )
+    if update is None:
+        dist = admin_distances(labelled, admins, routes, moves_by)
+        graph = graph_of(dist, labelled, admins, routes, moves_by)
+    else:
+        dist, graph = update
+    del labelled
+    reach = {node: (c[0], c[1] > 0) for node, c in dist.cost.items()}
+    changed = {n for n, r in reach.items() if cache.reach.get(n) != r}
+    changed.update(n for n in cache.reach if n not in reach)
+    for n in changed:
+        redo.update(a for a in movers.get(n, ()) if a in entries)
+    for arn in redo:
+        e = entries[arn]
+        prior = before.get(arn)
+        entries[arn] = _Final(
+            e.done,
+            _finished(e, prior, labels_of.get(arn), dist, changed),
+            e.moves,
+            e.others,
+            e.routes,
+            e.targets,
+        )
+    cache.final = entries
+    cache.reach = reach
+    cache.graph = graph
+    lists = [e.findings for e in entries.values()]
+    findings = _flat(lists, [e.done.passrole for e in entries.values()])
+    rest = [e.findings[i] for e in entries.values() for i in e.others]
+    paths = find_paths(account, rest, admins, routes, dist)
+    analysis = Analysis(account, findings, admins, paths, views, trusted)
+    analysis.parts = dict(zip(entries, lists, strict=True))
+    return analysis
+
+
+def _finished(
+    e: _Final,
+    prior: _Final | None,
+    labels: list[Finding] | None,
+    dist: Distances,
+    changed: set[str],
+) -> list[Finding]:
+    """``e.done.findings`` with ``labels`` (the labelled writes, at ``e.others``) and reaches.
+    ``prior`` (this principal's previous entry) lends the finished findings whose edge is the
+    same object and whose target's distance (``changed``: the nodes whose distance did) is the
+    same: only the others are looked at."""
+    fs = e.done.findings
+    if prior is None:
+        out = list(fs)
+        todo: Iterable[int] = range(len(fs))
+        lent: dict[int, Finding] = {}
+    else:
+        pr, pf = prior.done.findings, prior.findings
+        gone, moved = realigned(pr, fs)
+        out = [*pf[: len(fs)], *fs[len(pf) :]]
+        lent = {id(pr[i]): pf[i] for i in gone}
+        redo = set(moved)
+        redo.update(e.others)
+        if not e.targets.isdisjoint(changed):
+            targets = map(_TARGET, fs)
+            redo.update(compress(range(len(fs)), map(changed.__contains__, targets)))
+        todo = sorted(redo)
+    others = dict(zip(e.others, labels, strict=True)) if labels is not None else {}
+    for i in todo:
+        raw = fs[i]
+        f = others.get(i, raw)
+        r = reaches_admin(f, dist)
+        if r is None:
+            out[i] = f
+            continue
+        g = lent.get(id(raw)) if prior is None or i >= len(pr) or pr[i] is not raw else pf[i]
+        if g is None or g is f or g.reaches_admin != r:
+            g = with_reaches_admin(f, r)
+        out[i] = g
+    return out
 
 
 def _makes_admin(

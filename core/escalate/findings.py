@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from typing import Literal
 
 from core.escalate.tables.methods import EscalationMethod, method_by_id
@@ -160,3 +162,12 @@ def with_reaches_admin(f: Finding, reaches: tuple[int, bool] | None) -> Finding:
         f.resources,
         reaches,
     )
+
+
+def realigned(old: list[Finding], new: list[Finding]) -> tuple[list[int], list[int]]:
+    """Positions of ``old`` and of ``new`` that do not hold the same object at the same
+    position: a finding in both lists is in both answers or in neither. Compared in C (no
+    Python step per finding): a what-if leaves most of a source's findings where they were."""
+    m = min(len(old), len(new))
+    moved = list(compress(range(m), map(is_not, old, new)))
+    return [*moved, *range(m, len(old))], [*moved, *range(m, len(new))]

@@ -28,6 +28,7 @@ import heapq
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from core.escalate.capabilities import AdminReason
 from core.escalate.findings import Finding
@@ -142,6 +143,37 @@ def moves_of(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
         if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
             out[f.source].append(f)
     return out
+
+
+def sort_out(findings: Sequence[Finding], passrole: int = 0) -> tuple[list[Finding], list[int]]:
+    """One source's findings → its moves (as :func:`moves_of` lists them) and the positions of
+    the findings that are not a move to a user or role (writes, grants, joining a group: the
+    ones :func:`write_routes`, :func:`admin_distances` and :func:`find_paths` read besides the
+    moves). The first ``passrole`` findings are PassRole edges (moves, taken whole)."""
+    moves: list[Finding] = []
+    others: list[int] = []
+    if any(map(_SOURCE_IS_ADMIN, findings)):
+        passrole = 0  # looked at one by one (a source already admin has no moves)
+    else:
+        moves.extend(findings[:passrole])
+    for i in range(passrole, len(findings)):
+        f = findings[i]
+        outcome = _OUTCOME.get(f.kind)
+        if outcome != "become-role" and outcome != "become-user":
+            others.append(i)
+        if f.source_is_admin:
+            continue
+        if outcome in _MOVE and (outcome != "join-group" or _USER in f.source):
+            moves.append(f)
+    return moves, others
+
+
+_SOURCE_IS_ADMIN = attrgetter("source_is_admin")
+
+
+def is_write(f: Finding) -> bool:
+    """Whether ``f`` writes permissions (what :func:`write_routes` may give a route)."""
+    return _OUTCOME.get(f.kind) == "policy-write"
 
 
 def _reach(start: str, moves: Mapping[str, list[Finding]]) -> set[str]:
@@ -459,3 +491,182 @@ def _write_detail(f: Finding, became: str) -> str:
     return (
         f"rewrites the permissions of {f.target.rsplit('/', 1)[-1]} ({f.kind}), then acts as {name}"
     )
+
+
+def _special_edges(
+    findings: Sequence[Finding],
+    routes: Routes,
+    moves: Mapping[str, list[Finding]],
+) -> list[_Edge]:
+    """The edges :func:`_reverse` makes as :class:`_Edge` objects (a user added to a group by
+    another caller, writes with a route, rewrites of its own permissions)."""
+    out = []
+    for user, f in _joins_by_others(findings, moves):
+        out.append(_Edge(user, ADMIN if f.escalation == "admin" else f.target, f, 1))
+    for f in findings:
+        if _OUTCOME.get(f.kind) not in _WRITES or f.source_is_admin:
+            continue
+        route = routes.get(f.key)
+        if route is not None:
+            out.append(_Edge(f.source, ADMIN, f, 1 + len(route), route))
+        elif f.escalation == "admin":
+            out.append(_Edge(f.source, ADMIN, f, 0))
+    return out
+
+
+def _plain_target(f: Finding, admins: Mapping[str, AdminReason]) -> str | None:
+    """Where :func:`_reverse` puts a plain move (``None``: nowhere)."""
+    if _OUTCOME.get(f.kind) == "join-group":
+        return ADMIN if f.escalation == "admin" else None
+    if f.escalation == "admin" and f.target not in admins:
+        return ADMIN
+    return f.target
+
+
+def _weight(e: _Edge) -> Cost:
+    fs = (e.finding, *e.route)
+    return (
+        e.hops,
+        sum(1 for r in fs if r.conditional),
+        sum(len(r.conditions) for r in fs),
+        sum(_existing(r) for r in fs),
+    )
+
+
+def _plus(c: Cost, w: Cost) -> Cost:
+    return (c[0] + w[0], c[1] + w[1], c[2] + w[2], c[3] + w[3])
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """What :func:`update_distances` needs of the analysis its distances came from."""
+
+    distances: Distances
+    admins: frozenset[str]
+    special: tuple[_Edge, ...]
+
+
+def update_distances(
+    prev: Graph,
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    routes: Routes,
+    moves: Mapping[str, list[Finding]],
+    changed: set[str],
+    into: Mapping[str, set[str]],
+    limit: int,
+) -> tuple[Distances, Graph] | None:
+    """:func:`admin_distances` after a change, redone only for the nodes that can reach a
+    changed one (``None`` when more than ``limit`` can: search them all again).
+
+    ``changed``: the sources whose moves are not the same objects as in ``prev``; ``into``:
+    node → the sources with a move into it (a superset is fine). A node that reaches no changed
+    node, no node whose admin status changed and no source of a special edge keeps its
+    distance and first step: everything it reaches is as it was. For the others, distances are
+    the shortest (one Dijkstra over them, from the distances kept around them) and the step is
+    the one :func:`admin_distances` picks: the lowest cost, then the target it settles first
+    (lower cost, then name; the admin sink first), then :func:`_order`.
+    """
+    special = _special_edges(findings, routes, moves)
+    seeds = set(changed)
+    was, now = _by_source(prev.special), _by_source(special)
+    seeds.update(n for n in was.keys() | now.keys() if was.get(n) != now.get(n))
+    seeds.update(prev.admins.symmetric_difference(admins))
+    affected = set(seeds)
+    queue = deque(seeds)
+    while queue:
+        node = queue.popleft()
+        for source in into.get(node, ()):
+            if source not in affected:
+                affected.add(source)
+                if len(affected) > limit:
+                    return None
+                queue.append(source)
+    if len(affected) > limit:
+        return None
+    # Out-edges of the affected nodes: (target, weight, finding, the special edge or None).
+    out: dict[str, list[tuple[str, Cost, Finding, _Edge | None]]] = defaultdict(list)
+    for node in affected:
+        for f in moves.get(node, ()):
+            target = _plain_target(f, admins)
+            if target is not None:
+                w: Cost = (1, int(f.conditional), len(f.conditions), _EXISTING.get(f.kind, 0))
+                out[node].append((target, w, f, None))
+    for e in special:
+        if e.source in affected:
+            out[e.source].append((e.target, _weight(e), e.finding, e))
+    old = prev.distances
+    cost: dict[str, Cost] = {n: c for n, c in old.cost.items() if n not in affected}
+    step: dict[str, _Edge | None] = {n: s for n, s in old.step.items() if n not in affected}
+    zero: Cost = (0, 0, 0, 0)
+    for a in admins:
+        cost[a] = zero
+        step[a] = None
+    cost[ADMIN] = zero
+    inside: dict[str, list[tuple[str, Cost]]] = defaultdict(list)
+    heap: list[tuple[Cost, str]] = []
+    best: dict[str, Cost] = {}
+    for node in affected:
+        if node in admins:
+            continue
+        for target, w, _, _ in out.get(node, ()):
+            if target in affected and target not in admins:
+                inside[target].append((node, w))
+            elif target in cost:
+                nc = _plus(cost[target], w)
+                if node not in best or nc < best[node]:
+                    best[node] = nc
+        if node in best:
+            heapq.heappush(heap, (best[node], node))
+    done: set[str] = set()
+    while heap:
+        c, node = heapq.heappop(heap)
+        if node in done or c != best.get(node):
+            continue
+        done.add(node)
+        cost[node] = c
+        for source, w in inside.get(node, ()):
+            nc = _plus(c, w)
+            if source not in done and (source not in best or nc < best[source]):
+                best[source] = nc
+                heapq.heappush(heap, (nc, source))
+    for node in affected:
+        if node in admins or node not in cost:
+            continue
+        chosen: tuple[Cost, Cost, str] | None = None
+        pick: tuple[str, Finding, _Edge | None] | None = None
+        for target, w, f, edge in out.get(node, ()):
+            tc = cost.get(target)
+            if tc is None:
+                continue
+            key = (_plus(tc, w), tc, target)
+            if (
+                chosen is None
+                or key < chosen
+                or (key == chosen and pick is not None and _order(f) < _order(pick[1]))
+            ):
+                chosen, pick = key, (target, f, edge)
+        if pick is not None:
+            to, hop, edge = pick
+            step[node] = edge if edge is not None else _Edge(node, to, hop, 1)
+    cost.pop(ADMIN, None)
+    return Distances(cost, step), Graph(Distances(cost, step), frozenset(admins), tuple(special))
+
+
+def _by_source(edges: Sequence[_Edge]) -> dict[str, list[tuple[object, ...]]]:
+    """Source → its special edges, as what makes them the same: target, finding, route."""
+    out: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+    for e in edges:
+        out[e.source].append((e.target, id(e.finding), e.hops, tuple(map(id, e.route))))
+    return out
+
+
+def graph_of(
+    distances: Distances,
+    findings: Sequence[Finding],
+    admins: Mapping[str, AdminReason],
+    routes: Routes,
+    moves: Mapping[str, list[Finding]],
+) -> Graph:
+    """What :func:`update_distances` needs to update ``distances`` after a change."""
+    return Graph(distances, frozenset(admins), tuple(_special_edges(findings, routes, moves)))

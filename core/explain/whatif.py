@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.escalate.analysis import Analysis, analyse
-from core.escalate.findings import Finding
+from core.escalate.findings import Finding, realigned
 from core.escalate.gc_pause import fewer_collections
 from core.load.policy_parser import PolicyKind, parse_policy
 from core.model.account import (
@@ -71,6 +71,33 @@ def diff_findings(old: list[Finding], new: list[Finding], seconds: float = 0.0) 
     added = tuple(f for k, f in after.items() if k not in before)
     removed = tuple(f for k, f in before.items() if k not in after)
     return Diff(added, removed, seconds)
+
+
+def diff_analyses(old: Analysis, new: Analysis, seconds: float = 0.0) -> Diff:
+    """:func:`diff_findings` of two analyses. When both kept their findings per source
+    (``Analysis.parts``), only the sources whose list is not the very same object are looked
+    at, and in those only the findings not at the same place in both lists (a finding's key
+    names its source): the same answer, in the same order."""
+    if old.parts is None or new.parts is None:
+        return diff_findings(old.findings, new.findings, seconds)
+    empty: list[Finding] = []
+    before: list[tuple[str, list[Finding]]] = []
+    after: list[tuple[str, list[Finding]]] = []
+    for arn in {*old.parts, *new.parts}:
+        was, now = old.parts.get(arn, empty), new.parts.get(arn, empty)
+        if was is not now:
+            gone, came = realigned(was, now)
+            before.append((arn, [was[i] for i in gone]))
+            after.append((arn, [now[i] for i in came]))
+    return diff_findings(_in_order(before), _in_order(after), seconds)
+
+
+def _in_order(parts: list[tuple[str, list[Finding]]]) -> list[Finding]:
+    """Findings of ``parts`` in an analysis' order: PassRole edges first, then by source."""
+    parts.sort(key=lambda part: part[0])
+    out = [f for _, fs in parts for f in fs if f.kind == "passrole"]
+    out.extend(f for _, fs in parts for f in fs if f.kind != "passrole")
+    return out
 
 
 def _entity(account: Account, arn: str) -> Entity:
@@ -311,7 +338,7 @@ class Session:
             account = change.apply(self.current)
             analysis = analyse(account, progress=progress, cache=self.analysis.cache)
         with fewer_collections():  # two tables of every finding: no collector passes
-            diff = diff_findings(self.analysis.findings, analysis.findings)
+            diff = diff_analyses(self.analysis, analysis)
         diff = replace(diff, seconds=time.perf_counter() - start)
         return Outcome(verb, change, account, analysis, diff, base)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from core.escalate.gc_pause import THRESHOLDS, fewer_collections
+from core.escalate.gc_pause import THRESHOLDS, fewer_collections, keep_frozen, release_frozen
 
 
 def test_thresholds_raised_inside_and_restored_after() -> None:
@@ -82,11 +82,13 @@ def test_objects_kept_by_the_block_leave_the_young_generations_still_collectable
 
 def test_objects_frozen_before_the_block_stay_frozen() -> None:
     # The explorer freezes the analysis it shows; an analysis in a worker must not undo that.
-    gc.freeze()
+    keep_frozen()
     try:
         before = gc.get_freeze_count()
         with fewer_collections():
-            pass
-        assert gc.get_freeze_count() >= before
+            node = _Node()
+        assert gc.get_freeze_count() > before  # the block's objects joined them
+        del node
     finally:
-        gc.unfreeze()
+        release_frozen()
+    assert gc.get_freeze_count() == 0

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from core.escalate.analysis import Analysis
 from core.escalate.escalation_level import Escalation
-from core.escalate.findings import Finding
+from core.escalate.findings import Finding, realigned
 from core.model.account import Account
 from core.report.scan import summary
 
@@ -78,6 +79,123 @@ def _texts(findings: list[Finding], previous: EdgeIndex | None) -> list[str]:
     return texts
 
 
+Head = tuple[bool, int, bool, bool]
+"""The leading keys of the display order: source already admin, escalation, not PassRole,
+conditional."""
+
+
+def _head(f: Finding) -> Head:
+    return (f.source_is_admin, _ORDER[f.escalation], f.kind != "passrole", f.conditional)
+
+
+def _role_of(f: Finding) -> str | None:
+    return f.role or (f.target if ":role/" in f.target else None)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One source's findings under one display head, in display order, with what the index
+    counts about them (offsets are within the run)."""
+
+    findings: list[Finding]
+    texts: list[str]
+    roles: dict[str, list[int]]
+    services: dict[str, list[int]]
+    admin: int
+    gain: int
+
+
+@dataclass(slots=True)
+class _Source:
+    """One source's runs, made from ``Analysis.parts[source]`` (``made_from``, kept to tell
+    whether the next analysis' list is the very same one) and its texts (by position)."""
+
+    made_from: list[Finding]
+    texts: list[str]
+    runs: dict[Head, _Run]
+
+
+REBUILD_SHARE = 0.5
+"""A source whose findings changed beyond this share is put together again whole."""
+
+
+def _source_runs(fs: list[Finding], old: _Source | None) -> _Source:
+    """The runs of one source's findings. From ``old`` (the same source's runs in the previous
+    index): texts of the findings it had are borrowed, and only the runs under a head that a
+    finding left or joined are put together again."""
+    if old is None:
+        return _made(fs, [search_text(f) for f in fs])
+    gone, came = realigned(old.made_from, fs)
+    lent = {id(old.made_from[i]): old.texts[i] for i in gone}
+    texts = old.texts[: len(fs)] + [""] * max(0, len(fs) - len(old.texts))
+    for i in came:
+        f = fs[i]
+        hit = lent.get(id(f))
+        texts[i] = search_text(f) if hit is None else hit
+    if len(gone) + len(came) > REBUILD_SHARE * len(fs):
+        return _made(fs, texts)
+    left = {id(old.made_from[i]) for i in gone}
+    joined: dict[Head, list[tuple[Finding, str]]] = defaultdict(list)
+    for i in came:
+        joined[_head(fs[i])].append((fs[i], texts[i]))
+    runs = dict(old.runs)
+    for head in {_head(old.made_from[i]) for i in gone} | joined.keys():
+        run = runs.pop(head, None)
+        pairs = [] if run is None else list(zip(run.findings, run.texts, strict=True))
+        pairs = [p for p in pairs if id(p[0]) not in left]
+        new = joined.get(head, [])
+        pairs.extend(new)
+        pairs.sort(key=_run_key)
+        if new and _ties(pairs):
+            # Equal (target, service) keep the source's own order, which only a full pass
+            # over the source knows.
+            return _made(fs, texts)
+        if pairs:
+            runs[head] = _run(pairs)
+    return _Source(fs, texts, runs)
+
+
+def _run_key(p: tuple[Finding, str]) -> tuple[str, str]:
+    return (p[0].target, p[0].service or "")
+
+
+def _ties(pairs: list[tuple[Finding, str]]) -> bool:
+    keys = [_run_key(p) for p in pairs]
+    return any(a == b for a, b in pairwise(keys))
+
+
+def _made(fs: list[Finding], texts: list[str]) -> _Source:
+    grouped: dict[Head, list[tuple[Finding, str]]] = defaultdict(list)
+    for f, t in zip(fs, texts, strict=True):
+        grouped[_head(f)].append((f, t))
+    runs: dict[Head, _Run] = {}
+    for head, pairs in grouped.items():
+        pairs.sort(key=_run_key)
+        runs[head] = _run(pairs)
+    return _Source(fs, texts, runs)
+
+
+def _run(pairs: list[tuple[Finding, str]]) -> _Run:
+    roles: dict[str, list[int]] = defaultdict(list)
+    services: dict[str, list[int]] = defaultdict(list)
+    labels = []
+    for i, (f, _) in enumerate(pairs):
+        role = _role_of(f)
+        if role:
+            roles[role].append(i)
+        if f.service_id:
+            services[f.service_id].append(i)
+        labels.append(f.escalation)
+    return _Run(
+        [f for f, _ in pairs],
+        [t for _, t in pairs],
+        dict(roles),
+        dict(services),
+        labels.count("admin"),
+        labels.count("privilege-gain"),
+    )
+
+
 def short(arn: str) -> str:
     """The name part of an ARN (``user/path/alice`` → ``alice``)."""
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
@@ -118,12 +236,22 @@ class EdgeIndex:
     shown_passrole: int = 0
     complete: bool = True
     """False for :meth:`pending`: the account is shown while its analysis runs."""
+    sources: dict[str, _Source] = field(default_factory=dict, repr=False)
+    """Source → its runs (when the analysis kept its findings per source): the next what-if's
+    index reuses the runs of every source whose findings list is the same."""
 
     @classmethod
     def build(cls, analysis: Analysis, previous: EdgeIndex | None = None) -> EdgeIndex:
         """The index of ``analysis``; ``previous`` (the index of the analysis a what-if started
         from) lends the search texts of the findings both share: a what-if keeps the finding
-        objects it did not redo, so most texts are looked up instead of written again."""
+        objects it did not redo, so most texts are looked up instead of written again.
+
+        When the analysis kept its findings per source (``Analysis.parts``), the index is put
+        together from per-source runs, and ``previous``'s runs are reused for every source
+        whose list is the same object: a what-if then sorts, counts and writes texts only for
+        the sources it changed."""
+        if analysis.parts is not None:
+            return cls._from_parts(analysis, analysis.parts, previous)
         findings = display_order(analysis.findings)
         by_source: dict[str, list[int]] = defaultdict(list)
         by_role: dict[str, list[int]] = defaultdict(list)
@@ -161,6 +289,90 @@ class EdgeIndex:
             service_counts,
             summary(analysis),
             sum(1 for i in shown if findings[i].kind == "passrole"),
+        )
+
+    @classmethod
+    def _from_parts(
+        cls, analysis: Analysis, parts: dict[str, list[Finding]], previous: EdgeIndex | None
+    ) -> EdgeIndex:
+        before = previous.sources if previous is not None else {}
+        sources: dict[str, _Source] = {}
+        heads: dict[Head, list[str]] = defaultdict(list)
+        for source, fs in parts.items():
+            made = before.get(source)
+            if made is None or made.made_from is not fs:
+                made = _source_runs(fs, made)
+            sources[source] = made
+            for head in made.runs:
+                heads[head].append(source)
+        findings: list[Finding] = []
+        texts: list[str] = []
+        by_source: dict[str, list[int]] = defaultdict(list)
+        by_role: dict[str, list[int]] = defaultdict(list)
+        by_service: dict[str, list[int]] = defaultdict(list)
+        escalating: dict[str, tuple[int, int]] = {}
+        service_counts: dict[str, tuple[int, int]] = {}
+        shown = shown_passrole = conditional = passrole = 0
+        esc = {"admin": 0, "privilege-gain": 0}
+        for head in sorted(heads):
+            admin_source, _rank, not_passrole, cond = head
+            for source in sorted(heads[head]):
+                run = sources[source].runs[head]
+                start, n = len(findings), len(run.findings)
+                findings.extend(run.findings)
+                texts.extend(run.texts)
+                by_source[source].extend(range(start, start + n))
+                for role, offsets in run.roles.items():
+                    by_role[role].extend(map(start.__add__, offsets))
+                for sid, offsets in run.services.items():
+                    by_service[sid].extend(map(start.__add__, offsets))
+                    mine, every = service_counts.get(sid, (0, 0))
+                    k = len(offsets)
+                    service_counts[sid] = (mine + (0 if admin_source else k), every + k)
+                a, g = escalating.get(source, (0, 0))
+                escalating[source] = (a + run.admin, g + run.gain)
+                conditional += n if cond else 0
+                passrole += 0 if not_passrole else n
+                if not admin_source:
+                    shown += n
+                    shown_passrole += 0 if not_passrole else n
+                    esc["admin"] += run.admin
+                    esc["privilege-gain"] += run.gain
+        trusts: dict[str, list[str]] = defaultdict(list)
+        for service_id, trusting in analysis.trusted.items():
+            for trusting_role, _trust in trusting:
+                trusts[trusting_role.arn].append(service_id)
+        acct = analysis.account
+        counts = {
+            "users": len(acct.users),
+            "groups": len(acct.groups),
+            "roles": len(acct.roles),
+            "policies": len(acct.policies),
+            "scp_levels": len(acct.scp_levels),
+            "findings": len(findings),
+            "passrole_edges": passrole,
+            "escalating": esc["admin"] + esc["privilege-gain"],
+            "admin": esc["admin"],
+            "privilege_gain": esc["privilege-gain"],
+            "conditional": conditional,
+            "admin_principals": sum(1 for a in analysis.admins if ":group/" not in a),
+            "paths": len(analysis.paths),
+            "problems": len(acct.problems),
+        }
+        return cls(
+            analysis,
+            findings,
+            dict(by_source),
+            dict(by_role),
+            dict(by_service),
+            trusts,
+            texts,
+            range(shown),
+            escalating,
+            service_counts,
+            counts,
+            shown_passrole,
+            sources=sources,
         )
 
     @classmethod
