@@ -945,14 +945,19 @@ def _finish(
         if f.kind in written and f.key in routes:
             findings[i] = _write_label(f, routes[f.key])
     dist = admin_distances(findings, admins, routes, moves)
-    del moves  # its references would keep every original alive while its copy is made
-    for i, f in enumerate(findings):
+    del moves
+    # Set on the findings themselves, not on copies: a one-off analysis made them and nobody
+    # else holds them (no cache, no earlier analysis), so no reader can see them change.
+    for f in findings:
         r = reaches_admin(f, dist)
         if r is not None:
-            findings[i] = with_reaches_admin(f, r)
+            _set_reach(f, "reaches_admin", r)
     paths = find_paths(account, findings, admins, routes, dist)
     return Analysis(account, findings, admins, paths, views, trusted)
 
+
+_set_reach = object.__setattr__
+"""Sets ``reaches_admin`` on a frozen finding that only a one-off analysis holds."""
 
 Route = tuple[Finding, ...] | None
 DISTANCE_SHARE = 0.25

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
@@ -136,7 +137,9 @@ def method_edges_for(
     allowed_bits = identity_allow_mask(view)
     for method in methods:
         needed = _identity_actions(method)
-        if needed[0] & ~allowed_bits or any(view.allow_patterns(a) is None for a in needed[1]):
+        if needed[0] & allowed_bits != needed[0] or any(
+            view.allow_patterns(a) is None for a in needed[1]
+        ):
             continue  # no identity Allow names one of its actions: needs no decision
         key = _shared_key(view, method, trusted, existing_roles)
         if key is None:
@@ -530,7 +533,8 @@ def _assume_role_edges(
             roles.extend(index.by_arn[mine].matching(patterns))
     out = []
     acct = account.account_id
-    for role in dict.fromkeys(roles):
+    # Once each, in order; by identity (hashing a frozen Role hashes every field it holds).
+    for role in {id(r): r for r in roles}.values():
         if shared is not None and caller_independent(role) is not shared:
             continue
         if role.arn == view.arn and not shared:
@@ -739,6 +743,12 @@ def policy_holders(account: Account, policy: ManagedPolicy) -> list[str]:
     return list(index.get(policy.arn, ()))
 
 
+@cache
+def _lowered(title: str) -> str:
+    """A method's title in lower case (once per method: every finding's title holds it)."""
+    return title.lower()
+
+
 def to_finding(
     view: PrincipalView,
     edge: MethodEdge,
@@ -750,17 +760,19 @@ def to_finding(
     """The scan finding for a method edge (``reasons``: the edge's, relabelled for another
     principal of its signature)."""
     m = edge.method
-    title = f"{view.name}: {m.title.lower()} ({edge.target_kind} {edge.target_name})"
+    title = f"{view.name}: {_lowered(m.title)} ({edge.target_kind} {edge.target_name})"
+    resources: tuple[str, ...] = ()
     if edge.resources:
         shown = ", ".join(r.label for r in edge.resources[:2])
         more = len(edge.resources) - 2
         title += f" on {shown}" + (f" and {more} more" if more > 0 else "")
+        resources = tuple(r.arn for r in edge.resources)
     return Finding(
         kind=m.id,
         source=view.arn,
         target=edge.target,
         title=title,
-        resources=tuple(r.arn for r in edge.resources),
+        resources=resources,
         role=edge.target if edge.target_kind == "role" else None,
         escalation=escalation,  # type: ignore[arg-type]
         conditional=edge.resolved.conditional,
