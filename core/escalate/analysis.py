@@ -190,9 +190,11 @@ class _Powers:
     def __init__(self, account: Account) -> None:
         self.account = account
         self.admin: dict[object, tuple[PrincipalView, AdminReason | None]] = {}
-        self.gains: dict[tuple[object, object], tuple[str, Sequence[str]]] = {}
+        self.gains: dict[tuple[int, int], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.lines: dict[str, tuple[str]] = {}
+        self.sids: dict[object, int] = {}
+        """Signature → its number (see :meth:`_sid`)."""
         self.gain_lines: dict[str, tuple[str]] = {}
         """The one tuple of each line saying a target is admin (every finding to it shares it)."""
 
@@ -239,6 +241,17 @@ class _Powers:
         target.memo["admin-gain"] = out
         return out
 
+    def _sid(self, view: PrincipalView) -> int:
+        """A number per signature (kept on the view for this object): the pair cache's key is
+        asked once per finding, and hashing two nested signature tuples each time costs more
+        than the lookup."""
+        memo = view.memo.get("powers-sid")
+        if isinstance(memo, tuple) and memo[0] is self:
+            return memo[1]  # type: ignore[no-any-return]  # what this method stored
+        sid = self.sids.setdefault(view.signature, len(self.sids))
+        view.memo["powers-sid"] = (self, sid)
+        return sid
+
     def gain(self, source: PrincipalView, target: PrincipalView) -> tuple[str, Sequence[str]]:
         """Escalation label and gained capabilities (lines, computed lazily) of acting as
         ``target``.
@@ -252,7 +265,7 @@ class _Powers:
         admin = self._target_admin(target)
         if admin is not None:
             return admin
-        key = (source.signature, target.signature)
+        key = (self._sid(source), self._sid(target))
         hit = self.gains.get(key)
         if hit is not None:
             return hit
