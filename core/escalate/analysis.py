@@ -550,13 +550,38 @@ class _Done:
     items: list[_Item]
     rep: PrincipalView | None
     """The view its signature's edges were decided for (``None``: admin, no edges)."""
-    passrole: int = 0
+    passrole: int = -1
     """How many of ``findings`` (sorted: PassRole first, then by kind, target, service) are
-    PassRole edges."""
+    PassRole edges; given by a caller whose ``findings`` are sorted already (else -1: they are
+    sorted and counted here)."""
+
+    by_target: dict[str, list[int]] | None = None
+    """Target ARN → positions in ``items`` and ``findings`` (built on first use)."""
 
     def __post_init__(self) -> None:
-        self.findings.sort(key=lambda f: (f.kind != "passrole", f.kind, f.target, f.service or ""))
+        if self.passrole >= 0:
+            return
+        if self.items:
+            # Items in the findings' order: position i of one is position i of the other.
+            self.items.sort(key=lambda it: _order_key(it[2]))
+            self.findings[:] = [it[2] for it in self.items]
+        else:
+            self.findings.sort(key=_order_key)
         self.passrole = sum(1 for f in self.findings if f.kind == "passrole")
+
+    def positions(self) -> dict[str, list[int]]:
+        """Target ARN → positions of the edges to it."""
+        if self.by_target is None:
+            by: dict[str, list[int]] = {}
+            for i, f in enumerate(self.findings):
+                by.setdefault(f.target, []).append(i)
+            self.by_target = by
+        return self.by_target
+
+
+def _order_key(f: Finding) -> tuple[bool, str, str, str]:
+    """A principal's findings in order: PassRole first, then by kind, target and service."""
+    return (f.kind != "passrole", f.kind, f.target, f.service or "")
 
 
 def _principal_findings(
@@ -632,20 +657,32 @@ def _refreshed(
     (``changed``) are: its edges stand (they follow from its own policies and the roles'
     trust), only the labels of the edges to those targets are decided again."""
     label = _Labeller(account, views, powers, view, done.rep or view)
-    items: list[_Item] = []
-    for edge, is_own, f in done.items:
-        if f.target in changed:
+    # Only the edges into changed targets are looked at (positions by target); a new label
+    # keeps the edge's kind, target and service, so the order stands without a sort.
+    items = list(done.items)
+    findings = list(done.findings)
+    where = done.positions()
+    dropped: set[int] = set()
+    for t in changed:
+        for i in where.get(t, ()):
+            edge, is_own, _old = items[i]
             new = (
                 label.passrole(edge)
                 if isinstance(edge, EdgeCandidate)
                 else label.method(edge, is_own)
             )
             if new is None:
-                continue
-            f = new
-        items.append((edge, is_own, f))
+                dropped.add(i)
+            else:
+                items[i] = (edge, is_own, new)
+                findings[i] = new
     deps = tuple((t, views[t].signature if t in views else None) for t, _ in done.deps)
-    return _Done([f for _, _, f in items], deps, items, done.rep)
+    if not dropped:
+        return _Done(findings, deps, items, done.rep, done.passrole, where)
+    items = [it for i, it in enumerate(items) if i not in dropped]
+    findings = [f for i, f in enumerate(findings) if i not in dropped]
+    passrole = sum(1 for f in findings if f.kind == "passrole")
+    return _Done(findings, deps, items, done.rep, passrole)
 
 
 class _Labeller:
