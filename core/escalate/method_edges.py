@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from string import Template
 
 from core.escalate.caller_favour import Resolved, merge, resolve_in_favour
@@ -31,14 +31,14 @@ from core.evaluate.principal import (
     PrincipalView,
     Relabelling,
     own_account,
-    relabelling,
+    shared_results,
     trust_policy_ref,
 )
 from core.load.inventory import Resource
 from core.load.policy_parser import parse_policy
 from core.model.account import Account, Group, ManagedPolicy, Role, User
 from core.model.arn_index import ArnIndex
-from core.model.memo import BoundedTable, memo_bounded, memo_of, memo_table
+from core.model.memo import memo_bounded, memo_of, memo_table
 
 EXISTING_RESOURCE_SERVICE = {
     "ec2": "ec2",
@@ -145,19 +145,26 @@ def method_edges_for(
         if key is None:
             out.extend(_method_edges(account, view, trusted, method, keep_existing, existing_roles))
             continue
-        table: SharedMethodEdges = memo_bounded(account, "method_edges.shared", SHARED_BUDGET)
-        hit = table.get(key[0])
-        if hit is not None and hit[0] is trusted and hit[1] is existing_roles:
-            swap = relabelling(hit[2], key[1], by_label=True)
-            if swap is not None:
-                memo: ReasonMemo = {}
-                out.extend(_relabel_edge(e, swap, memo) for e in hit[3])
-                continue
-        edges = _method_edges(account, view, trusted, method, keep_existing, existing_roles)
-        if hit is None or hit[0] is not trusted or hit[1] is not existing_roles:
-            table.put(key[0], (trusted, existing_roles, key[1], edges), 1 + len(edges))
-        out.extend(edges)
+        out.extend(
+            # Key: the method, the ids of ``trusted`` and ``existing_roles`` (the very maps
+            # are checked on a hit) and the view's scope key for the method's actions.
+            shared_results(
+                memo_bounded(account, "method_edges.shared", SHARED_BUDGET),
+                key[0],
+                key[1],
+                partial(
+                    _method_edges, account, view, trusted, method, keep_existing, existing_roles
+                ),
+                _relabel_edges,
+                against=(trusted, existing_roles),
+            )
+        )
     return out
+
+
+def _relabel_edges(edges: list[MethodEdge], swap: Relabelling) -> list[MethodEdge]:
+    memo: ReasonMemo = {}  # the edges of one method share their action steps
+    return [_relabel_edge(e, swap, memo) for e in edges]
 
 
 def _relabel_edge(e: MethodEdge, swap: Relabelling, memo: ReasonMemo) -> MethodEdge:
@@ -197,19 +204,6 @@ _IDENTITY_ACTIONS: dict[str, tuple[EscalationMethod, int, tuple[str, ...]]] = {}
 SHARED_BUDGET = 60_000
 """How many shared method edges the account's tables keep, the most recently used (see
 :data:`core.escalate.passrole_edges.SHARED_BUDGET`)."""
-
-SharedMethodEdges = BoundedTable[
-    tuple[object, ...],
-    tuple[
-        dict[str, list[tuple[Role, TrustResult]]],
-        Mapping[str, list[tuple[Role, TrustResult]]] | None,
-        tuple[PolicyRef, ...],
-        list[MethodEdge],
-    ],
-]
-"""(method, ids of ``trusted`` and ``existing_roles``, the view's scope key for the method's
-actions) → those two maps and the references the key's ids name (kept alive, so the ids stay
-unique), and the method's edges."""
 
 
 def _method_scopes() -> dict[str, tuple[EscalationMethod, ActionScope]]:
@@ -495,18 +489,13 @@ def assume_role_edges(
         return _assume_role_edges(account, view, shared)
     scope_key, refs = view.scope_key(_ASSUME_SCOPE)
     key = (principal_account(view.arn), view.now, scope_key)
-    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[MethodEdge]]]
-    table = memo_bounded(account, "method_edges.shared_assume", SHARED_BUDGET)
-    hit = table.get(key)
-    if hit is not None:
-        swap = relabelling(hit[0], refs, by_label=True)
-        if swap is not None:
-            memo: ReasonMemo = {}
-            return [_relabel_edge(e, swap, memo) for e in hit[1]]
-    out = _assume_role_edges(account, view, shared)
-    if hit is None:
-        table.put(key, (refs, out), 1 + len(out))
-    return list(out)
+    return shared_results(
+        memo_bounded(account, "method_edges.shared_assume", SHARED_BUDGET),
+        key,
+        refs,
+        lambda: _assume_role_edges(account, view, shared),
+        _relabel_edges,
+    )
 
 
 _ASSUME_SCOPE = ActionScope.of("method_edges.assume", ("sts:AssumeRole",))

@@ -31,7 +31,7 @@ from core.escalate.region_sets import (
 )
 from core.escalate.resource_edges import needs_condition
 from core.escalate.tables.services import SERVICES, ActionSet, PassRoleService
-from core.evaluate.decision import Decision, PolicyRef, StatementRef
+from core.evaluate.decision import Decision, StatementRef
 from core.evaluate.evaluator import PolicySet, Request, evaluate, matching
 from core.evaluate.principal import (
     ActionScope,
@@ -40,14 +40,14 @@ from core.evaluate.principal import (
     own_account,
     relabel_decision,
     relabel_statements,
-    relabelling,
+    shared_results,
     statement_keys,
     trust_policy_ref,
 )
 from core.model.account import Account, Role, Statement
 from core.model.arn_index import ArnIndex
 from core.model.context import RequestContext
-from core.model.memo import BoundedTable, memo_bounded, memo_of
+from core.model.memo import memo_bounded, memo_of
 from core.model.patterns import arn_matches
 from core.model.regions import REGIONS
 
@@ -151,17 +151,13 @@ def launch_options(
         return _launch_options(view, service, account)
     scope_key, refs = view.scope_key(entry[1])
     key = (service.id, identity_allow_mask(view) & _launch_mask(service.id), scope_key)
-    table: BoundedTable[tuple[object, ...], tuple[tuple[PolicyRef, ...], list[_Launch]]]
-    table = memo_bounded(account, "passrole_edges.launches", SHARED_BUDGET)
-    hit = table.get(key)
-    if hit is not None:
-        swap = relabelling(hit[0], refs, by_label=True)
-        if swap is not None:
-            return [_relabel_launch(x, swap) for x in hit[1]] if swap else list(hit[1])
-    out = _launch_options(view, service, account)
-    if hit is None:
-        table.put(key, (refs, out), 1 + len(out))
-    return list(out)
+    return shared_results(
+        memo_bounded(account, "passrole_edges.launches", SHARED_BUDGET),
+        key,
+        refs,
+        lambda: _launch_options(view, service, account),
+        lambda launches, swap: [_relabel_launch(x, swap) for x in launches],
+    )
 
 
 def _relabel_launch(launch: _Launch, swap: Relabelling) -> _Launch:
@@ -418,14 +414,6 @@ SHARED_BUDGET = 60_000
 analysis holds each signature's edges only while it needs them, and these tables must not
 keep them all (the varied shape shares few)."""
 
-SharedEdges = BoundedTable[
-    tuple[object, ...],
-    tuple[dict[str, list[tuple[Role, TrustResult]]], tuple[PolicyRef, ...], list["EdgeCandidate"]],
-]
-"""(``trusted``'s id, the views' :data:`SCOPE` key) → ``trusted``, the references cited in key
-order (they keep the documents whose ids are in the key alive, and say how to relabel the edges
-for another view) and the edges."""
-
 
 def passrole_edges_for(
     account: Account,
@@ -451,17 +439,19 @@ def passrole_edges_for(
         return _passrole_edges(account, view, trusted, services, indexes)
     scope_key, refs = view.scope_key(SCOPE)
     key = (id(trusted), identity_allow_mask(view) & _scope_mask(), scope_key)
-    table: SharedEdges = memo_bounded(account, "passrole_edges.shared", SHARED_BUDGET)
-    hit = table.get(key)
-    if hit is not None and hit[0] is trusted:
-        swap = relabelling(hit[1], refs, by_label=True)
-        if swap is not None:
-            memo: ReasonMemo = {}
-            return [_relabel_edge(c, swap, memo) for c in hit[2]] if swap else list(hit[2])
-    out = _passrole_edges(account, view, trusted, services, indexes)
-    if hit is None or hit[0] is not trusted:
-        table.put(key, (trusted, refs, out), 1 + len(out))
-    return list(out)
+    return shared_results(
+        memo_bounded(account, "passrole_edges.shared", SHARED_BUDGET),
+        key,
+        refs,
+        lambda: _passrole_edges(account, view, trusted, services, indexes),
+        _relabel_edges,
+        against=(trusted,),
+    )
+
+
+def _relabel_edges(edges: list[EdgeCandidate], swap: Relabelling) -> list[EdgeCandidate]:
+    memo: ReasonMemo = {}  # their reasons share the PassRole and launch steps
+    return [_relabel_edge(c, swap, memo) for c in edges]
 
 
 def _relabel_edge(c: EdgeCandidate, swap: Relabelling, memo: ReasonMemo) -> EdgeCandidate:

@@ -4,8 +4,9 @@ cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from core.evaluate.caller_keys import DIRECT_CALL_ABSENT, DIRECT_CALL_FACTS
 from core.evaluate.conditions import TIME_KEYS, context_keys, evaluate_clause
@@ -38,7 +39,7 @@ from core.model.account import (
     User,
 )
 from core.model.context import RequestContext
-from core.model.memo import memo_of, memo_table
+from core.model.memo import BoundedTable, memo_of, memo_table
 from core.model.variables import substitute, variable_keys
 
 _EMPTY = PolicyDocument(version="2012-10-17", statements=())
@@ -650,6 +651,40 @@ def relabelling(
         if c is not a:
             out[doc] = (*out.get(doc, ()), (label, c))
     return out
+
+
+T = TypeVar("T")
+
+SharedResults = BoundedTable[
+    tuple[object, ...], tuple[tuple[object, ...], tuple[PolicyRef, ...], list[Any]]
+]
+"""Key → (the objects the results were computed against, the references they cite in key
+order, the results): see :func:`shared_results`."""
+
+
+def shared_results(
+    table: SharedResults,
+    key: tuple[object, ...],
+    refs: tuple[PolicyRef, ...],
+    compute: Callable[[], list[T]],
+    relabel: Callable[[list[T], Relabelling], list[T]],
+    against: tuple[object, ...] = (),
+) -> list[T]:
+    """Results shared by views whose :meth:`PrincipalView.scope_key` (in ``key``) is the same:
+    computed once (``compute``) and kept in ``table``, then relabelled for each other view to
+    cite its own references (``refs``, in key order; ``relabel`` applies the swap). ``against``
+    are objects the results were computed with that must be the very same for a hit (a table
+    of trusted roles whose ``id`` is in the key). An ambiguous relabelling computes afresh."""
+    hit = table.get(key)
+    valid = hit is not None and all(a is b for a, b in zip(hit[0], against, strict=True))
+    if hit is not None and valid:
+        swap = relabelling(hit[1], refs, by_label=True)
+        if swap is not None:
+            return relabel(hit[2], swap) if swap else list(hit[2])
+    out = compute()
+    if not valid:
+        table.put(key, (against, refs, out), 1 + len(out))
+    return list(out)
 
 
 def relabel_statement(s: StatementRef, swap: Relabelling) -> StatementRef:
