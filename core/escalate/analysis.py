@@ -46,8 +46,10 @@ from core.escalate.method_edges import (
 from core.escalate.method_edges import to_finding as method_finding
 from core.escalate.passrole_edges import (
     EdgeCandidate,
+    ReasonMemo,
     TrustResult,
     passrole_edges_for,
+    relabel_reasons,
     trusted_roles,
 )
 from core.escalate.passrole_edges import to_finding as passrole_finding
@@ -66,10 +68,10 @@ from core.escalate.paths import (
     write_routes,
 )
 from core.escalate.tables.methods import METHODS
-from core.evaluate.decision import PolicyRef, StatementRef
 from core.evaluate.evaluator import PolicySet
 from core.evaluate.principal import (
     PrincipalView,
+    Relabelling,
     SharedDecisions,
     group_view,
     label_of,
@@ -118,33 +120,28 @@ class _Citations:
     Equal signatures hold the same documents at the same positions (identity, boundary, SCP
     levels), so each of the representative's references stands for this principal's reference
     at its position: the same document, cited with this principal's own attachment (its name,
-    the group it holds the policy through, its inline policy's owner). References are matched
-    by document and label, not identity, because shared edges may cite another view's
-    reference that reads exactly like the representative's (see
-    :func:`core.evaluate.principal.relabelling`).
+    the group it holds the policy through, its inline policy's owner). The swap is a
+    :data:`~core.evaluate.principal.Relabelling` (by document and label, as scope-key sharing
+    relabels), applied by :func:`~core.escalate.passrole_edges.relabel_reasons`. It is built
+    here rather than by :func:`~core.evaluate.principal.relabelling`, which gives up when a
+    reference is held twice alike; here either one reads the same.
     """
 
     def __init__(self, rep: PrincipalView, view: PrincipalView) -> None:
-        self.swap: dict[tuple[int, tuple[object, ...]], PolicyRef] = {}
+        self.swap: Relabelling = {}
         labels: dict[str, str] = {}
         if rep is not view:
             for a, b in zip(rep.all_refs, view.all_refs, strict=True):
                 la = label_of(a)
                 if la != label_of(b):
-                    self.swap[(id(a.document), la)] = b
+                    doc = id(a.document)
+                    self.swap[doc] = (*self.swap.get(doc, ()), (la, b))
                     if a.label != b.label:
                         labels[a.label] = b.label
         # Longest first: a label that is a prefix of another is replaced after it.
         self.labels = sorted(labels.items(), key=lambda kv: -len(kv[0]))
-        self.refs: dict[int, tuple[StatementRef, StatementRef]] = {}
+        self.memo: ReasonMemo = {}
         self.reasons: dict[int, tuple[tuple[Reason, ...], tuple[Reason, ...]]] = {}
-
-    def ref(self, s: StatementRef) -> StatementRef:
-        hit = self.refs.get(id(s))
-        if hit is None or hit[0] is not s:
-            mine = self.swap.get((id(s.policy.document), label_of(s.policy)))
-            hit = self.refs[id(s)] = (s, s if mine is None else StatementRef(mine, s.statement))
-        return hit[1]
 
     def relabel(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
         """``reasons`` citing this principal's references (the same tuple when none changes;
@@ -152,19 +149,12 @@ class _Citations:
         if not self.swap:
             return reasons
         hit = self.reasons.get(id(reasons))
-        if hit is not None and hit[0] is reasons:
-            return hit[1]
-        out = tuple(
-            r
-            if all(a is b for a, b in zip(refs, r.statements, strict=True))
-            else Reason(r.step, r.text, refs)
-            for r in reasons
-            for refs in (tuple(self.ref(x) for x in r.statements),)
-        )
-        if all(a is b for a, b in zip(out, reasons, strict=True)):
-            out = reasons
-        self.reasons[id(reasons)] = (reasons, out)
-        return out
+        if hit is None or hit[0] is not reasons:
+            hit = self.reasons[id(reasons)] = (
+                reasons,
+                relabel_reasons(reasons, self.swap, self.memo),
+            )
+        return hit[1]
 
     def text(self, t: str) -> str:
         """A condition or constraint naming a statement by its label ("avoid ... (POLICY
@@ -193,18 +183,22 @@ class _Powers:
         self.gains: dict[tuple[int, int], tuple[str, Sequence[str]]] = {}
         self.joins: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.lines: dict[str, tuple[str]] = {}
+        """The one tuple of each line saying a target is admin: every finding to it, and every
+        takeover of a resource running as it, shares it (hundreds of thousands on a large
+        account)."""
         self.sids: dict[object, int] = {}
         """Signature → its number (see :meth:`_sid`)."""
-        self.gain_lines: dict[str, tuple[str]] = {}
-        """The one tuple of each line saying a target is admin (every finding to it shares it)."""
+
+    def line(self, text: str) -> tuple[str]:
+        """``(text,)``, one tuple per text (see ``lines``)."""
+        hit = self.lines.get(text)
+        if hit is None:
+            hit = self.lines[text] = (text,)
+        return hit
 
     def admin_line(self, reason: AdminReason) -> tuple[str]:
-        """``("admin: DETAIL",)``, one tuple per detail: every takeover of a resource running
-        as an admin role says the same (hundreds of thousands on a large account)."""
-        hit = self.lines.get(reason.detail)
-        if hit is None:
-            hit = self.lines[reason.detail] = (f"admin: {reason.detail}",)
-        return hit
+        """``("admin: DETAIL",)`` (:meth:`line`)."""
+        return self.line(f"admin: {reason.detail}")
 
     def admin_of(self, view: PrincipalView) -> AdminReason | None:
         memo = view.memo.get("admin-reason", self)
@@ -231,13 +225,7 @@ class _Powers:
             # conditional on the boundary allowing it (see _on_boundary).
             reason = admin_reason(self.account, without_boundary(target))
             head = "admin: if its permissions boundary allows it, "
-        out = None
-        if reason is not None:
-            line = f"{head}{reason.detail}"
-            hit = self.gain_lines.get(line)
-            if hit is None:
-                hit = self.gain_lines[line] = (line,)
-            out = ("admin", hit)
+        out = None if reason is None else ("admin", self.line(f"{head}{reason.detail}"))
         target.memo["admin-gain"] = out
         return out
 
