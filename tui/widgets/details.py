@@ -150,6 +150,12 @@ class DetailsPane(Guarded, VerticalScroll):
             self.mount_all(widgets)
             self.scroll_home(animate=False)
 
+    def _show_pending(self, t: Text, subject: str) -> None:
+        """``t`` (a principal's or service's own facts) with :data:`PENDING` in place of its
+        edges, while the account is analysed."""
+        t.append(f"\n{PENDING}", style=self.palette.muted)
+        self._show(subject, [Static(sanitize(t))])
+
     def show_message(self, text: str, subject: str = "") -> None:
         self.subject = ""
         self._show(
@@ -240,8 +246,7 @@ class DetailsPane(Guarded, VerticalScroll):
                 t.append(f"via group {g}:\n", style=p.heading)
                 _policy_lines(t, acct, group.inline_policies, group.attached_policies)
         if not index.complete:
-            t.append(f"\n{PENDING}", style=p.muted)
-            self._show(f"user:{user.arn}:pending", [Static(sanitize(t))])
+            self._show_pending(t, f"user:{user.arn}:pending")
             return
         admin, gain = index.escalating_count(user.arn)
         total = len(index.by_source.get(user.arn, []))
@@ -289,8 +294,7 @@ class DetailsPane(Guarded, VerticalScroll):
         _runs_as(t, index.account, role, p)
         _policies(t, index.account, role, p)
         if not index.complete:
-            t.append(f"\n{PENDING}", style=p.muted)
-            self._show(f"role:{role.arn}:pending", [Static(sanitize(t))])
+            self._show_pending(t, f"role:{role.arn}:pending")
             return
         t.append("\nwho can pass it, and to what\n", style=p.heading)
         by_source: dict[str, list[Finding]] = {}
@@ -335,8 +339,7 @@ class DetailsPane(Guarded, VerticalScroll):
             t.append("how the role is used: ", style=p.heading)
             t.append(service.credential_access + "\n")
         if not index.complete:
-            t.append(f"\n{PENDING}", style=p.muted)
-            self._show(f"service:{service.id}:pending", [Static(sanitize(t))])
+            self._show_pending(t, f"service:{service.id}:pending")
             return
         roles = len(index.analysis.trusted.get(service.id, []))
         t.append(f"\nroles that trust it: {roles} · edges through it: {count}\n")
